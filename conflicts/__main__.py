@@ -1,0 +1,5 @@
+import sys
+
+from conflicts.cli import main
+
+sys.exit(main())

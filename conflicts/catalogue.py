@@ -525,7 +525,7 @@ def parse_catalogue(text: str, filename: str = "<catalogue>") -> Catalogue:
         raise CatalogueError([Problem(filename, 0, 0, "", f"YAML error: {exc}")]) from None
 
     if root is None:
-        raise CatalogueError([Problem(filename, 0, 0, "", "the file is empty")])
+        raise CatalogueError([Problem(filename, 1, 1, "", "the file is empty")])
     if not isinstance(data, dict):
         raise CatalogueError(
             [Problem(filename, 1, 1, "", "the top level must be a mapping with meta, goals, ...")]

@@ -1,0 +1,719 @@
+"""Draw an interaction graph as a clickable plotly figure.
+
+Layout is computed elsewhere (:mod:`conflicts.layout`); this module only draws. The figure is built
+for Streamlit's ``st.plotly_chart(fig, on_select="rerun", selection_mode="points")``:
+
+- every clickable point carries ``customdata``: ``["node", node_id]`` on the node trace and
+  ``["edge", interaction_id]`` on the (invisible) edge-midpoint trace. Map a selection event back
+  with :func:`selection_from_event`; never rely on trace or point indices, which change with the
+  filters.
+- decorative traces (lines, arrowheads, rings) skip hover, so they cannot be clicked.
+
+Conflicts and synergies differ by colour *and* line style (Okabe-Ito palette: conflict vermilion
+``#D55E00`` solid, synergy blue ``#0072B2`` dashed, consistent grey dotted), and line width grows
+with ``abs(score)``. Directed interactions get an arrowhead near the target, mutual ones one at
+each end. Parallel and opposite interactions between the same two nodes are drawn as slight curves.
+
+All user text (titles) is HTML-escaped before it is put into hover texts and labels, because plotly
+renders a subset of HTML there.
+
+Examples
+--------
+>>> from conflicts.catalogue import parse_catalogue
+>>> from conflicts.graph import build_graph
+>>> from conflicts.layout import compute_layout
+>>> cat = parse_catalogue('''
+... meta: {title: Demo, languages: [en]}
+... goals:
+...   - {id: g1, title: Growth, colour: "#0072B2"}
+...   - {id: g2, title: Climate, colour: "#009E73"}
+... interactions:
+...   - {id: i1, from: g1, to: g2, score: -2, title: Growth vs climate}
+... ''')
+>>> G = build_graph(cat)
+>>> fig = build_figure(cat, G, compute_layout(cat), lang="en")
+>>> [list(c) for t in fig.data if t.customdata is not None for c in t.customdata]
+[['node', 'g1'], ['node', 'g2'], ['edge', 'i1']]
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import textwrap
+from collections.abc import Mapping
+from typing import Any, Literal
+
+import networkx as nx
+import plotly.graph_objects as go
+
+from conflicts.catalogue import SCALE, Catalogue
+from conflicts.graph import edge_class
+from conflicts.layout import compute_layout
+from conflicts.metrics import NodeMetrics, node_metrics
+
+__all__ = [
+    "COLOURS",
+    "DASHES",
+    "build_figure",
+    "edge_width",
+    "escape",
+    "selection_from_event",
+    "wrap_label",
+]
+
+EdgeClass = Literal["conflict", "synergy", "consistent"]
+
+#: Okabe-Ito colours of the edge classes (grey for consistent, 0).
+COLOURS: dict[str, str] = {"conflict": "#D55E00", "synergy": "#0072B2", "consistent": "#999999"}
+#: Line styles of the edge classes: never colour alone.
+DASHES: dict[str, str] = {"conflict": "solid", "synergy": "dash", "consistent": "dot"}
+_HOVER_BG = {"conflict": "#D55E00", "synergy": "#0072B2", "consistent": "#555555"}
+_HALO = "#F0E442"  # Okabe-Ito yellow, under emphasised edges
+_DIM = 0.15
+_EDGE_OPACITY = 0.85
+_GOAL_SIZE = 26
+_SUBGOAL_SIZE = 13
+_WRAP = 18
+#: Sub-goals get a text label only when the graph has at most this many nodes.
+SUBGOAL_LABEL_LIMIT = 30
+
+_LABELS = {
+    "sv": {
+        "conflict": "Konflikt",
+        "synergy": "Synergi",
+        "consistent": "Förenlig",
+        "conflicts": "Konflikter",
+        "synergies": "Synergier",
+        "influence": "Påverkan",
+        "second": "via ett steg",
+        "score": "Poäng",
+    },
+    "en": {
+        "conflict": "Conflict",
+        "synergy": "Synergy",
+        "consistent": "Consistent",
+        "conflicts": "Conflicts",
+        "synergies": "Synergies",
+        "influence": "Influence",
+        "second": "second order",
+        "score": "Score",
+    },
+}
+
+
+def _label(key: str, lang: str) -> str:
+    return _LABELS.get(lang, _LABELS["en"])[key]
+
+
+def escape(text: str) -> str:
+    """Escape ``&``, ``<`` and ``>`` so plotly shows user text literally.
+
+    Examples
+    --------
+    >>> escape("<script>alert('x')</script> & more")
+    "&lt;script&gt;alert('x')&lt;/script&gt; &amp; more"
+    """
+    return html.escape(text, quote=False)
+
+
+def wrap_label(text: str, width: int = _WRAP, max_lines: int = 3) -> str:
+    """Escape ``text`` and wrap it with ``<br>`` about every ``width`` characters.
+
+    Wrapping happens before escaping, so an entity such as ``&amp;`` is never split. Text beyond
+    ``max_lines`` lines is cut with an ellipsis.
+
+    Examples
+    --------
+    >>> wrap_label("Sustainable cities & communities")
+    'Sustainable cities<br>&amp; communities'
+    >>> wrap_label("one two three four five six", width=8, max_lines=2)
+    'one two<br>three…'
+    """
+    lines = textwrap.wrap(text, width=width, break_long_words=False) or [""]
+    if len(lines) > max_lines:
+        lines = lines[:max_lines]
+        lines[-1] = lines[-1].rstrip(" .,;:") + "…"
+    return "<br>".join(escape(line) for line in lines)
+
+
+def edge_width(score: int) -> float:
+    """Line width in px of an interaction: 1.5, 3 or 5 px for ``abs(score)`` 1, 2, 3 (0: 1.5).
+
+    Examples
+    --------
+    >>> [edge_width(s) for s in (-3, -1, 0, 2)]
+    [5.0, 1.5, 1.5, 3.0]
+    """
+    return {0: 1.5, 1: 1.5, 2: 3.0, 3: 5.0}[min(abs(score), 3)]
+
+
+def selection_from_event(event: Any) -> tuple[str, str] | None:
+    """The ``('node', id)`` or ``('edge', id)`` a plotly selection event points at, or None.
+
+    Accepts Streamlit's ``st.plotly_chart(..., on_select="rerun")`` return value (attribute or
+    dict access), its ``selection``, or a list of points. The first point with our ``customdata``
+    wins.
+
+    Examples
+    --------
+    >>> selection_from_event({"selection": {"points": [{"customdata": ["edge", "i3"]}]}})
+    ('edge', 'i3')
+    >>> selection_from_event({"selection": {"points": []}}) is None
+    True
+    """
+
+    def get(obj: Any, key: str) -> Any:
+        if obj is None:
+            return None
+        if isinstance(obj, Mapping):
+            return obj.get(key)
+        return getattr(obj, key, None)
+
+    points = event
+    if not isinstance(event, list | tuple):
+        selection = get(event, "selection")
+        points = get(selection if selection is not None else event, "points")
+    for point in points or ():
+        data = get(point, "customdata")
+        if (
+            isinstance(data, list | tuple)
+            and len(data) >= 2
+            and data[0] in ("node", "edge")
+            and isinstance(data[1], str)
+        ):
+            return (data[0], data[1])
+    return None
+
+
+# ------------------------------------------------------------------------------------------------
+# Geometry
+# ------------------------------------------------------------------------------------------------
+def _bezier(p0, c, p2, t):
+    # Rounded: 4 decimals are far below a pixel and keep the figure's JSON small.
+    a, b, d = (1 - t) ** 2, 2 * (1 - t) * t, t * t
+    return (
+        round(a * p0[0] + b * c[0] + d * p2[0], 4),
+        round(a * p0[1] + b * c[1] + d * p2[1], 4),
+    )
+
+
+def _tangent(p0, c, p2, t):
+    return (
+        2 * (1 - t) * (c[0] - p0[0]) + 2 * t * (p2[0] - c[0]),
+        2 * (1 - t) * (c[1] - p0[1]) + 2 * t * (p2[1] - c[1]),
+    )
+
+
+def _edge_curves(G: nx.MultiDiGraph, pos: Mapping[str, tuple[float, float]]) -> dict:
+    """Control point of every edge: straight lines, except for parallel/opposite edges."""
+    groups: dict[tuple[str, str], list[tuple[str, str, str]]] = {}
+    for u, v, k in G.edges(keys=True):
+        groups.setdefault((min(u, v), max(u, v)), []).append((u, v, k))
+    control = {}
+    for (a, b), edges in groups.items():
+        pa, pb = pos[a], pos[b]
+        dx, dy = pb[0] - pa[0], pb[1] - pa[1]
+        length = math.hypot(dx, dy) or 1.0
+        normal = (-dy / length, dx / length)  # relative to the canonical direction a -> b
+        m = len(edges)
+        for j, (_, _, k) in enumerate(edges):
+            bend = 0.0 if m == 1 else 0.18 * (j - (m - 1) / 2) * length
+            # The curve's midpoint lies halfway between the chord's midpoint and the control point.
+            control[k] = (
+                (pa[0] + pb[0]) / 2 + 2 * bend * normal[0],
+                (pa[1] + pb[1]) / 2 + 2 * bend * normal[1],
+            )
+    return control
+
+
+def _side(dx: float, dy: float) -> str:
+    """Left or right of a point in direction (dx, dy); above or below when nearly vertical."""
+    length = math.hypot(dx, dy)
+    if length == 0:
+        return "top center"
+    if abs(dx) >= 0.25 * length:
+        return "middle right" if dx > 0 else "middle left"
+    return "top center" if dy > 0 else "bottom center"
+
+
+def _goal_label_anchors(cat, G, pos, goals, sizes, unit, *, outside):
+    """(x, y, textposition) of each goal's label.
+
+    With ``outside``, beyond the goal's cluster of sub-goals, facing away from the centre of the
+    map (for big maps, where sub-goals carry no labels); else next to the goal on the side facing
+    the centre (the sub-goals and their labels fan outward). Filter-independent: the cluster
+    extent uses all of the goal's sub-goals that have a position.
+    """
+    centres = [pos[g.id] for g in cat.goals if g.id in pos] or [pos[n] for n in goals]
+    cx = sum(p[0] for p in centres) / len(centres)
+    cy = sum(p[1] for p in centres) / len(centres)
+    out = []
+    for n in goals:
+        x, y = pos[n]
+        dx, dy = (x - cx, y - cy) if outside else (cx - x, cy - y)
+        length = math.hypot(dx, dy)
+        if length < 1e-9:
+            dx, dy, length = 0.0, -1.0, 1.0
+        dx, dy = dx / length, dy / length
+        gap = (sizes[n] / 2 + 3) * unit
+        if outside:
+            subs = cat.goals_by_id[n].subgoals if n in cat.goals_by_id else []
+            extent = max((math.dist(pos[s.id], (x, y)) for s in subs if s.id in pos), default=0)
+            gap = max(gap, extent + (_SUBGOAL_SIZE / 2 + 3) * unit)
+        out.append((round(x + dx * gap, 4), round(y + dy * gap, 4), _textposition(dx, dy)))
+    return out
+
+
+def _textposition(dx: float, dy: float) -> str:
+    """The plotly textposition on the side of direction (dx, dy)."""
+    if dx == 0 and dy == 0:
+        return "top center"
+    sector = round(math.degrees(math.atan2(dy, dx)) / 45) % 8
+    return (
+        "middle right",
+        "top right",
+        "top center",
+        "top left",
+        "middle left",
+        "bottom left",
+        "bottom center",
+        "bottom right",
+    )[sector]
+
+
+# ------------------------------------------------------------------------------------------------
+# The figure
+# ------------------------------------------------------------------------------------------------
+def build_figure(
+    cat: Catalogue,
+    G: nx.MultiDiGraph,
+    positions: Mapping[str, tuple[float, float]] | None = None,
+    *,
+    lang: str = "sv",
+    selected: tuple[str, str] | None = None,
+    highlight: str | None = None,
+    dim_others: bool = False,
+    node_size_by: str | Mapping[str, float] | None = None,
+    height: int | None = None,
+    uirevision: str | None = None,
+) -> go.Figure:
+    """Draw ``G`` (the whole catalogue graph or a filtered copy) as a plotly figure.
+
+    Parameters
+    ----------
+    cat : Catalogue
+        The catalogue ``G`` was built from (for texts).
+    G : networkx.MultiDiGraph
+        From :func:`conflicts.graph.build_graph` or :func:`conflicts.graph.filter_graph`.
+    positions : mapping of node id to (x, y), optional
+        From :func:`conflicts.layout.compute_layout`; computed when None. Every node of ``G``
+        needs a position. The axis ranges follow *all* positions given, so a filtered graph drawn
+        with the full layout keeps its place on screen.
+    lang : str, default 'sv'
+        Language of titles, hover texts and the legend.
+    selected : ('node', id) or ('edge', id), optional
+        Draw this node (with its interactions) or interaction emphasised.
+    highlight : str, optional
+        An interaction id: emphasise it, its two endpoints and their goals (the projector view).
+    dim_others : bool, default False
+        Dim (opacity 0.15) everything that ``selected``/``highlight`` does not emphasise.
+    node_size_by : str or mapping, optional
+        A :class:`~conflicts.metrics.NodeMetrics` field name (e.g. ``'conflict_strength'``) or a
+        mapping node id -> value: marker size grows with the square root of ``abs(value)``.
+    height : int, optional
+        Figure height in px.
+    uirevision : str, optional
+        Plotly ``uirevision``; defaults to one per catalogue (title and version), so that zoom and
+        pan survive Streamlit reruns but reset when another catalogue is shown.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        Traces, bottom to top: halo under emphasised edges (if any), edge lines (one trace per
+        class, width and emphasis; ``meta={"kind": "edges", "class": ...}``), legend keys,
+        arrowheads, nodes (``customdata`` ``["node", id]``; sub-goal labels when the graph has at
+        most ``SUBGOAL_LABEL_LIMIT`` nodes), goal labels (next to the goal, facing the centre; on
+        big maps outside the cluster), rings around emphasised nodes, and the edge-midpoint
+        markers (``customdata`` ``["edge", id]``). Each trace's ``meta["kind"]`` names its role.
+
+    Raises
+    ------
+    ValueError
+        If a node of ``G`` has no position, or ``node_size_by`` names no metric.
+
+    Examples
+    --------
+    >>> from conflicts.catalogue import parse_catalogue
+    >>> from conflicts.graph import build_graph
+    >>> cat = parse_catalogue('''
+    ... meta: {title: Demo, languages: [en]}
+    ... goals:
+    ...   - {id: g1, title: Growth, colour: "#0072B2"}
+    ...   - {id: g2, title: Climate, colour: "#009E73"}
+    ... interactions:
+    ...   - {id: i1, from: g1, to: g2, score: 3, title: Green jobs}
+    ... ''')
+    >>> fig = build_figure(cat, build_graph(cat), lang="en", highlight="i1", dim_others=True)
+    >>> [t.meta["kind"] for t in fig.data]
+    ['halo', 'edges', 'legend', 'legend', 'arrows', 'nodes', 'goal-labels', 'rings', 'edge-midpoints']
+    """
+    pos = dict(compute_layout(cat) if positions is None else positions)
+    missing = [n for n in G if n not in pos]
+    if missing:
+        raise ValueError(f"no position for node(s): {', '.join(map(str, missing))}")
+    metrics = node_metrics(G)
+    text = lambda value: cat.text(value, lang)  # noqa: E731
+    scale_index = 0 if lang == "sv" else 1
+
+    # --- what is emphasised -----------------------------------------------------------------
+    emph_edges: set[str] = set()
+    rings: dict[str, float] = {}  # node -> ring line width
+    edge_ends = {k: (u, v) for u, v, k in G.edges(keys=True)}
+    if highlight is not None and highlight in edge_ends:
+        emph_edges.add(highlight)
+        for n in edge_ends[highlight]:
+            rings[n] = 3.0
+            goal = G.nodes[n].get("goal", n)
+            if goal in G and goal not in rings:
+                rings[goal] = 1.5
+    if selected is not None:
+        kind, ident = selected
+        if kind == "node" and ident in G:
+            rings[ident] = 3.0
+            emph_edges.update(k for k, (u, v) in edge_ends.items() if ident in (u, v))
+        elif kind == "edge" and ident in edge_ends:
+            emph_edges.add(ident)
+            for n in edge_ends[ident]:
+                rings.setdefault(n, 3.0)
+    dimming = dim_others and bool(emph_edges or rings)
+    bright = set(rings)
+    for k in emph_edges:
+        bright.update(edge_ends[k])
+
+    # --- extent: px per data unit, to keep arrowheads just outside their target node ----------
+    xs = [p[0] for p in pos.values()] or [0.0]
+    ys = [p[1] for p in pos.values()] or [0.0]
+    span = max(max(xs) - min(xs), max(ys) - min(ys), 1.0)
+    pad = 0.12 * span + 0.35
+    unit = (span + 2 * pad) / (height or 650)  # data units per px (roughly)
+
+    sizes = _node_sizes(G, metrics, node_size_by)
+
+    # --- edges ----------------------------------------------------------------------------------
+    control = _edge_curves(G, pos)
+    lines: dict[tuple[str, float, str], tuple[list, list]] = {}
+    halo_x: list = []
+    halo_y: list = []
+    arrows: dict[str, list] = {"x": [], "y": [], "angle": [], "colour": [], "size": [], "op": []}
+    mid: dict[str, list] = {"x": [], "y": [], "custom": [], "hover": [], "bg": []}
+    for u, v, k, d in G.edges(keys=True, data=True):
+        score = d.get("score", 0)
+        cls = edge_class(score)
+        width = edge_width(score)
+        state = "emph" if k in emph_edges else ("dim" if dimming else "normal")
+        p0, c, p2 = pos[u], control[k], pos[v]
+        curved = c != ((p0[0] + p2[0]) / 2, (p0[1] + p2[1]) / 2)
+        ts = [i / 12 for i in range(13)] if curved else [0.0, 1.0]
+        pts = [_bezier(p0, c, p2, t) for t in ts]
+        xs_, ys_ = lines.setdefault((cls, width, state), ([], []))
+        xs_ += [p[0] for p in pts] + [None]
+        ys_ += [p[1] for p in pts] + [None]
+        if state == "emph":
+            halo_x += [p[0] for p in pts] + [None]
+            halo_y += [p[1] for p in pts] + [None]
+
+        # arrowheads near the target (and near the source for mutual interactions)
+        length = math.dist(p0, p2) or 1.0
+        ends = [(v, 1.0, 1)] + ([(u, 0.0, -1)] if d.get("mutual") else [])
+        arrow_px = 8 + 1.6 * width + (3 if state == "emph" else 0)
+        for node, t_end, direction in ends:
+            back = (sizes[node] / 2 + 2 + arrow_px / 2) * unit
+            t = min(max(t_end - direction * back / length, 0.05), 0.95)
+            ax, ay = _bezier(p0, c, p2, t)
+            tx, ty = _tangent(p0, c, p2, t)
+            arrows["x"].append(ax)
+            arrows["y"].append(ay)
+            arrows["angle"].append(
+                round(math.degrees(math.atan2(direction * tx, direction * ty)), 1)
+            )
+            arrows["colour"].append(COLOURS[cls])
+            arrows["size"].append(arrow_px)
+            arrows["op"].append(_DIM if state == "dim" else 1.0)
+
+        mx, my = _bezier(p0, c, p2, 0.5)
+        x = d.get("interaction")
+        title = text(x.title) if x is not None else str(k)
+        arrow = "↔" if d.get("mutual") else "→"
+        ends_text = f"{escape(text(G.nodes[u].get('title')) or u)} {arrow} " + escape(
+            text(G.nodes[v].get("title")) or v
+        )
+        score_text = f"{score:+d}" if score else "0"
+        mid["x"].append(mx)
+        mid["y"].append(my)
+        mid["custom"].append(["edge", k])
+        mid["hover"].append(
+            f"<b>{wrap_label(title, 40, 4)}</b><br>{ends_text}<br>"
+            f"{_label('score', lang)} {score_text}: {SCALE[score][scale_index]}"
+        )
+        mid["bg"].append(_HOVER_BG[cls])
+
+    traces: list[dict] = []
+    if halo_x:
+        traces.append(
+            dict(
+                type="scatter",
+                x=halo_x,
+                y=halo_y,
+                mode="lines",
+                line=dict(color=_HALO, width=14),
+                opacity=0.7,
+                hoverinfo="skip",
+                showlegend=False,
+                meta={"kind": "halo"},
+            )
+        )
+    order = {"normal": 1, "dim": 0, "emph": 2}
+    # a dense map (SDG-sized) reads better with lighter lines
+    normal_opacity = _EDGE_OPACITY if G.number_of_edges() <= 60 else 0.6
+    for (cls, width, state), (lx, ly) in sorted(
+        lines.items(), key=lambda item: (order[item[0][2]], item[0][1], item[0][0])
+    ):
+        traces.append(
+            dict(
+                type="scatter",
+                x=lx,
+                y=ly,
+                mode="lines",
+                line=dict(
+                    color=COLOURS[cls],
+                    width=width + (2 if state == "emph" else 0),
+                    dash=DASHES[cls],
+                ),
+                opacity={"normal": normal_opacity, "dim": _DIM, "emph": 1.0}[state],
+                hoverinfo="skip",
+                showlegend=False,
+                legendgroup=cls,
+                name=_label(cls, lang),
+                meta={"kind": "edges", "class": cls, "width": width, "state": state},
+            )
+        )
+    # Legend keys: conflict and synergy always, consistent when present.
+    present = {cls for cls, _, _ in lines}
+    for cls in ("conflict", "synergy", "consistent"):
+        if cls == "consistent" and cls not in present:
+            continue
+        traces.append(
+            dict(
+                type="scatter",
+                x=[None],
+                y=[None],
+                mode="lines",
+                line=dict(color=COLOURS[cls], width=3, dash=DASHES[cls]),
+                name=_label(cls, lang),
+                legendgroup=cls,
+                showlegend=True,
+                hoverinfo="skip",
+                meta={"kind": "legend", "class": cls},
+            )
+        )
+    if arrows["x"]:
+        traces.append(
+            dict(
+                type="scatter",
+                x=arrows["x"],
+                y=arrows["y"],
+                mode="markers",
+                marker=dict(
+                    symbol="arrow",
+                    angle=arrows["angle"],
+                    size=arrows["size"],
+                    color=arrows["colour"],
+                    opacity=arrows["op"],
+                    line=dict(width=0),
+                ),
+                unselected=dict(marker=dict(opacity=0.6)),
+                hoverinfo="skip",
+                showlegend=False,
+                meta={"kind": "arrows"},
+            )
+        )
+
+    # --- nodes ----------------------------------------------------------------------------------
+    nodes = list(G.nodes)
+    label_subgoals = len(nodes) <= SUBGOAL_LABEL_LIMIT
+    text_colour = lambda n: "rgba(120,120,120,0.3)" if n not in bright else "#111111"  # noqa: E731
+    node = {k: [] for k in ("x", "y", "text", "hover", "custom", "colour", "pos", "op")}
+    for n in nodes:
+        d = G.nodes[n]
+        x, y = pos[n]
+        title = text(d.get("title")) or str(n)
+        goal = d.get("goal", n)
+        if d.get("kind", "goal") != "goal" and label_subgoals:
+            gx, gy = pos.get(goal, (x, y))
+            node["text"].append(wrap_label(title, _WRAP, 2))
+            node["pos"].append(_side(x - gx, y - gy))
+        else:
+            node["text"].append("")
+            node["pos"].append("top center")
+        node["x"].append(x)
+        node["y"].append(y)
+        node["custom"].append(["node", n])
+        node["colour"].append(d.get("colour", "#777777"))
+        node["op"].append(_DIM if dimming and n not in bright else 1.0)
+        node["hover"].append(_node_hover(cat, G, n, title, metrics[n], lang))
+    font: dict[str, Any] = {"size": 10, "shadow": "auto"}
+    if dimming:  # no shadow: it would smear the pale, dimmed labels
+        font.update(color=[text_colour(n) for n in nodes], shadow="none")
+    traces.append(
+        dict(
+            type="scatter",
+            x=node["x"],
+            y=node["y"],
+            mode="markers+text",
+            text=node["text"],
+            textposition=node["pos"],
+            textfont=font,
+            hovertext=node["hover"],
+            hoverinfo="text",
+            customdata=node["custom"],
+            marker=dict(
+                color=node["colour"],
+                size=[sizes[n] for n in nodes],
+                opacity=node["op"],
+                line=dict(color="white", width=1.5),
+            ),
+            selected=dict(marker=dict(opacity=1.0)),
+            unselected=dict(marker=dict(opacity=0.6)),
+            showlegend=False,
+            name="",
+            meta={"kind": "nodes"},
+        )
+    )
+    goals = [n for n in nodes if G.nodes[n].get("kind", "goal") == "goal"]
+    if goals:
+        anchors = _goal_label_anchors(cat, G, pos, goals, sizes, unit, outside=not label_subgoals)
+        label_font: dict[str, Any] = {"size": 13, "weight": "bold", "shadow": "auto"}
+        if dimming:
+            label_font.update(color=[text_colour(n) for n in goals], shadow="none")
+        traces.append(
+            dict(
+                type="scatter",
+                x=[a[0] for a in anchors],
+                y=[a[1] for a in anchors],
+                mode="text",
+                text=[wrap_label(text(G.nodes[n].get("title")) or str(n), _WRAP, 3) for n in goals],
+                textposition=[a[2] for a in anchors],
+                textfont=label_font,
+                hoverinfo="skip",
+                showlegend=False,
+                meta={"kind": "goal-labels"},
+            )
+        )
+    if rings:
+        ring_nodes = [n for n in nodes if n in rings]
+        traces.append(
+            dict(
+                type="scatter",
+                x=[pos[n][0] for n in ring_nodes],
+                y=[pos[n][1] for n in ring_nodes],
+                mode="markers",
+                marker=dict(
+                    symbol="circle-open",
+                    size=[sizes[n] + 10 for n in ring_nodes],
+                    color="#000000",
+                    line=dict(width=[rings[n] for n in ring_nodes], color="#000000"),
+                ),
+                unselected=dict(marker=dict(opacity=1.0)),
+                hoverinfo="skip",
+                showlegend=False,
+                meta={"kind": "rings"},
+            )
+        )
+    traces.append(
+        dict(
+            type="scatter",
+            x=mid["x"],
+            y=mid["y"],
+            mode="markers",
+            marker=dict(size=14, opacity=0.01, color="#000000"),
+            selected=dict(marker=dict(opacity=0.35)),
+            unselected=dict(marker=dict(opacity=0.01)),
+            customdata=mid["custom"],
+            hovertext=mid["hover"],
+            hoverinfo="text",
+            hoverlabel=dict(bgcolor=mid["bg"], font=dict(color="white")),
+            showlegend=False,
+            name="",
+            meta={"kind": "edge-midpoints"},
+        )
+    )
+
+    axis = dict(visible=False, showgrid=False, zeroline=False, fixedrange=False)
+    layout = dict(
+        xaxis=dict(axis, range=[min(xs) - pad, max(xs) + pad]),
+        yaxis=dict(axis, range=[min(ys) - pad, max(ys) + pad], scaleanchor="x", scaleratio=1),
+        paper_bgcolor="rgba(0,0,0,0)",
+        plot_bgcolor="rgba(0,0,0,0)",
+        margin=dict(l=8, r=8, t=8, b=8),
+        clickmode="event+select",
+        dragmode="pan",
+        hovermode="closest",
+        showlegend=True,
+        legend=dict(
+            orientation="h",
+            x=0,
+            y=1,
+            xanchor="left",
+            yanchor="top",
+            bgcolor="rgba(0,0,0,0)",
+            itemclick=False,
+            itemdoubleclick=False,
+        ),
+        uirevision=uirevision or f"graph:{cat.text(cat.meta.title, 'en')}:{cat.meta.version}",
+    )
+    if height is not None:
+        layout["height"] = height
+    return go.Figure(data=traces, layout=layout)
+
+
+def _node_sizes(
+    G: nx.MultiDiGraph,
+    metrics: dict[str, NodeMetrics],
+    by: str | Mapping[str, float] | None,
+) -> dict[str, float]:
+    base = {
+        n: _GOAL_SIZE if d.get("kind", "goal") == "goal" else _SUBGOAL_SIZE
+        for n, d in G.nodes(data=True)
+    }
+    if by is None:
+        return base
+    if isinstance(by, str):
+        if by not in NodeMetrics.__dataclass_fields__:
+            fields = ", ".join(NodeMetrics.__dataclass_fields__)
+            raise ValueError(f"node_size_by must be one of {fields}, not {by!r}")
+        values = {n: abs(getattr(metrics[n], by)) for n in G}
+    else:
+        values = {n: abs(float(by.get(n, 0))) for n in G}
+    top = max(values.values(), default=0)
+    if not top:
+        return base
+    return {n: base[n] * (0.6 + 0.9 * math.sqrt(values[n] / top)) for n in G}
+
+
+def _node_hover(
+    cat: Catalogue, G: nx.MultiDiGraph, n: str, title: str, m: NodeMetrics, lang: str
+) -> str:
+    parts = [f"<b>{wrap_label(title, 40, 4)}</b>"]
+    goal = G.nodes[n].get("goal", n)
+    if goal != n and goal in cat.goals_by_id:
+        parts.append(f"<i>{escape(cat.text(cat.goals_by_id[goal].title, lang))}</i>")
+    parts.append(
+        f"{_label('conflicts', lang)}: {m.conflicts} ({m.conflict_strength}) · "
+        f"{_label('synergies', lang)}: {m.synergies} ({m.synergy_strength})"
+    )
+    parts.append(
+        f"{_label('influence', lang)}: {m.influence:+d} · "
+        f"{_label('second', lang)}: {m.second_order_influence:+.1f}"
+    )
+    return "<br>".join(parts)

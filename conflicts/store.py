@@ -1,0 +1,461 @@
+"""Storage: the tables (declared once), engines, transactions and schema migrations.
+
+SQLite is the default: one file ``conflicts.db`` in the data directory (``CONFLICTS_DATA_DIR``,
+default ``./var``). ``CONFLICTS_DATABASE_URL`` selects another database, e.g.
+``postgresql://user@host:5432/db`` (run through the psycopg 3 driver). See :mod:`conflicts.config`.
+
+Transactions
+------------
+Every unit of work runs through :meth:`Store.write` or :meth:`Store.read` with a function that gets
+a SQLAlchemy ``Connection``; the function runs in ONE transaction, which commits before ``write``
+returns. Domain errors raised inside roll the transaction back, so nothing is partially written.
+
+* SQLite: write transactions start with ``BEGIN IMMEDIATE`` (the write lock is taken up front, so
+  two writers never both read and then fail to upgrade), reads use a plain deferred ``BEGIN``. The
+  file is in WAL mode (readers never block the writer), ``busy_timeout`` makes a writer wait for the
+  lock instead of failing, and ``synchronous=FULL``: in WAL mode ``NORMAL`` may lose the last
+  committed transactions on power loss; ballots are the product and a workshop writes a few per
+  second at most, so we pay the extra fsync per commit and a returned ballot is durable.
+* PostgreSQL: READ COMMITTED; write transactions that need it lock the workshop row with
+  ``SELECT ... FOR UPDATE`` (see :mod:`conflicts.workshop`), which serialises writes per workshop.
+  Deadlocks and serialisation failures (SQLSTATE 40P01/40001) are retried.
+
+Errors: a database that cannot be reached, is locked for longer than the busy timeout, or drops the
+connection raises :class:`DatabaseUnavailable` (``code = 'database_unavailable'``), never a raw
+driver traceback.
+
+Schema versions
+---------------
+``schema_version`` holds one row per applied migration. :data:`MIGRATIONS` is the ordered list of
+migration functions; :meth:`Store.init` applies the missing ones in one transaction (under
+``BEGIN IMMEDIATE`` on SQLite, an advisory lock on PostgreSQL, so processes starting together do not
+race). Version 1 creates the tables declared below. To change the schema later: change the table
+declaration AND append a migration that brings an existing database there idempotently (e.g.
+:func:`add_column_if_missing`), because a fresh database gets the declared tables from version 1.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TypeVar
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Column,
+    Connection,
+    DateTime,
+    Engine,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    create_engine,
+    event,
+    func,
+    inspect,
+    select,
+    text,
+)
+from sqlalchemy import exc as sa_exc
+from sqlalchemy.engine import make_url
+
+from conflicts import config
+from conflicts.errors import ConflictsError
+
+T = TypeVar("T")
+
+
+class DatabaseUnavailable(ConflictsError):
+    """The database cannot be reached or stayed locked; nothing was written. Try again."""
+
+    code = "database_unavailable"
+
+    def __init__(self, message: str = "the database is unavailable, try again"):
+        super().__init__(message)
+        self.params: dict = {}
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def as_utc(value: datetime | None) -> datetime | None:
+    """SQLite returns naive datetimes: attach UTC (everything is stored in UTC)."""
+    if value is None:
+        return None
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+# --------------------------------------------------------------------------------------------
+# Tables
+# --------------------------------------------------------------------------------------------
+metadata = MetaData()
+TS = DateTime(timezone=True)
+
+WORKSHOP_STATUSES = ("draft", "open", "closed")
+VOTING_STATES = ("not_started", "open", "closed")
+METHODS = ("rating", "dots", "ranking", "score")
+MODES = ("follow", "free")
+
+
+def _in(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+workshops = Table(
+    "workshops",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("code", String(12), nullable=False, unique=True),
+    Column("title", String(200), nullable=False),
+    Column("catalogue_name", String(200), nullable=False),
+    Column("catalogue_path", Text, nullable=True),
+    Column("catalogue_yaml", Text, nullable=False),
+    Column("catalogue_sha256", String(64), nullable=False),
+    Column("status", String(10), nullable=False, default="draft"),
+    Column("method", String(10), nullable=False, default="rating"),
+    Column("dot_budget", Integer, nullable=False, default=10),
+    Column("ranking_size", Integer, nullable=False, default=3),
+    Column("hide_results_until_closed", Boolean, nullable=False, default=False),
+    Column("require_participant_code", Boolean, nullable=False, default=False),
+    Column("mode", String(6), nullable=False, default="follow"),
+    # The agenda item shown now (no FK: the agenda references the workshop; checked in code).
+    Column("current_item_id", Integer, nullable=True),
+    Column("facilitator_key_hash", String(255), nullable=False),
+    # Secret per workshop: pseudonyms in exports are HMAC(anon_salt, voter_id).
+    Column("anon_salt", String(64), nullable=False),
+    # Bumped by every facilitator change (status, agenda, voting states, mode, settings).
+    Column("revision", Integer, nullable=False, default=1),
+    # Bumped by every join and ballot: the projector re-reads tallies when it changes.
+    Column("tally_revision", Integer, nullable=False, default=0),
+    Column("created_at", TS, nullable=False),
+    Column("updated_at", TS, nullable=False),
+    CheckConstraint(_in("status", WORKSHOP_STATUSES), name="ck_workshops_status"),
+    CheckConstraint(_in("method", METHODS), name="ck_workshops_method"),
+    CheckConstraint(_in("mode", MODES), name="ck_workshops_mode"),
+    CheckConstraint("dot_budget >= 1", name="ck_workshops_dot_budget"),
+    CheckConstraint("ranking_size >= 1", name="ck_workshops_ranking_size"),
+)
+
+agenda_items = Table(
+    "agenda_items",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("workshop_id", Integer, ForeignKey("workshops.id", ondelete="CASCADE"), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("interaction_id", String(64), nullable=False),
+    Column("voting", String(12), nullable=False, default="not_started"),
+    Column("opened_at", TS, nullable=True),
+    Column("closed_at", TS, nullable=True),
+    UniqueConstraint("workshop_id", "interaction_id", name="uq_agenda_items_interaction"),
+    CheckConstraint(_in("voting", VOTING_STATES), name="ck_agenda_items_voting"),
+)
+
+participant_codes = Table(
+    "participant_codes",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("workshop_id", Integer, ForeignKey("workshops.id", ondelete="CASCADE"), nullable=False),
+    Column("code", String(16), nullable=False),
+    Column("created_at", TS, nullable=False),
+    Column("used_at", TS, nullable=True),
+    UniqueConstraint("workshop_id", "code", name="uq_participant_codes_code"),
+)
+
+participants = Table(
+    "participants",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("workshop_id", Integer, ForeignKey("workshops.id", ondelete="CASCADE"), nullable=False),
+    Column("voter_id", String(128), nullable=False),
+    Column("display_name", String(60), nullable=True),
+    Column("actor_type", String(32), nullable=True),
+    Column("level", String(32), nullable=True),
+    Column(
+        "participant_code_id",
+        Integer,
+        ForeignKey("participant_codes.id", ondelete="SET NULL"),
+        nullable=True,
+        unique=True,  # a one-time code is bound to exactly one participant
+    ),
+    Column("joined_at", TS, nullable=False),
+    UniqueConstraint("workshop_id", "voter_id", name="uq_participants_voter"),
+)
+
+ballots = Table(
+    "ballots",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("workshop_id", Integer, ForeignKey("workshops.id", ondelete="CASCADE"), nullable=False),
+    Column("item_id", Integer, ForeignKey("agenda_items.id", ondelete="CASCADE"), nullable=False),
+    Column(
+        "participant_id",
+        Integer,
+        ForeignKey("participants.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("method", String(10), nullable=False),
+    Column("value", Integer, nullable=True),
+    Column("skipped", Boolean, nullable=False, default=False),
+    Column("created_at", TS, nullable=False),
+    Column("updated_at", TS, nullable=False),
+    UniqueConstraint("participant_id", "item_id", name="uq_ballots_participant_item"),
+    CheckConstraint(
+        "(skipped AND value IS NULL) OR (NOT skipped AND value IS NOT NULL)",
+        name="ck_ballots_value_or_skip",
+    ),
+    CheckConstraint(_in("method", METHODS), name="ck_ballots_method"),
+)
+Index("ix_ballots_workshop_item", ballots.c.workshop_id, ballots.c.item_id)
+
+schema_version = Table(
+    "schema_version",
+    metadata,
+    Column("version", Integer, primary_key=True, autoincrement=False),
+    Column("applied_at", TS, nullable=False),
+)
+
+# --------------------------------------------------------------------------------------------
+# Migrations
+# --------------------------------------------------------------------------------------------
+
+
+def _migration_1(conn: Connection) -> None:
+    """Version 1: the initial tables."""
+    metadata.create_all(conn, checkfirst=True)
+
+
+def add_column_if_missing(conn: Connection, table: Table, column_name: str) -> None:
+    """Helper for later migrations: add a declared column to an existing table if it is missing."""
+    existing = {c["name"] for c in inspect(conn).get_columns(table.name)}
+    if column_name in existing:
+        return
+    column = table.c[column_name]
+    ddl_type = column.type.compile(dialect=conn.dialect)
+    conn.execute(text(f'ALTER TABLE {table.name} ADD COLUMN "{column_name}" {ddl_type}'))
+
+
+#: Ordered migrations: MIGRATIONS[i] brings the schema to version i + 1.
+MIGRATIONS: list[Callable[[Connection], None]] = [_migration_1]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+# An arbitrary constant: the key of the PostgreSQL advisory lock held while migrating.
+_MIGRATION_LOCK_KEY = 0x4D414C4B  # "MALK"
+
+
+# --------------------------------------------------------------------------------------------
+# Engines
+# --------------------------------------------------------------------------------------------
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+PG_CONNECT_TIMEOUT_S = 5
+
+_engines: dict[str, Engine] = {}
+_engines_lock = threading.Lock()
+
+
+def make_engine(url: str | None = None) -> Engine:
+    """A new engine for ``url`` (default: :func:`conflicts.config.database_url`), uncached.
+
+    Use :func:`get_engine` in the application: one engine (one pool) per URL per process. A second
+    engine on the same database is what a second process would have (tests use it that way).
+    """
+    url = config.normalise_database_url(url or config.database_url())
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        database = parsed.database or ""
+        if database and database != ":memory:" and not database.startswith("file:"):
+            try:
+                Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise DatabaseUnavailable(
+                    f"cannot create the data directory for {database}: {exc.strerror}"
+                ) from None
+        engine = create_engine(
+            url,
+            connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
+            pool_size=10,
+            max_overflow=30,
+            pool_timeout=30,
+        )
+        _configure_sqlite(engine)
+        return engine
+    if parsed.get_backend_name() == "postgresql":
+        return create_engine(
+            url,
+            connect_args={"connect_timeout": PG_CONNECT_TIMEOUT_S},
+            pool_pre_ping=True,
+            pool_size=10,
+            max_overflow=30,
+            pool_timeout=30,
+        )
+    return create_engine(url, pool_pre_ping=True)
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn, _record):  # pragma: no cover - exercised by every test
+        # Let SQLAlchemy's "begin" event emit BEGIN itself (pysqlite's implicit BEGIN is deferred
+        # and skipped for DDL).
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA synchronous=FULL")
+        cur.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn):  # pragma: no cover - exercised by every test
+        immediate = conn.get_execution_options().get("conflicts_write", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def get_engine(url: str | None = None) -> Engine:
+    """The process-wide engine for ``url`` (default from the environment), created once."""
+    url = config.normalise_database_url(url or config.database_url())
+    with _engines_lock:
+        engine = _engines.get(url)
+        if engine is None:
+            engine = _engines[url] = make_engine(url)
+        return engine
+
+
+def dispose_engines() -> None:
+    """Dispose and forget every cached engine and store (tests; after fork)."""
+    with _engines_lock:
+        for engine in _engines.values():
+            engine.dispose()
+        _engines.clear()
+        _stores.clear()
+
+
+# --------------------------------------------------------------------------------------------
+# Store
+# --------------------------------------------------------------------------------------------
+_RETRY_SQLSTATES = {"40001", "40P01"}  # serialization_failure, deadlock_detected
+_RETRIES = 4
+
+
+def _is_retryable(exc: sa_exc.DBAPIError) -> bool:
+    orig = getattr(exc, "orig", None)
+    sqlstate = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
+    if sqlstate in _RETRY_SQLSTATES:
+        return True
+    return "database is locked" in str(orig) or bool(exc.connection_invalidated)
+
+
+class Store:
+    """A database plus the transaction runners. Cheap to create; the engine is shared per URL.
+
+    >>> store = Store("sqlite:///:memory:")  # doctest: +SKIP
+    >>> store.write(lambda conn: conn.execute(...))  # doctest: +SKIP
+    """
+
+    def __init__(self, url: str | None = None, *, engine: Engine | None = None):
+        self.engine = engine or get_engine(url)
+        self.url = self.engine.url.render_as_string(hide_password=True)
+        self.dialect = self.engine.dialect.name
+        self._initialised = False
+        self._init_lock = threading.Lock()
+
+    # ---- transactions ----------------------------------------------------------------------
+    def write(self, fn: Callable[[Connection], T]) -> T:
+        """Run ``fn(conn)`` in one write transaction and commit; return its result.
+
+        Retries a few times on deadlock/serialisation failure/lock timeout (the whole function runs
+        again, so ``fn`` must not have side effects outside the database). Raises
+        :class:`DatabaseUnavailable` when the database cannot be used.
+        """
+        self.init()
+        return self._run(fn, write=True)
+
+    def read(self, fn: Callable[[Connection], T]) -> T:
+        """Run ``fn(conn)`` in one read transaction (a consistent snapshot on both databases)."""
+        self.init()
+        return self._run(fn, write=False)
+
+    def _run(self, fn: Callable[[Connection], T], *, write: bool) -> T:
+        delay = 0.05
+        for attempt in range(_RETRIES + 1):
+            try:
+                with self.engine.connect() as conn:
+                    conn.execution_options(conflicts_write=write)
+                    with conn.begin():
+                        return fn(conn)
+            except sa_exc.DBAPIError as exc:
+                if isinstance(exc, sa_exc.IntegrityError | sa_exc.ProgrammingError):
+                    raise  # a bug or a constraint, not an outage
+                if attempt < _RETRIES and _is_retryable(exc):
+                    time.sleep(delay)
+                    delay *= 2
+                    continue
+                raise DatabaseUnavailable(_describe(exc)) from exc
+            except sa_exc.TimeoutError as exc:  # pool exhausted
+                raise DatabaseUnavailable("the database is busy, try again") from exc
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    # ---- schema ----------------------------------------------------------------------------
+    def init(self) -> int:
+        """Create or migrate the schema (idempotent, safe to call concurrently); return version."""
+        if self._initialised:
+            return SCHEMA_VERSION
+        with self._init_lock:
+            if not self._initialised:
+                self._run(self._migrate, write=True)
+                self._initialised = True
+        return SCHEMA_VERSION
+
+    def _migrate(self, conn: Connection) -> None:
+        if self.dialect == "postgresql":
+            conn.execute(select(func.pg_advisory_xact_lock(_MIGRATION_LOCK_KEY)))
+        schema_version.create(conn, checkfirst=True)
+        current = conn.execute(select(func.max(schema_version.c.version))).scalar() or 0
+        for version in range(current + 1, len(MIGRATIONS) + 1):
+            MIGRATIONS[version - 1](conn)
+            conn.execute(schema_version.insert().values(version=version, applied_at=utcnow()))
+
+    def schema_version(self) -> int:
+        """The version recorded in the database (0 if none)."""
+        return self.read(
+            lambda conn: conn.execute(select(func.max(schema_version.c.version))).scalar() or 0
+        )
+
+    # ---- the one aggregate query for tallies ----------------------------------------------
+    def tally_rows(self, conn: Connection, workshop_id: int, method: str) -> list[tuple]:
+        """``(item_id, value, skipped, count)`` per distinct ballot value of one workshop."""
+        q = (
+            select(ballots.c.item_id, ballots.c.value, ballots.c.skipped, func.count())
+            .where(ballots.c.workshop_id == workshop_id, ballots.c.method == method)
+            .group_by(ballots.c.item_id, ballots.c.value, ballots.c.skipped)
+        )
+        return [tuple(row) for row in conn.execute(q)]
+
+
+def _describe(exc: sa_exc.DBAPIError) -> str:
+    orig = str(getattr(exc, "orig", exc)).strip().splitlines()
+    detail = orig[0] if orig else type(exc).__name__
+    return f"the database is unavailable ({detail}); nothing was written, try again"
+
+
+_stores: dict[str, Store] = {}
+
+
+def get_store(url: str | None = None) -> Store:
+    """The process-wide :class:`Store` for ``url`` (default from the environment)."""
+    url = config.normalise_database_url(url or config.database_url())
+    with _engines_lock:
+        store = _stores.get(url)
+    if store is None:
+        store = Store(url)
+        with _engines_lock:
+            store = _stores.setdefault(url, store)
+    return store

@@ -1,0 +1,1 @@
+"""The web UI: the only package that imports Streamlit."""

@@ -1,0 +1,83 @@
+"""HTTP layer around Streamlit's server: middleware and extra routes for ``st.App``.
+
+The voter cookie gives every browser a random, httpOnly id on its first page load. Streamlit's
+session state dies with a reload or a phone that locks and drops its websocket; the cookie does
+not, so a participant keeps one ballot per conflict however often the page reloads.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from http.cookies import SimpleCookie
+
+from starlette.middleware import Middleware
+from starlette.routing import BaseRoute
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+VOTER_COOKIE = "mk_voter"
+VOTER_ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+_ONE_YEAR = 365 * 24 * 3600
+
+
+def new_voter_id() -> str:
+    return secrets.token_urlsafe(18)
+
+
+def valid_voter_id(value: str | None) -> bool:
+    return bool(value) and bool(VOTER_ID_PATTERN.match(value))
+
+
+def _request_cookie(scope: Scope, name: str) -> str | None:
+    for key, value in scope.get("headers", []):
+        if key == b"cookie":
+            jar = SimpleCookie()
+            try:
+                jar.load(value.decode("latin-1"))
+            except Exception:  # a malformed Cookie header: treat as absent
+                continue
+            if name in jar:
+                return jar[name].value
+    return None
+
+
+def _is_https(scope: Scope) -> bool:
+    if scope.get("scheme") == "https":
+        return True
+    headers = dict(scope.get("headers", []))
+    return headers.get(b"x-forwarded-proto", b"").split(b",")[0].strip() == b"https"
+
+
+class VoterCookieMiddleware:
+    """Set ``mk_voter`` (random, httpOnly, SameSite=Lax, one year) when a request lacks it."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or valid_voter_id(_request_cookie(scope, VOTER_COOKIE)):
+            await self.app(scope, receive, send)
+            return
+        cookie = (
+            f"{VOTER_COOKIE}={new_voter_id()}; Path=/; Max-Age={_ONE_YEAR}; HttpOnly; SameSite=Lax"
+        )
+        if _is_https(scope):
+            cookie += "; Secure"
+
+        async def send_with_cookie(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message.setdefault("headers", [])
+                message["headers"] = [*message["headers"], (b"set-cookie", cookie.encode())]
+            await send(message)
+
+        await self.app(scope, receive, send_with_cookie)
+
+
+def middleware() -> list[Middleware]:
+    """Middleware applied to every HTTP request (before Streamlit's own)."""
+    return [Middleware(VoterCookieMiddleware)]
+
+
+def routes() -> list[BaseRoute]:
+    """Extra HTTP routes (none may use Streamlit's reserved prefixes)."""
+    return []

@@ -1,0 +1,191 @@
+"""UI pieces shared by several pages: the clickable graph and the detail panels.
+
+Catalogue text is written by facilitators; it is shown through Markdown with HTML disabled
+(Streamlit's default), never with ``unsafe_allow_html``.
+"""
+
+from __future__ import annotations
+
+import re
+
+import plotly.graph_objects as go
+import streamlit as st
+
+from conflicts.catalogue import Interaction
+from conflicts.i18n import scale_name, t
+from conflicts.ui.common import Model
+
+Selection = tuple[str, str] | None  # ("node" | "edge", id)
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~])")
+
+
+def md_escape(text: str) -> str:
+    """Escape Markdown so user text is shown literally inside our own Markdown."""
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def selection_from_event(event: object) -> Selection:
+    """The node or edge in a plotly selection event, from the points' ``customdata``.
+
+    Plotly reports ``["node", id]`` or ``["edge", id]`` per point; point indices mix traces, so
+    only customdata is trusted. An empty selection (double-click on empty space) gives None.
+    """
+    try:
+        points = event["selection"]["points"]  # type: ignore[index]
+    except (KeyError, TypeError):
+        return None
+    for point in reversed(points or []):
+        data = point.get("customdata") if isinstance(point, dict) else None
+        if isinstance(data, list | tuple) and len(data) >= 2 and data[0] in ("node", "edge"):
+            return (str(data[0]), str(data[1]))
+    return None
+
+
+def graph_with_selection(fig: go.Figure, *, key: str, state_key: str, height: int = 640) -> None:
+    """Draw ``fig``; a click on a node or an edge midpoint is stored in ``state_key``.
+
+    The click is handled in a callback, so it is known before the page draws the detail panel
+    and the highlighted figure in the same run.
+    """
+
+    def on_select() -> None:
+        st.session_state[state_key] = selection_from_event(st.session_state.get(key))
+
+    st.plotly_chart(
+        fig,
+        key=key,
+        on_select=on_select,
+        selection_mode="points",
+        height=height,
+        config={"displaylogo": False, "scrollZoom": True},
+    )
+
+
+def sign_label(score: int, lang: str) -> str:
+    if score < 0:
+        return t("detail.conflict", lang)
+    if score > 0:
+        return t("detail.synergy", lang)
+    return t("detail.neutral", lang)
+
+
+def score_badge(score: int, lang: str) -> str:
+    """A Markdown badge: colour plus a sign word and icon, never colour alone."""
+    colour = "orange" if score < 0 else ("blue" if score > 0 else "gray")
+    icon = ":material/bolt:" if score < 0 else (":material/handshake:" if score > 0 else "")
+    label = t("detail.score", lang, score=score, name=scale_name(score, lang))
+    return f":{colour}-badge[{icon} {sign_label(score, lang)}] :{colour}-badge[{label}]"
+
+
+def interaction_panel(model: Model, interaction: Interaction, lang: str) -> None:
+    """Everything a facilitator needs about one interaction."""
+    cat = model.catalogue
+    text = lambda value: cat.text(value, lang)  # noqa: E731
+    st.subheader(text(interaction.title), anchor=False)
+    st.markdown(score_badge(interaction.score, lang))
+    a = text(cat.nodes[interaction.from_].title)
+    b = text(cat.nodes[interaction.to].title)
+    key = (
+        "detail.direction_mutual"
+        if interaction.direction == "mutual"
+        else "detail.direction_directed"
+    )
+    st.caption(t(key, lang, a=a, b=b))
+    if interaction.illustrative:
+        st.caption(":material/info: " + t("detail.illustrative", lang))
+    if interaction.description:
+        st.markdown(text(interaction.description))
+
+    if interaction.questions:
+        st.markdown(f"**{t('detail.questions', lang)}**")
+        st.markdown(
+            "\n".join(f"{n}. {md_escape(text(q))}" for n, q in enumerate(interaction.questions, 1))
+        )
+
+    cols = st.columns(2)
+    with cols[0]:
+        st.markdown(f"**{t('detail.actors', lang)}**")
+        actors = [cat.actors_by_id[a] for a in interaction.actors if a in cat.actors_by_id]
+        if actors:
+            st.markdown(
+                "\n".join(
+                    f"- {md_escape(text(x.name))} · {t('actor_type.' + x.type.value, lang)}"
+                    for x in actors
+                )
+            )
+        else:
+            st.caption(t("detail.none", lang))
+    with cols[1]:
+        st.markdown(f"**{t('detail.levels', lang)}**")
+        if interaction.levels:
+            st.markdown(
+                " ".join(
+                    f":violet-badge[{t('level.' + lv.value, lang)}]" for lv in interaction.levels
+                )
+            )
+        else:
+            st.caption(t("detail.none", lang))
+
+    if interaction.evidence:
+        st.markdown(f"**{t('detail.evidence', lang)}**")
+        lines = []
+        for ev in interaction.evidence:
+            line = f"- {md_escape(text(ev.text))}"
+            if ev.url:
+                label = md_escape(ev.source or ev.url)
+                line += f" — [{label}](<{ev.url}>)"
+            elif ev.source:
+                line += f" — {md_escape(ev.source)}"
+            lines.append(line)
+        st.markdown("\n".join(lines))
+    if interaction.tags:
+        st.caption(
+            t("detail.tags", lang) + ": " + ", ".join(md_escape(x) for x in interaction.tags)
+        )
+
+
+def node_panel(model: Model, node_id: str, lang: str) -> Selection:
+    """Details and metrics of a goal or sub-goal; returns an interaction the user picked."""
+    cat = model.catalogue
+    text = lambda value: cat.text(value, lang)  # noqa: E731
+    node = cat.nodes[node_id]
+    goal = cat.goals_by_id[cat.goal_of[node_id]]
+    st.subheader(text(node.title), anchor=False)
+    if node_id != goal.id:
+        st.caption(t("detail.subgoal_of", lang, goal=text(goal.title)))
+    if getattr(node, "paraphrase", False):
+        st.caption(":material/info: " + t("detail.paraphrase", lang))
+    if node.description:
+        st.markdown(text(node.description))
+    for field in ("target", "indicator"):
+        value = getattr(node, field, None)
+        if value:
+            st.markdown(f"**{t('detail.' + field, lang)}:** {md_escape(text(value))}")
+
+    m = model.metrics[node_id]
+    st.markdown(f"**{t('detail.metrics', lang)}**")
+    c1, c2, c3, c4 = st.columns(4)
+    c1.metric(
+        t("detail.m_conflicts", lang),
+        m.conflicts,
+        help=t("detail.m_conflict_strength", lang) + f": {m.conflict_strength}",
+    )
+    c2.metric(
+        t("detail.m_synergies", lang),
+        m.synergies,
+        help=t("detail.m_synergy_strength", lang) + f": {m.synergy_strength}",
+    )
+    c3.metric(t("detail.m_influence", lang), f"{m.influence:+g}")
+    c4.metric(t("detail.m_second_order", lang), f"{m.second_order_influence:+.1f}")
+
+    st.markdown(f"**{t('detail.interactions', lang)}**")
+    involved = [i for i in cat.interactions if node_id in (i.from_, i.to)]
+    if not involved:
+        st.caption(t("detail.none", lang))
+    picked: Selection = None
+    for i in involved:
+        label = f"{i.score:+d} · {text(i.title)}"
+        if st.button(label, key=f"pick-{node_id}-{i.id}", type="tertiary"):
+            picked = ("edge", i.id)
+    return picked

@@ -1,0 +1,118 @@
+"""``python -m conflicts workshop ...``: create, list and export workshops from the command line.
+
+The database comes from the environment (``CONFLICTS_DATABASE_URL`` / ``CONFLICTS_DATA_DIR``,
+see :mod:`conflicts.config`). Exit codes: 0 success, 1 a domain error (printed as
+``error [code]: message`` on stderr), 2 usage error.
+
+* ``workshop create CATALOGUE [--title T] [--json]`` -- CATALOGUE is a file or a bundled name.
+  ``--json`` prints exactly ``{"code", "join_path", "facilitator_key"}``.
+* ``workshop export CODE [--format json|csv] [--output FILE]`` -- the formats are the keys of
+  :data:`conflicts.workshop.EXPORT_FORMATS`, so a new format needs no change here.
+* ``workshop list [--json]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from conflicts import workshop as ws
+from conflicts.errors import CatalogueError, ConflictsError
+
+
+def _fail(exc: ConflictsError) -> int:
+    if isinstance(exc, CatalogueError):
+        for p in exc.problems:
+            print(p, file=sys.stderr)
+        print(f"error [invalid_catalogue]: {len(exc.problems)} problem(s)", file=sys.stderr)
+    else:
+        print(f"error [{getattr(exc, 'code', 'error')}]: {exc}", file=sys.stderr)
+    return 1
+
+
+def _create(args: argparse.Namespace) -> int:
+    try:
+        created = ws.create_workshop(args.catalogue, title=args.title)
+    except ConflictsError as exc:
+        return _fail(exc)
+    w = created.workshop
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "code": w.code,
+                    "join_path": w.join_path,
+                    "facilitator_key": created.facilitator_key,
+                }
+            )
+        )
+    else:
+        print(f"Workshop created: {w.title} ({len(w.items)} items on the agenda, status draft)")
+        print(f"  join code:        {w.code}")
+        print(f"  participant URL:  {w.join_path}")
+        print(f"  facilitator key:  {created.facilitator_key}")
+        print("The facilitator key is shown only once: keep it.")
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    try:
+        text = ws.export_workshop(args.code, args.format)
+    except ConflictsError as exc:
+        return _fail(exc)
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def _list(args: argparse.Namespace) -> int:
+    try:
+        found = ws.list_workshops()
+    except ConflictsError as exc:
+        return _fail(exc)
+    if args.json:
+        rows = [
+            {
+                "code": w.code,
+                "title": w.title,
+                "status": w.status,
+                "catalogue": w.catalogue_name,
+                "created_at": w.created_at.isoformat(),
+            }
+            for w in found
+        ]
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+    else:
+        for w in found:
+            print(f"{w.code}  {w.status:<6}  {w.created_at:%Y-%m-%d %H:%M}  {w.title}")
+    return 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add the ``workshop`` command and its sub-commands to the top-level sub-parsers."""
+    p = sub.add_parser("workshop", help="create, list and export workshops")
+    wsub = p.add_subparsers(dest="workshop_command", required=True)
+
+    c = wsub.add_parser("create", help="create a workshop; prints join code and facilitator key")
+    c.add_argument("catalogue", metavar="CATALOGUE", help="a catalogue file or a bundled name")
+    c.add_argument("--title", help="workshop title (default: the catalogue's title)")
+    c.add_argument(
+        "--json",
+        action="store_true",
+        help='print {"code", "join_path", "facilitator_key"} as JSON',
+    )
+    c.set_defaults(func=_create)
+
+    e = wsub.add_parser("export", help="print anonymised ballots and tallies")
+    e.add_argument("code", metavar="CODE", help="the workshop's join code")
+    e.add_argument("--format", choices=sorted(ws.EXPORT_FORMATS), default="json")
+    e.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of stdout")
+    e.set_defaults(func=_export)
+
+    ls = wsub.add_parser("list", help="list the workshops in the database")
+    ls.add_argument("--json", action="store_true")
+    ls.set_defaults(func=_list)

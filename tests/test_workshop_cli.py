@@ -1,0 +1,120 @@
+"""``python -m conflicts workshop ...`` against real databases."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conflicts import workshop as ws
+from conflicts.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_create_json_prints_exactly_three_fields(db_env, workshop_catalogue, capsys):
+    assert (
+        main(["workshop", "create", str(workshop_catalogue), "--title", "Runda 1", "--json"]) == 0
+    )
+    out = json.loads(capsys.readouterr().out)
+    assert set(out) == {"code", "join_path", "facilitator_key"}
+    assert out["join_path"] == f"/join?code={out['code']}"
+    w = ws.get_workshop(out["code"])  # the environment's database
+    assert w.title == "Runda 1" and len(w.items) == 10
+    assert ws.check_facilitator(w, out["facilitator_key"])
+
+
+def test_create_human_output_and_bundled_name(db_env, workshop_catalogue, capsys, monkeypatch):
+    monkeypatch.setattr(ws, "bundled_catalogues", lambda: {"small": workshop_catalogue})
+    assert main(["workshop", "create", "small"]) == 0
+    out = capsys.readouterr().out
+    assert "join code:" in out and "/join?code=" in out and "facilitator key:" in out
+    [w] = ws.list_workshops()
+    assert w.catalogue_name == "small" and w.code in out
+
+
+def test_create_errors_exit_1(db_env, tmp_path, capsys):
+    assert main(["workshop", "create", "no-such-catalogue"]) == 1
+    assert "[unknown_catalogue]" in capsys.readouterr().err
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("meta: {title: X}\ngoals: []\n", encoding="utf-8")
+    assert main(["workshop", "create", str(bad)]) == 1
+    err = capsys.readouterr().err
+    assert "bad.yaml" in err and "[invalid_catalogue]" in err
+
+
+def test_export_json_and_csv(db_env, workshop_catalogue, capsys, tmp_path):
+    created = ws.create_workshop(workshop_catalogue)
+    code, item = created.workshop.code, created.workshop.items[0]
+    ws.open_workshop(code)
+    ws.open_voting(code, item.id)
+    ws.join(code, "raw-cookie-id-123", "Secret Name")
+    ws.cast_ballot(code, "raw-cookie-id-123", item.id, 4)
+
+    assert main(["workshop", "export", code.lower(), "--format", "json"]) == 0
+    out = capsys.readouterr().out
+    assert "raw-cookie-id-123" not in out and "Secret Name" not in out
+    data = json.loads(out)
+    assert data["ballots"][0]["value"] == 4 and data["items"][0]["mean"] == 4.0
+
+    assert main(["workshop", "export", code, "--format", "csv"]) == 0
+    out = capsys.readouterr().out
+    assert "raw-cookie-id-123" not in out and "Secret Name" not in out
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert rows[0]["record"] == "ballot" and rows[0]["participant"].startswith("p-")
+
+    target = tmp_path / "out.json"
+    assert main(["workshop", "export", code, "-o", str(target)]) == 0
+    assert json.loads(target.read_text(encoding="utf-8"))["workshop"]["code"] == code
+
+
+def test_export_errors(db_env, capsys):
+    assert main(["workshop", "export", "AAAAAA"]) == 1
+    assert "[unknown_code]" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as info:
+        main(["workshop", "export", "AAAAAA", "--format", "pdf"])
+    assert info.value.code == 2
+
+
+def test_list(db_env, workshop_catalogue, capsys):
+    code = ws.create_workshop(workshop_catalogue, title="Listed").workshop.code
+    assert main(["workshop", "list", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)[0]["code"] == code
+
+
+def test_subprocess_create_and_export(db_url, workshop_catalogue):
+    env = {**os.environ, "CONFLICTS_DATABASE_URL": db_url, "PYTHONPATH": str(ROOT)}
+    run = [sys.executable, "-m", "conflicts", "workshop"]
+    done = subprocess.run(
+        [*run, "create", str(workshop_catalogue), "--json"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    code = json.loads(done.stdout)["code"]
+    done = subprocess.run(
+        [*run, "export", code, "--format", "csv"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    assert done.stdout.startswith("record,")
+    bad = subprocess.run(
+        [*run, "list"],
+        env={**env, "CONFLICTS_DATABASE_URL": "postgresql://postgres@127.0.0.1:1/none"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert bad.returncode == 1
+    assert "[database_unavailable]" in bad.stderr and "Traceback" not in bad.stderr

@@ -12,6 +12,7 @@ if __name__ == "__main__":
 
     main()
 else:
-    from conflicts.ui.server import middleware, routes
+    from conflicts.ui.server import enable_tcp_nodelay, middleware, routes
 
+    enable_tcp_nodelay()
     app = st.App("app.py", middleware=middleware(), routes=routes())

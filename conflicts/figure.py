@@ -395,7 +395,7 @@ def build_figure(
     xs = [p[0] for p in pos.values()] or [0.0]
     ys = [p[1] for p in pos.values()] or [0.0]
     span = max(max(xs) - min(xs), max(ys) - min(ys), 1.0)
-    pad = 0.12 * span + 0.35
+    pad = 0.08 * span + 0.3
     unit = (span + 2 * pad) / (height or 650)  # data units per px (roughly)
 
     sizes = _node_sizes(G, metrics, node_size_by)

@@ -10,7 +10,7 @@ import streamlit as st
 
 from conflicts.i18n import t
 from conflicts.ui.common import language, language_switch
-from conflicts.ui.pages import catalogue, explore
+from conflicts.ui.pages import catalogue, explore, facilitate, join, projector
 
 
 def pages(lang: str) -> dict[str, list[st.Page]]:
@@ -28,6 +28,26 @@ def pages(lang: str) -> dict[str, list[st.Page]]:
                 title=t("nav.catalogue", lang),
                 icon=":material/description:",
                 url_path="catalogue",
+            ),
+        ],
+        t("nav.workshops", lang): [
+            st.Page(
+                join.render,
+                title=t("nav.join", lang),
+                icon=":material/how_to_vote:",
+                url_path="join",
+            ),
+            st.Page(
+                projector.render,
+                title=t("nav.projector", lang),
+                icon=":material/tv:",
+                url_path="projector",
+            ),
+            st.Page(
+                facilitate.render,
+                title=t("nav.facilitate", lang),
+                icon=":material/co_present:",
+                url_path="facilitate",
             ),
         ],
     }

@@ -73,6 +73,25 @@ class VoterCookieMiddleware:
         await self.app(scope, receive, send_with_cookie)
 
 
+def enable_tcp_nodelay() -> None:
+    """Send every websocket frame at once instead of waiting for the peer's delayed ACK.
+
+    Streamlit 1.67 opens its listening socket without naming the protocol (``proto == 0``), so
+    asyncio's ``_set_nodelay`` skips TCP_NODELAY on each connection and Nagle's algorithm holds the
+    rest of a script run's messages until the client's delayed ACK: about 40 ms added to every
+    rerun (measured with benchmarks/rerun.py). asyncio looks the function up at call time, so
+    replacing it here covers every connection accepted afterwards.
+    """
+    import asyncio.base_events as base_events
+    import socket
+
+    def set_nodelay(sock: socket.socket) -> None:
+        if sock.family in (socket.AF_INET, socket.AF_INET6) and sock.type == socket.SOCK_STREAM:
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+    base_events._set_nodelay = set_nodelay
+
+
 def middleware() -> list[Middleware]:
     """Middleware applied to every HTTP request (before Streamlit's own)."""
     return [Middleware(VoterCookieMiddleware)]

@@ -65,33 +65,53 @@ def screenshot(page, name: str) -> Path:
     return path
 
 
-CLICK_PLOTLY_POINT = """
-([kind, ident]) => {
+CLICKABLE_POINTS = """
+() => {
+  // Every clickable point (customdata [kind, id]) with its pixel position on the page.
+  const out = [];
   for (const gd of document.querySelectorAll('.js-plotly-plot')) {
+    const box = gd.getBoundingClientRect();
     for (const trace of gd._fullData) {
-      const data = trace.customdata || [];
-      for (let i = 0; i < data.length; i++) {
-        if (data[i] && data[i][0] === kind && (ident === null || data[i][1] === ident)) {
-          const xa = gd._fullLayout[trace.xaxis === 'x' ? 'xaxis' : 'xaxis' + trace.xaxis.slice(1)];
-          const ya = gd._fullLayout[trace.yaxis === 'y' ? 'yaxis' : 'yaxis' + trace.yaxis.slice(1)];
-          const box = gd.getBoundingClientRect();
-          return {x: box.left + xa._offset + xa.l2p(trace.x[i]),
-                  y: box.top + ya._offset + ya.l2p(trace.y[i]), id: data[i][1]};
+      const xa = gd._fullLayout[trace.xaxis === 'x' ? 'xaxis' : 'xaxis' + trace.xaxis.slice(1)];
+      const ya = gd._fullLayout[trace.yaxis === 'y' ? 'yaxis' : 'yaxis' + trace.yaxis.slice(1)];
+      (trace.customdata || []).forEach((d, i) => {
+        if (Array.isArray(d) && (d[0] === 'node' || d[0] === 'edge')) {
+          out.push({kind: d[0], id: d[1], x: box.left + xa._offset + xa.l2p(trace.x[i]),
+                    y: box.top + ya._offset + ya.l2p(trace.y[i])});
         }
-      }
+      });
     }
   }
-  return null;
+  return out;
 }
 """
 
 
-def click_plotly_point(page, kind: str, ident: str | None = None) -> str:
-    """Click the plotly point whose customdata is [kind, ident] (the first of kind if None)."""
+def clickable_points(page) -> list[dict]:
     page.wait_for_function("() => document.querySelector('.js-plotly-plot')?._fullLayout")
-    target = page.evaluate(CLICK_PLOTLY_POINT, [kind, ident])
-    assert target, f"no plotly point with customdata [{kind}, {ident}]"
+    return page.evaluate(CLICKABLE_POINTS)
+
+
+def isolated_point(page, kind: str, candidates: set[str] | None = None) -> dict:
+    """The point of ``kind`` farthest from every other clickable point: a click there is
+    unambiguous (plotly picks the closest point to the cursor)."""
+    points = clickable_points(page)
+
+    def clearance(p: dict) -> float:
+        return min(
+            ((p["x"] - q["x"]) ** 2 + (p["y"] - q["y"]) ** 2) ** 0.5 for q in points if q is not p
+        )
+
+    mine = [
+        p for p in points if p["kind"] == kind and (candidates is None or p["id"] in candidates)
+    ]
+    assert mine, f"no clickable {kind} point"
+    return max(mine, key=clearance)
+
+
+def click_plotly_point(page, kind: str, ident: str) -> None:
+    """Click the plotly point whose customdata is [kind, ident]."""
+    (target,) = [p for p in clickable_points(page) if p["kind"] == kind and p["id"] == ident]
     page.mouse.move(target["x"], target["y"])
     page.wait_for_timeout(150)
     page.mouse.click(target["x"], target["y"])
-    return target["id"]

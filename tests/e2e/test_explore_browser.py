@@ -5,7 +5,14 @@ from __future__ import annotations
 import pytest
 
 from conflicts.catalogue import bundled_catalogues, load_catalogue
-from tests.e2e.conftest import PHONE, PROJECTOR, click_plotly_point, screenshot, wait_for_app
+from tests.e2e.conftest import (
+    PHONE,
+    PROJECTOR,
+    click_plotly_point,
+    isolated_point,
+    screenshot,
+    wait_for_app,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -19,9 +26,9 @@ def test_click_edge_opens_detail_panel(browser, server) -> None:
     panel = page.locator(".st-key-detail_panel")
     assert "Nothing selected yet" in panel.inner_text()
 
-    conflict = cat.conflicts[0]
-    clicked = click_plotly_point(page, "edge", conflict.id)
-    assert clicked == conflict.id
+    target = isolated_point(page, "edge", {i.id for i in cat.conflicts})
+    conflict = cat.interactions_by_id[target["id"]]
+    click_plotly_point(page, "edge", conflict.id)
     title = cat.text(conflict.title, "en")
     panel.get_by_text(title).first.wait_for(timeout=15_000)
     wait_for_app(page)
@@ -32,7 +39,7 @@ def test_click_edge_opens_detail_panel(browser, server) -> None:
     screenshot(page, "explore-1920x1080")
 
     # A node click shows that goal's metrics.
-    goal = cat.goals[0]
+    goal = cat.goals_by_id[isolated_point(page, "node", {g.id for g in cat.goals})["id"]]
     click_plotly_point(page, "node", goal.id)
     panel.get_by_text(cat.text(goal.title, "en")).first.wait_for(timeout=15_000)
     assert "Metrics" in panel.inner_text()

@@ -1,0 +1,123 @@
+"""Shared pieces of the workshop pages: identity, errors, QR code, live tallies.
+
+Live parts are ``st.fragment(run_every=...)`` functions: each browser asks for a fragment rerun on
+its timer, which reads one cheap ``poll`` row and re-reads the tally only when it changed.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from urllib.parse import urlsplit
+
+import segno
+import streamlit as st
+
+from conflicts import workshop as ws
+from conflicts.i18n import t
+from conflicts.store import DatabaseUnavailable
+from conflicts.tally import ItemTally
+from conflicts.ui.server import VOTER_COOKIE, new_voter_id, valid_voter_id
+
+VOTER_PARAM = "voter"  # fallback identity for browsers that refuse cookies
+
+
+def error_text(exc: Exception, lang: str) -> str:
+    """A translated, user-facing message for a domain error (never a traceback)."""
+    code = getattr(exc, "code", None)
+    if isinstance(exc, DatabaseUnavailable):
+        code = "database_unavailable"
+    key = f"err.{code}"
+    try:
+        return t(key, lang, **getattr(exc, "params", {}))
+    except KeyError:
+        try:
+            return t(key, lang)
+        except KeyError:
+            return t("error.unexpected", lang)
+
+
+def voter_id() -> tuple[str, bool]:
+    """This browser's voter id and whether it came from the httpOnly cookie.
+
+    The cookie is set by :class:`~conflicts.ui.server.VoterCookieMiddleware` on the first page
+    load. A browser that refuses cookies gets a random id in the URL (``?voter=``), which survives
+    reloads of that address.
+    """
+    cookie = st.context.cookies.get(VOTER_COOKIE)
+    if valid_voter_id(cookie):
+        return cookie, True
+    from_url = st.query_params.get(VOTER_PARAM)
+    if not valid_voter_id(from_url):
+        from_url = new_voter_id()
+        st.query_params[VOTER_PARAM] = from_url
+    return from_url, False
+
+
+def code_from_url() -> str | None:
+    code = st.query_params.get("code")
+    return ws.normalise_code(code) if code else None
+
+
+def public_base_url() -> str:
+    """The address participants type: ``CONFLICTS_PUBLIC_URL`` or this request's origin."""
+    configured = os.environ.get("CONFLICTS_PUBLIC_URL")
+    if configured:
+        return configured.rstrip("/")
+    url = urlsplit(st.context.url or "http://localhost:8501/")
+    return f"{url.scheme}://{url.netloc}"
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def qr_png(text: str) -> bytes:
+    buffer = io.BytesIO()
+    segno.make(text, error="m").save(buffer, kind="png", scale=10, border=2)
+    return buffer.getvalue()
+
+
+def code_entry(lang: str, key: str) -> None:
+    """A form to type a join code; puts it in the URL (``?code=``)."""
+    with st.form(key):
+        code = st.text_input(t("ws.enter_code", lang), max_chars=12, key=f"{key}_code")
+        if st.form_submit_button(t("ws.go", lang), type="primary"):
+            st.query_params["code"] = ws.normalise_code(code)
+            st.rerun()
+
+
+def load_workshop(code: str, lang: str) -> ws.Workshop | None:
+    try:
+        return ws.get_workshop(code)
+    except (ws.WorkshopError, DatabaseUnavailable) as exc:
+        st.error(error_text(exc, lang))
+        return None
+
+
+def fmt(value: float | None, digits: int = 1) -> str:
+    return "–" if value is None else f"{value:.{digits}f}"
+
+
+def tally_chart(item: ItemTally, method: str, lang: str) -> None:
+    """Distribution of one item's ballots, with its summary numbers."""
+    if item.hidden:
+        st.info(t("ws.hidden", lang))
+        return
+    lo, hi = (-3, 3) if method == "score" else (1, 5) if method == "rating" else (None, None)
+    if lo is not None:
+        dist = {str(v): item.distribution.get(v, 0) for v in range(lo, hi + 1)}
+        st.bar_chart(dist, height=220, x_label="", y_label="", color="#0072B2")
+        st.caption(
+            " · ".join(
+                [
+                    t("ws.mean", lang, value=fmt(item.mean)),
+                    t("ws.median", lang, value=fmt(item.median)),
+                    t("ws.consensus", lang, value=fmt(item.consensus, 2)),
+                    t("ws.skips", lang, n=item.skips),
+                ]
+            )
+        )
+    else:
+        st.caption(
+            t("ws.total", lang, value=item.total if item.total is not None else "–")
+            + " · "
+            + t("ws.skips", lang, n=item.skips)
+        )

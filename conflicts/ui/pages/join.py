@@ -1,0 +1,260 @@
+"""Participants: join with a code (no account) and vote from a phone.
+
+Phone first: big buttons, one tap per vote (at most two with a change of mind), the result of each
+tap confirmed only after the database committed it. Identity is the httpOnly voter cookie, so a
+reload or a locked phone never creates a second ballot.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from conflicts import workshop as ws
+from conflicts.catalogue import ActorType, DecisionLevel
+from conflicts.i18n import t
+from conflicts.store import DatabaseUnavailable
+from conflicts.ui.common import language
+from conflicts.ui.live import code_entry, code_from_url, error_text, load_workshop, voter_id
+from conflicts.ui.widgets import md_escape, score_badge
+
+FEEDBACK = "_join_feedback"  # item id -> ("ok" | "error", message)
+WATCH_EVERY = "3s"  # how often a phone asks whether the facilitator changed anything
+
+
+@st.cache_data(ttl=1, show_spinner=False, max_entries=1024)
+def _revision(code: str) -> int:
+    """The workshop's state revision, shared by every session of this process for 1 s."""
+    return ws.poll(code)[0]
+
+
+def _join_form(w: ws.Workshop, voter: str, lang: str) -> None:
+    cat = w.catalogue()
+    st.subheader(t("join.title", lang), anchor=False)
+    st.caption(cat.text(cat.meta.title, lang))
+    with st.form("join_form"):
+        name = st.text_input(t("join.name", lang), max_chars=ws.DISPLAY_NAME_MAX, key="join_name")
+        actor_type = st.selectbox(
+            t("join.actor_type", lang),
+            [None, *(a.value for a in ActorType)],
+            format_func=lambda v: "–" if v is None else t(f"actor_type.{v}", lang),
+            key="join_actor_type",
+        )
+        level = st.selectbox(
+            t("join.level", lang),
+            [None, *(lv.value for lv in DecisionLevel)],
+            format_func=lambda v: "–" if v is None else t(f"level.{v}", lang),
+            key="join_level",
+        )
+        participant_code = None
+        if w.require_participant_code:
+            participant_code = st.text_input(
+                t("join.participant_code", lang), max_chars=16, key="join_participant_code"
+            )
+        if st.form_submit_button(
+            t("join.submit", lang), type="primary", key="join_submit", width="stretch"
+        ):
+            try:
+                ws.join(
+                    w.code,
+                    voter,
+                    display_name=name or None,
+                    actor_type=actor_type,
+                    level=level,
+                    participant_code=participant_code or None,
+                )
+            except (ws.WorkshopError, DatabaseUnavailable) as exc:
+                st.error(error_text(exc, lang))
+            else:
+                st.rerun()
+
+
+def _cast(code: str, voter: str, item_id: int, value: int | None, lang: str) -> None:
+    """Button callback: write the ballot; report success only after the commit."""
+    feedback = st.session_state.setdefault(FEEDBACK, {})
+    try:
+        ws.cast_ballot(code, voter, item_id, value=value, skip=value is None)
+    except (ws.WorkshopError, DatabaseUnavailable) as exc:
+        feedback[item_id] = ("error", error_text(exc, lang))
+    else:
+        feedback[item_id] = ("ok", None)
+
+
+def _vote_buttons(
+    w: ws.Workshop,
+    voter: str,
+    item: ws.AgendaItem,
+    values: range,
+    lang: str,
+    mine: ws.Ballot | None,
+) -> None:
+    with st.container(horizontal=True, gap="small", key=f"votes_{item.id}"):
+        for value in values:
+            chosen = mine is not None and not mine.skipped and mine.value == value
+            st.button(
+                f"{value:+d}" if w.method == "score" else str(value),
+                key=f"vote_{item.id}_{value}",
+                type="primary" if chosen else "secondary",
+                on_click=_cast,
+                args=(w.code, voter, item.id, value, lang),
+                width="stretch",
+            )
+    st.button(
+        t("ws.skip", lang),
+        key=f"skip_{item.id}",
+        type="primary" if mine is not None and mine.skipped else "tertiary",
+        on_click=_cast,
+        args=(w.code, voter, item.id, None, lang),
+    )
+
+
+def _item_card(
+    w: ws.Workshop, voter: str, item: ws.AgendaItem, lang: str, mine: ws.Ballot | None
+) -> None:
+    cat = w.catalogue()
+    interaction = cat.interactions_by_id.get(item.interaction_id)
+    with st.container(border=True, key=f"item_{item.id}"):
+        if interaction is not None:
+            st.markdown(f"#### {cat.text(interaction.title, lang)}")
+            st.markdown(score_badge(interaction.score, lang))
+        if w.method == "rating":
+            st.markdown(f"**{t('ws.question_rating', lang)}**")
+            st.caption(f"{t('ws.rating_low', lang)} · {t('ws.rating_high', lang)}")
+            _vote_buttons(w, voter, item, range(1, 6), lang, mine)
+        elif w.method == "score":
+            st.markdown(f"**{t('ws.question_score', lang)}**")
+            _vote_buttons(w, voter, item, range(-3, 4), lang, mine)
+        elif w.method == "dots":
+            current = 0 if mine is None or mine.value is None else mine.value
+            value = st.number_input(
+                t("ws.points", lang),
+                min_value=0,
+                max_value=w.dot_budget,
+                value=current,
+                step=1,
+                key=f"dots_{item.id}",
+            )
+            if value != current:
+                _cast(w.code, voter, item.id, int(value), lang)
+        _feedback(item, mine, lang)
+
+
+def _feedback(item: ws.AgendaItem, mine: ws.Ballot | None, lang: str) -> None:
+    kind, message = st.session_state.get(FEEDBACK, {}).pop(item.id, (None, None))
+    if kind == "error":
+        st.error(message)
+    if mine is not None:
+        st.success(
+            t("ws.saved_skip", lang) if mine.skipped else t("ws.saved", lang, value=mine.value)
+        )
+        st.caption(t("ws.change_hint", lang))
+
+
+def _ranking(
+    w: ws.Workshop, voter: str, items: list[ws.AgendaItem], lang: str, mine: dict[int, ws.Ballot]
+) -> None:
+    cat = w.catalogue()
+    titles = {
+        i.id: cat.text(cat.interactions_by_id[i.interaction_id].title, lang)
+        for i in items
+        if i.interaction_id in cat.interactions_by_id
+    }
+    st.markdown(f"**{t('ws.question_ranking', lang, n=w.ranking_size)}**")
+    current = sorted(
+        (i for i in mine if mine[i].value and i in titles), key=lambda i: -(mine[i].value or 0)
+    )
+    with st.form("ranking_form"):
+        picked = st.multiselect(
+            t("ws.ranking", lang),
+            list(titles),
+            default=current,
+            max_selections=w.ranking_size,
+            format_func=titles.get,
+            key="ranking_pick",
+        )
+        if st.form_submit_button(t("ws.submit", lang), type="primary", key="ranking_submit"):
+            try:
+                ws.cast_ranking(w.code, voter, picked)
+            except (ws.WorkshopError, DatabaseUnavailable) as exc:
+                st.error(error_text(exc, lang))
+            else:
+                st.rerun()
+    if current:
+        st.success(t("ws.saved", lang, value=", ".join(titles[i] for i in current)))
+
+
+@st.fragment(run_every=WATCH_EVERY)
+def _watch(code: str) -> None:
+    """Rerun the page when the facilitator changes something (opens voting, moves on)."""
+    try:
+        revision = _revision(code)
+    except DatabaseUnavailable:
+        return  # flaky network or database: keep what is on screen, try again next tick
+    seen = st.session_state.get("_join_revision")
+    st.session_state["_join_revision"] = revision
+    if seen is not None and seen != revision:
+        st.rerun()
+
+
+def render() -> None:
+    lang = language()
+    code = code_from_url()
+    if not code:
+        st.title(t("join.title", lang), anchor=False)
+        code_entry(lang, "join_code_form")
+        return
+    w = load_workshop(code, lang)
+    if w is None:
+        code_entry(lang, "join_code_form")
+        return
+    voter, from_cookie = voter_id()
+    if not from_cookie:
+        st.caption(t("join.no_cookie", lang))
+    try:
+        participant = ws.get_participant(w.code, voter)
+        mine = ws.my_ballots(w.code, voter) if participant else {}
+    except DatabaseUnavailable as exc:
+        st.error(error_text(exc, lang))
+        return
+    if participant is None:
+        if w.status == "closed":
+            st.info(t("ws.closed_workshop", lang))
+        else:
+            _join_form(w, voter, lang)
+        return
+
+    st.session_state.setdefault("_join_revision", w.revision)
+    _watch(w.code)
+    name = participant.display_name
+    st.caption(
+        t("join.welcome", lang, name=md_escape(name)) if name else t("join.welcome_anon", lang)
+    )
+    if w.status == "closed":
+        st.info(t("ws.closed_workshop", lang))
+        return
+    if w.status != "open":
+        st.info(t("err.workshop_not_started", lang))
+        return
+    if w.mode == "follow":
+        current = w.current_item
+        items = [current] if current is not None and current.voting == "open" else []
+    else:
+        items = [i for i in w.items if i.voting == "open"]
+    if not items:
+        st.info(
+            t("ws.nothing_open", lang)
+            if w.mode == "free" or w.current_item
+            else t("ws.no_current", lang)
+        )
+        return
+    if w.method == "ranking":
+        _ranking(w, voter, items, lang, mine)
+        return
+    if w.method == "dots":
+        used = sum(b.value or 0 for b in mine.values())
+        st.info(
+            t("ws.question_dots", lang, budget=w.dot_budget)
+            + " "
+            + t("ws.points_left", lang, n=w.dot_budget - used, budget=w.dot_budget)
+        )
+    for item in items:
+        _item_card(w, voter, item, lang, mine.get(item.id))

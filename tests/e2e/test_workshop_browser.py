@@ -1,0 +1,133 @@
+"""A live workshop in real browsers: a facilitator, a projector and phones voting at once."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from conflicts import workshop as ws
+from conflicts.store import Store
+from conflicts.testing import AppServer
+from tests.e2e.conftest import PHONE, PROJECTOR, screenshot, wait_for_app
+
+pytestmark = pytest.mark.e2e
+PARTICIPANTS = 6
+
+
+def _store(server: AppServer) -> Store:
+    return Store(f"sqlite:///{server.data_dir / 'conflicts.db'}")
+
+
+def _phone(browser, url: str):
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.goto(url)
+    return context, page
+
+
+def _ballots_shown(page) -> int:
+    text = page.locator("[data-testid='stCaptionContainer']").all_inner_texts()
+    found = [int(m) for t in text for m in re.findall(r"\[ballots=(\d+)\]", t)]
+    return found[0] if found else -1
+
+
+def test_phones_vote_and_projector_tally_matches(browser, server) -> None:
+    store = _store(server)
+    created = ws.create_workshop("stockholm", title="E2E", store=store)
+    code, key = created.workshop.code, created.facilitator_key
+    first = created.workshop.items[0]
+
+    # The facilitator unlocks the console with the key, opens the workshop and the first vote.
+    fac_ctx = browser.new_context(viewport=PROJECTOR)
+    fac = fac_ctx.new_page()
+    fac.goto(f"{server.url}/facilitate?code={code}&lang=en")
+    wait_for_app(fac)
+    fac.locator(".st-key-unlock_key input").fill("wrong-key")
+    fac.get_by_role("button", name="Unlock").click()
+    fac.get_by_text("Wrong key.").wait_for()
+    fac.locator(".st-key-unlock_key input").fill(key)
+    fac.get_by_role("button", name="Unlock").click()
+    fac.get_by_role("button", name="Open the workshop").click()
+    wait_for_app(fac)
+    fac.locator(f".st-key-show_{first.id} button").click()
+    wait_for_app(fac)
+    fac.locator(f".st-key-open_{first.id} button").click()
+    fac.locator(f".st-key-close_{first.id}").wait_for()
+    assert ws.get_workshop(code, store=store).item(first.id).voting == "open"
+
+    projector_ctx = browser.new_context(viewport=PROJECTOR)
+    projector = projector_ctx.new_page()
+    projector.goto(f"{server.url}/projector?code={code}&lang=en")
+    wait_for_app(projector)
+    assert key not in projector.content()
+
+    # Participants join on their phones (follow mode shows the open conflict).
+    phones = [
+        _phone(browser, f"{server.url}/join?code={code}&lang=en") for _ in range(PARTICIPANTS)
+    ]
+    for n, (_, page) in enumerate(phones):
+        wait_for_app(page)
+        if n == 0:
+            screenshot(page, "join-390x844")
+        page.locator(".st-key-join_name input").fill(f"<b>P{n}</b>")
+        page.locator(".st-key-join_submit button").click()
+    for _, page in phones:
+        page.locator(f".st-key-vote_{first.id}_1").wait_for(timeout=20_000)
+
+    # Everyone taps a rating without waiting for the others: the server sees them concurrently.
+    values = [(n % 5) + 1 for n in range(PARTICIPANTS)]
+    for (_, page), value in zip(phones, values, strict=True):
+        page.locator(f".st-key-vote_{first.id}_{value} button").click()
+    for (_, page), value in zip(phones, values, strict=True):
+        page.get_by_text(f"✓ Saved: {value}").wait_for(timeout=20_000)
+    screenshot(phones[0][1], "voted-390x844")
+
+    # A reload keeps the identity: no join form, the same ballot, and a change replaces it.
+    page = phones[0][1]
+    page.reload()
+    wait_for_app(page)
+    page.get_by_text(f"✓ Saved: {values[0]}").wait_for(timeout=20_000)
+    assert page.locator(".st-key-join_submit").count() == 0
+    page.locator(f".st-key-vote_{first.id}_5 button").click()
+    page.get_by_text("✓ Saved: 5").wait_for(timeout=20_000)
+    values[0] = 5
+
+    # The projector follows within a few seconds and shows exactly the ballots cast.
+    projector.wait_for_function(
+        "n => [...document.querySelectorAll('[data-testid=stCaptionContainer]')]"
+        ".some(e => e.innerText.includes('[ballots=' + n + ']'))",
+        arg=PARTICIPANTS,
+        timeout=10_000,
+    )
+    assert _ballots_shown(projector) == PARTICIPANTS
+    screenshot(projector, "projector-1920x1080")
+    exported = json.loads(ws.export_workshop(code, "json", store=store))
+    stored = [b for b in exported["ballots"]]
+    assert len(stored) == PARTICIPANTS
+    assert sorted(b["value"] for b in stored) == sorted(values)
+    tally = ws.get_tally(code, store=store).item(first.id)
+    assert tally.ballots == PARTICIPANTS
+    assert tally.mean == pytest.approx(sum(values) / PARTICIPANTS)
+    # Names are shown as text, never as HTML.
+    assert "<b>" not in json.dumps(exported)
+
+    # Closing the vote is seen by the phones; a late tap is refused, nothing changes.
+    fac.locator(f".st-key-close_{first.id} button").click()
+    fac.locator(f".st-key-open_{first.id}").wait_for()
+    phones[1][1].get_by_text("No voting is open right now").wait_for(timeout=10_000)
+    assert ws.get_tally(code, store=store).item(first.id).ballots == PARTICIPANTS
+
+    for context, _ in phones:
+        context.close()
+    fac_ctx.close()
+    projector_ctx.close()
+
+
+def test_unknown_code_is_a_clear_message(browser, server) -> None:
+    context, page = _phone(browser, f"{server.url}/join?code=ZZZZZZ&lang=en")
+    wait_for_app(page)
+    page.get_by_text("There is no workshop with that code.").wait_for()
+    assert "Traceback" not in page.content()
+    context.close()

@@ -241,6 +241,11 @@ class Stats:
     projector_rtts: list[float] = field(default_factory=list)
     projector_errors: int = 0
     participants_done: int = 0
+    voted: int = 0  # participants that finished voting (or gave up)
+    all_voted: asyncio.Event = field(default_factory=asyncio.Event)
+    vote_rtts: list[float] = field(default_factory=list)  # finished votes, in order
+    tick_rtts: list[float] = field(default_factory=list)  # phones' run_every fragment runs
+    tick_errors: int = 0
     rss_peak: float = 0.0
 
     def error(self, what: str) -> None:
@@ -274,89 +279,147 @@ def vote_keys(c: StreamlitClient) -> set[int]:
 
 
 # ------------------------------------------------------------------------------------ actors
+async def idle(c: StreamlitClient, seconds: float, last_tick: list[float], args, stats: Stats) -> None:
+    """Wait ``seconds`` like a phone on the page: its run_every fragments tick on their timers."""
+    end = time.perf_counter() + seconds
+    while True:
+        now = time.perf_counter()
+        if args.phone_ticks and c.fragments_auto and c.ws is not None:
+            due = last_tick[0] + min(c.fragments_auto.values())
+            if due <= end:
+                if due > now:
+                    await asyncio.sleep(due - now)
+                last_tick[0] = time.perf_counter()
+                try:
+                    for r in await c.tick_fragments():
+                        stats.tick_rtts.append(r.rtt)
+                except (StreamlitClientError, OSError) as e:
+                    stats.tick_errors += 1
+                    stats.error(f"phone fragment: {e}")
+                    with contextlib.suppress(Exception):
+                        await c.close()
+                    c.ws = None
+                    return
+                continue
+        if end > now:
+            await asyncio.sleep(end - now)
+        return
+
+
 async def participant(
     i: int, base: str, code: str, items: list[int], args, stats: Stats, rng: random.Random
 ) -> None:
+    """One phone: join, vote on every listed item, then stay on the page until everyone voted."""
+    c: StreamlitClient | None = None
+    last_tick = [time.perf_counter()]
+    try:
+        c = await _join_and_vote(i, base, code, items, args, stats, rng, last_tick)
+    finally:
+        stats.voted += 1
+        if stats.voted >= args.participants:
+            stats.all_voted.set()
+    try:
+        while c is not None and c.ws is not None and not stats.all_voted.is_set():
+            await idle(c, 1.0, last_tick, args, stats)
+    finally:
+        stats.participants_done += 1
+        if c is not None:
+            with contextlib.suppress(Exception):
+                await c.close()
+
+
+async def _join_and_vote(
+    i: int,
+    base: str,
+    code: str,
+    items: list[int],
+    args,
+    stats: Stats,
+    rng: random.Random,
+    last_tick: list[float],
+) -> StreamlitClient | None:
     path = f"/join?code={code}"
     try:
         cookies = await asyncio.to_thread(fetch_cookie, base, path, timeout=args.request_timeout)
     except OSError as e:
         stats.join_failed += 1
         stats.error(f"cookie: {type(e).__name__}: {e}")
-        return
+        return None
     if VOTER_COOKIE not in cookies:
         stats.join_failed += 1
         stats.error(f"no {VOTER_COOKIE} cookie")
-        return
+        return None
     stats.voters[i] = cookies[VOTER_COOKIE]
     c = StreamlitClient(base, cookies=cookies, timeout=args.request_timeout, quickack=args.quickack)
     try:
-        try:
-            r = await c.open(path)
-            stats.open_rtts.append(r.rtt)
-            if not r.ok:
-                raise StreamlitClientError(f"open failed: {r.exceptions or r.status}")
-            if c.find_all("join_submit"):
-                if c.find_all("join_name"):
-                    await c.set_value("join_name", f"Load {i}", rerun=False)
-                r = await c.click("join_submit")
-                stats.join_rtts.append(r.rtt)
-                errs = error_texts(r.elements)
-                if not r.ok or errs:
-                    raise StreamlitClientError(
-                        f"join failed: {(errs or r.exceptions or [r.status])[0]}"
-                    )
-            on_page = vote_keys(c)
-            if not on_page:
-                raise StreamlitClientError(
-                    f"no vote buttons after joining; widgets: {[w.key for w in c.widgets()][:12]}"
-                )
-        except (StreamlitClientError, OSError) as e:
-            stats.join_failed += 1
-            stats.error(f"join: {e}")
-            return
-        stats.joined += 1
-        if set(items) - on_page:
-            stats.error(f"items without vote buttons: {sorted(set(items) - on_page)}")
-        todo = [it for it in items if it in on_page]
-        rng.shuffle(todo)
-        for item in todo:
-            await asyncio.sleep(rng.uniform(*args.think))
-            skip = rng.random() < args.skip
-            value = None if skip else rng.randint(1, 5)
-            key = f"skip_{item}" if skip else f"vote_{item}_{value}"
-            b = Ballot(i, item, value)
-            if not c.find_all(key):
-                b.error = f"button {key} not on the page"
-                stats.error(b.error)
-                continue  # not sent
-            stats.ballots.append(b)
-            before = check_count(c)
-            t0 = time.perf_counter()
-            try:
-                r = await c.click(key)
-            except (StreamlitClientError, OSError) as e:
-                b.rtt = time.perf_counter() - t0
-                b.error = f"vote: {e}"
-                stats.error(b.error)
-                if c.ws is None or "closed" in str(e) or "within" in str(e):
-                    return  # the session is gone or wedged: this phone gives up
-                continue
-            b.rtt = r.rtt
+        r = await c.open(path)
+        stats.open_rtts.append(r.rtt)
+        if not r.ok:
+            raise StreamlitClientError(f"open failed: {r.exceptions or r.status}")
+        if c.find_all("join_submit"):
+            if c.find_all("join_name"):
+                await c.set_value("join_name", f"Load {i}", rerun=False)
+            r = await c.click("join_submit")
+            stats.join_rtts.append(r.rtt)
             errs = error_texts(r.elements)
             if not r.ok or errs:
-                b.error = f"rejected: {(errs or r.exceptions or [r.status])[0]}"
-                stats.error(b.error)
-            elif check_count(c) > before:
-                b.acked = True
-                b.ack_time = t0 + r.rtt
-            else:
-                b.error = "no ✓ after the vote"
-                stats.error(b.error)
-    finally:
-        stats.participants_done += 1
+                raise StreamlitClientError(
+                    f"join failed: {(errs or r.exceptions or [r.status])[0]}"
+                )
+        on_page = vote_keys(c)
+        if not on_page:
+            raise StreamlitClientError(
+                f"no vote buttons after joining; widgets: {[w.key for w in c.widgets()][:12]}"
+            )
+    except (StreamlitClientError, OSError) as e:
+        stats.join_failed += 1
+        stats.error(f"join: {e}")
         with contextlib.suppress(Exception):
             await c.close()
+        return None
+    stats.joined += 1
+    last_tick[0] = time.perf_counter()
+    if set(items) - on_page:
+        stats.error(f"items without vote buttons: {sorted(set(items) - on_page)}")
+    todo = [it for it in items if it in on_page]
+    rng.shuffle(todo)
+    for item in todo:
+        await idle(c, rng.uniform(*args.think), last_tick, args, stats)
+        if c.ws is None:
+            return None  # the session died while idle
+        skip = rng.random() < args.skip
+        value = None if skip else rng.randint(1, 5)
+        key = f"skip_{item}" if skip else f"vote_{item}_{value}"
+        if not c.find_all(key):
+            stats.error(f"button {key} not on the page")
+            continue  # not sent
+        b = Ballot(i, item, value)
+        stats.ballots.append(b)
+        before = check_count(c)
+        t0 = time.perf_counter()
+        try:
+            r = await c.click(key)
+        except (StreamlitClientError, OSError) as e:
+            b.rtt = time.perf_counter() - t0
+            stats.vote_rtts.append(b.rtt)
+            b.error = f"vote: {e}"
+            stats.error(b.error)
+            with contextlib.suppress(Exception):
+                await c.close()
+            return None  # the session is gone or wedged: this phone gives up
+        b.rtt = r.rtt
+        stats.vote_rtts.append(b.rtt)
+        errs = error_texts(r.elements)
+        if not r.ok or errs:
+            b.error = f"rejected: {(errs or r.exceptions or [r.status])[0]}"
+            stats.error(b.error)
+        elif check_count(c) > before:
+            b.acked = True
+            b.ack_time = t0 + r.rtt
+        else:
+            b.error = "no ✓ after the vote"
+            stats.error(b.error)
+    return c
 
 
 async def projector(base: str, code: str, args, stats: Stats, stop: asyncio.Event) -> None:
@@ -367,9 +430,12 @@ async def projector(base: str, code: str, args, stats: Stats, stop: asyncio.Even
         return max(vals) if vals else None
 
     try:
-        r = await c.open(f"/projector?code={code}")
-        if not r.ok:
+        for attempt in range(3):  # like a person pressing reload when the page shows an error
+            r = await c.open(f"/projector?code={code}")
+            if r.ok:
+                break
             stats.error(f"projector open: {r.exceptions or r.status}")
+            await asyncio.sleep(1.0)
         n = reading()
         if n is None:
             stats.error("projector: no [ballots=N] caption on the page")
@@ -418,11 +484,11 @@ async def progress(args, stats: Stats, stop: asyncio.Event, t_start: float) -> N
         if stop.is_set():
             return
         acked = [b for b in stats.ballots if b.acked]
-        recent = [b.rtt for b in stats.ballots[-200:]]
+        recent = stats.vote_rtts[-200:]
         shown = stats.projector[-1][1] if stats.projector else None
         print(
             f"  t={time.perf_counter() - t_start:5.0f}s joined={stats.joined} "
-            f"done={stats.participants_done} sent={len(stats.ballots)} acked={len(acked)} "
+            f"voted={stats.voted} sent={len(stats.ballots)} acked={len(acked)} "
             f"rtt p95(last 200)={percentile(recent, 95) * 1000:.0f}ms projector={shown} "
             f"rss={stats.rss_peak:.0f}MB",
             flush=True,
@@ -430,7 +496,7 @@ async def progress(args, stats: Stats, stop: asyncio.Event, t_start: float) -> N
 
 
 async def drive(base: str, code: str, items: list[int], args, procstats: ProcStats) -> dict:
-    stats = Stats()
+    stats = Stats()  # created inside the running loop (asyncio.Event)
     stop = asyncio.Event()
     rng = random.Random(args.seed)
     t_start = time.perf_counter()
@@ -535,6 +601,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     ap.add_argument("--skip", type=float, default=0.0, help="probability of skipping an item")
     ap.add_argument("--projector-interval", type=float, default=1.0)
+    ap.add_argument(
+        "--no-phone-ticks",
+        dest="phone_ticks",
+        action="store_false",
+        help="phones do not run their run_every fragments (default: they do, like a browser, "
+        "while thinking and after voting until everyone voted)",
+    )
     ap.add_argument("--timeout", type=float, default=600.0, help="global time limit (s)")
     ap.add_argument("--request-timeout", type=float, default=30.0, help="per rerun / request (s)")
     ap.add_argument(
@@ -611,7 +684,8 @@ def main(argv: list[str] | None = None) -> int:
             f"workshop {code}: {len(items)} open items {items}; {args.participants} participants "
             f"in waves of {args.wave_size} every {args.wave_interval}s, think "
             f"{args.think[0]:g}-{args.think[1]:g}s, projector every {args.projector_interval:g}s, "
-            f"timeout {args.timeout:g}s{', quickack' if args.quickack else ''}",
+            f"timeout {args.timeout:g}s{', quickack' if args.quickack else ''}"
+            f"{'' if args.phone_ticks else ', phone fragments off'}",
             flush=True,
         )
         if args.py_spy and procstats.pid:
@@ -675,6 +749,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     if res["elapsed"] > 0:
         print(f"throughput: {len(acked) / res['elapsed']:.1f} acked ballots/s over the whole run")
+    print(
+        f"phones' run_every fragments: {len(stats.tick_rtts)} runs, p50/p95 "
+        f"{ms(percentile(stats.tick_rtts, 50))}/{ms(percentile(stats.tick_rtts, 95))} ms, "
+        f"errors {stats.tick_errors}"
+        if args.phone_ticks
+        else "phones' run_every fragments: off"
+    )
     print(
         f"projector: {len(stats.projector)} readings, fragment rtt p50/p95 "
         f"{ms(percentile(stats.projector_rtts, 50))}/{ms(percentile(stats.projector_rtts, 95))}"

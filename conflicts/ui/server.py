@@ -25,7 +25,7 @@ def new_voter_id() -> str:
 
 
 def valid_voter_id(value: str | None) -> bool:
-    return bool(value) and bool(VOTER_ID_PATTERN.match(value))
+    return isinstance(value, str) and bool(VOTER_ID_PATTERN.match(value))
 
 
 def _request_cookie(scope: Scope, name: str) -> str | None:

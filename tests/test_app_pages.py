@@ -1,0 +1,157 @@
+"""Every page through Streamlit's AppTest (no browser), against a real SQLite file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from conflicts import workshop as ws
+from conflicts.catalogue import bundled_catalogues, load_catalogue
+
+ROOT = Path(__file__).resolve().parent.parent
+TIMEOUT = 60
+
+
+def page(name: str, **query: str) -> AppTest:
+    """An AppTest running one page's render() (pages are functions behind st.navigation)."""
+    at = AppTest.from_string(
+        f"from conflicts.ui.pages import {name}\n{name}.render()\n", default_timeout=TIMEOUT
+    )
+    for key, value in query.items():
+        at.query_params[key] = value
+    return at
+
+
+def param(at: AppTest, name: str) -> str:
+    value = at.query_params[name]
+    return value[0] if isinstance(value, list) else value
+
+
+@pytest.fixture
+def database(tmp_path, monkeypatch) -> str:
+    url = f"sqlite:///{tmp_path / 'conflicts.db'}"
+    monkeypatch.setenv("CONFLICTS_DATABASE_URL", url)
+    return url
+
+
+def test_router_runs_the_default_page() -> None:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()
+    assert not at.exception
+    assert at.title[0].value == "Utforska målkonflikterna"
+
+
+def test_explore_pick_an_interaction_shows_details() -> None:
+    cat = load_catalogue(bundled_catalogues()["stockholm"])
+    at = page("explore", lang="en").run()
+    assert not at.exception
+    assert any("Nothing selected yet" in i.value for i in at.info)
+    conflict = cat.conflicts[0]
+    at.selectbox(key="pick_interaction").set_value(conflict.id).run()
+    assert not at.exception
+    assert at.subheader[0].value == cat.text(conflict.title, "en")
+    text = " ".join(m.value for m in at.markdown).replace("\\", "")  # undo Markdown escapes
+    assert cat.text(conflict.questions[0], "en") in text
+
+
+def test_explore_filters_change_what_is_shown() -> None:
+    cat = load_catalogue(bundled_catalogues()["stockholm"])
+    at = page("explore", lang="en").run()
+    shown = [c.value for c in at.caption if "Showing" in c.value]
+    assert f"Showing {len(cat.interactions)} of {len(cat.interactions)}" in shown[0]
+    at.segmented_control(key="f_sign").set_value("conflict").run()
+    shown = [c.value for c in at.caption if "Showing" in c.value]
+    assert f"Showing {len(cat.conflicts)} of {len(cat.interactions)}" in shown[0]
+    at.slider(key="f_min").set_value(3).run()
+    strong = sum(1 for i in cat.conflicts if abs(i.score) >= 3)
+    shown = [c.value for c in at.caption if "Showing" in c.value]
+    assert f"Showing {strong} of" in shown[0]
+    assert not at.exception
+
+
+def test_catalogue_page_lists_bundled_and_offers_downloads() -> None:
+    at = page("catalogue", lang="en").run()
+    assert not at.exception
+    assert set(at.radio(key="bundled_choice").options) >= {"stockholm", "sdg"}
+    at.radio(key="bundled_choice").set_value("sdg").run()
+    assert not at.exception
+    assert any("17 goals" in c.value for c in at.caption)
+
+
+def test_join_vote_and_reload(database) -> None:
+    created = ws.create_workshop("stockholm")
+    code = created.workshop.code
+    item = created.workshop.items[0]
+    ws.open_workshop(code)
+    ws.set_current_item(code, item.id)
+    ws.open_voting(code, item.id)
+
+    at = page("join", code=code, lang="en").run()
+    assert not at.exception
+    # AppTest sends no cookie: the fallback identity goes into the URL.
+    voter = param(at, "voter")
+    at.text_input(key="join_name").input("Anna")
+    at.button(key="join_submit").click().run()
+    assert not at.exception
+    at.button(key=f"vote_{item.id}_4").click().run()
+    assert not at.exception
+    assert any("✓" in s.value and "4" in s.value for s in at.success)
+    assert ws.my_ballots(code, voter)[item.id].value == 4
+
+    # A participant out of range or after closing gets a message, nothing is written.
+    ws.close_voting(code, item.id)
+    at.run()
+    assert any("No voting is open" in i.value for i in at.info)
+    assert ws.get_tally(code, facilitator=True).item(item.id).ballots == 1
+
+
+def test_join_unknown_code(database) -> None:
+    at = page("join", code="ZZZZZZ", lang="en").run()
+    assert not at.exception
+    assert at.error[0].value == "There is no workshop with that code."
+
+
+def test_projector_shows_code_and_count(database) -> None:
+    created = ws.create_workshop("stockholm")
+    code = created.workshop.code
+    ws.open_workshop(code)
+    at = page("projector", code=code, lang="en").run()
+    assert not at.exception
+    assert any(code == m.value for m in at.markdown)
+    assert any("[ballots=0]" in c.value for c in at.caption)
+    assert created.facilitator_key not in str(at)
+
+
+def test_facilitator_console_needs_the_key(database) -> None:
+    created = ws.create_workshop("stockholm")
+    code = created.workshop.code
+    at = page("facilitate", code=code, lang="en").run()
+    assert not at.exception
+    at.text_input(key="unlock_key").input("not-the-key")
+    at.button(key="unlock_submit").click().run()
+    assert at.error[0].value == "Wrong key."
+    assert ws.get_workshop(code).status == "draft"
+
+    at.text_input(key="unlock_key").input(created.facilitator_key)
+    at.button(key="unlock_submit").click().run()
+    assert not at.exception
+    at.button(key="open_ws").click().run()
+    assert ws.get_workshop(code).status == "open"
+    first = created.workshop.items[0]
+    at.button(key=f"open_{first.id}").click().run()
+    assert ws.get_workshop(code).item(first.id).voting == "open"
+    at.button(key=f"show_{first.id}").click().run()
+    assert ws.get_workshop(code).current_item_id == first.id
+
+
+def test_facilitator_creates_a_workshop(database) -> None:
+    at = page("facilitate", lang="en").run()
+    assert not at.exception
+    at.button(key="create_submit").click().run()
+    assert not at.exception
+    (created,) = ws.list_workshops()
+    assert param(at, "code") == created.code
+    # The key is shown once, and it unlocks the workshop.
+    key = at.code[0].value
+    assert ws.check_facilitator(created.code, key)

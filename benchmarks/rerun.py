@@ -38,7 +38,7 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from benchmarks._server import StreamlitServer  # noqa: E402
+from conflicts.testing import AppServer  # noqa: E402
 from benchmarks.st_client import StreamlitClient, StreamlitClientError, fetch_cookie, percentile  # noqa: E402
 
 
@@ -63,7 +63,7 @@ async def discover_pages(base_url: str, timeout: float) -> tuple[list[dict], str
 
 
 async def bench_page(
-    base_url: str, srv: StreamlitServer, page: str, reruns: int, warmup: int, timeout: float
+    base_url: str, srv: AppServer, page: str, reruns: int, warmup: int, timeout: float
 ) -> dict:
     out: dict = {"page": page}
     path = page.split("?", 1)[0]
@@ -119,27 +119,22 @@ async def bench_page(
 async def bench_setting(args: argparse.Namespace, gc: str) -> dict:
     data_dir = tempfile.mkdtemp(prefix="conflicts-bench-")
     res: dict = {"postScriptGC": gc == "on", "pages": []}
-    srv = StreamlitServer(
-        args.app,
-        env={"CONFLICTS_DATA_DIR": data_dir},
-        flags={"runner.postScriptGC": "true" if gc == "on" else "false"},
-        timeout=args.start_timeout,
-    )
+    srv = AppServer(data_dir=data_dir, post_script_gc=gc == "on")
     try:
         t0 = time.perf_counter()
         try:
-            srv.start()
+            srv.start(timeout=args.start_timeout)
         except Exception as e:
             res["error"] = f"server did not start: {e}"
             return res
         res["startup_s"] = round(time.perf_counter() - t0, 2)
-        res["rss_start_mb"] = round(srv.rss_bytes() / 2**20, 1)
+        res["rss_start_mb"] = round(srv.rss_mb(), 1)
         if args.pages:
             pages = [p.strip() for p in args.pages.split(",") if p.strip()]
             res["pages_source"] = "--pages"
         else:
             try:
-                found, why = await discover_pages(srv.base_url, args.timeout)
+                found, why = await discover_pages(srv.url, args.timeout)
             except Exception as e:  # broken app: still try the fallback list
                 found, why = [], f"{type(e).__name__}: {e}"
             res["navigation"] = found
@@ -149,18 +144,18 @@ async def bench_setting(args: argparse.Namespace, gc: str) -> dict:
             try:
                 res["pages"].append(
                     await bench_page(
-                        srv.base_url, srv, page, args.reruns, args.warmup, args.timeout
+                        srv.url, srv, page, args.reruns, args.warmup, args.timeout
                     )
                 )
             except (StreamlitClientError, OSError) as e:
                 res["pages"].append({"page": page, "error": f"{type(e).__name__}: {e}"})
             if not srv.alive():
                 res["error"] = "server died"
-                res["log_tail"] = srv.log_tail(20)
+                res["log_tail"] = srv.log()[-2000:]
                 break
         if srv.alive():
-            res["rss_end_mb"] = round(srv.rss_bytes() / 2**20, 1)
-            res["rss_peak_mb"] = round(srv.peak_rss_bytes() / 2**20, 1)
+            res["rss_end_mb"] = round(srv.rss_mb(), 1)
+            res["rss_peak_mb"] = round(srv.peak_rss_mb(), 1)
             res["server_cpu_total_s"] = round(srv.cpu_seconds(), 2)
     finally:
         srv.stop()

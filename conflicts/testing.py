@@ -115,11 +115,22 @@ class AppServer:
         fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
-    def rss_mb(self) -> float:
+    def alive(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    def _status_mb(self, field: str) -> float:
         for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
+            if line.startswith(field + ":"):
                 return int(line.split()[1]) / 1024
         return 0.0
+
+    def rss_mb(self) -> float:
+        """Resident memory of the server process now, in MiB."""
+        return self._status_mb("VmRSS")
+
+    def peak_rss_mb(self) -> float:
+        """The highest resident memory the server process has had, in MiB."""
+        return self._status_mb("VmHWM")
 
     def __enter__(self) -> AppServer:
         return self.start()

@@ -628,6 +628,11 @@ def main(argv: list[str] | None = None) -> int:
         metavar="OUT",
         help="record the server with py-spy (speedscope JSON) during the run",
     )
+    ap.add_argument(
+        "--py-spy-idle",
+        action="store_true",
+        help="py-spy also samples waiting threads (locks, sleeps, I/O): where wall time goes",
+    )
     ap.add_argument("--app", help=argparse.SUPPRESS)  # develop against another script
     ap.add_argument(
         "--server-arg",
@@ -689,9 +694,12 @@ def main(argv: list[str] | None = None) -> int:
             flush=True,
         )
         if args.py_spy and procstats.pid:
+            # OUT.svg: flame graph; OUT.txt: collapsed stacks (grep-able); else speedscope JSON.
+            fmt = {".svg": "flamegraph", ".txt": "raw"}.get(Path(args.py_spy).suffix, "speedscope")
             spy = subprocess.Popen(
-                ["py-spy", "record", "--pid", str(procstats.pid), "--format", "speedscope",
-                 "--rate", "50", "--nonblocking", "--output", args.py_spy],
+                ["py-spy", "record", "--pid", str(procstats.pid), "--format", fmt,
+                 "--rate", "50", "--nonblocking", "--threads", "--output", args.py_spy,
+                 *(["--idle"] if args.py_spy_idle else [])],
                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
             )  # fmt: skip
         cpu_client0 = time.process_time()

@@ -38,8 +38,8 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from conflicts.testing import AppServer  # noqa: E402
 from benchmarks.st_client import StreamlitClient, StreamlitClientError, fetch_cookie, percentile  # noqa: E402
+from conflicts.testing import AppServer  # noqa: E402
 
 
 def quickack_supported() -> bool:

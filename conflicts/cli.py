@@ -8,13 +8,9 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable
 
 from conflicts.catalogue import json_schema, validate_file
-
-#: Sub-command registrars: each adds its parser to the sub-parsers and sets ``func``.
-#: Other modules (e.g. the workshop commands) append to this list.
-Registrar = Callable[[argparse._SubParsersAction], None]
+from conflicts.workshop_cli import register as register_workshop
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -57,12 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True)
     _register_catalogue(sub)
-    try:  # the workshop commands live with the workshop domain
-        from conflicts.workshop_cli import register as register_workshop
-    except ImportError:
-        pass
-    else:
-        register_workshop(sub)
+    register_workshop(sub)  # the workshop commands live with the workshop domain
     return parser
 
 

@@ -79,6 +79,10 @@ def _cast(code: str, voter: str, item_id: int, value: int | None, lang: str) -> 
         feedback[item_id] = ("ok", None)
 
 
+def _cast_points(code: str, voter: str, item_id: int, key: str, lang: str) -> None:
+    _cast(code, voter, item_id, int(st.session_state[key]), lang)
+
+
 def _vote_buttons(
     w: ws.Workshop,
     voter: str,
@@ -125,16 +129,19 @@ def _item_card(
             _vote_buttons(w, voter, item, range(-3, 4), lang, mine)
         elif w.method == "dots":
             current = 0 if mine is None or mine.value is None else mine.value
-            value = st.number_input(
+            key = f"dots_{item.id}"
+            refused = st.session_state.get(FEEDBACK, {}).get(item.id, ("",))[0] == "error"
+            if refused or key not in st.session_state:
+                st.session_state[key] = current  # show what is stored
+            st.number_input(
                 t("ws.points", lang),
                 min_value=0,
                 max_value=w.dot_budget,
-                value=current,
                 step=1,
-                key=f"dots_{item.id}",
+                key=key,
+                on_change=_cast_points,
+                args=(w.code, voter, item.id, key, lang),
             )
-            if value != current:
-                _cast(w.code, voter, item.id, int(value), lang)
         _feedback(item, mine, lang)
 
 

@@ -356,8 +356,10 @@ def _is_retryable(exc: sa_exc.DBAPIError) -> bool:
 class Store:
     """A database plus the transaction runners. Cheap to create; the engine is shared per URL.
 
-    >>> store = Store("sqlite:///:memory:")  # doctest: +SKIP
-    >>> store.write(lambda conn: conn.execute(...))  # doctest: +SKIP
+    Usage::
+
+        store = Store("sqlite:///:memory:")
+        store.write(lambda conn: conn.execute(...))
     """
 
     def __init__(self, url: str | None = None, *, engine: Engine | None = None):

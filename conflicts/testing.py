@@ -1,8 +1,9 @@
 """Start a real app server in a subprocess: used by the browser tests and the benchmarks.
 
->>> with AppServer(data_dir=tmp_path) as server:      # doctest: +SKIP
-...     urllib.request.urlopen(server.url + "/_stcore/health").read()
-b'ok'
+Usage::
+
+    with AppServer(data_dir=tmp_path) as server:
+        urllib.request.urlopen(server.url + "/_stcore/health").read()  # b'ok'
 """
 
 from __future__ import annotations

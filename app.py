@@ -12,6 +12,12 @@ if __name__ == "__main__":
 
     main()
 else:
+    # Import the heavy libraries once at server start: imported lazily by several first page
+    # loads at once they raced ("partially initialized module 'pandas'"), seen under load.
+    import numpy  # noqa: F401
+    import pandas  # noqa: F401
+    import plotly.graph_objects  # noqa: F401
+
     from conflicts.ui.server import enable_tcp_nodelay, middleware, routes
 
     enable_tcp_nodelay()

@@ -279,7 +279,9 @@ def vote_keys(c: StreamlitClient) -> set[int]:
 
 
 # ------------------------------------------------------------------------------------ actors
-async def idle(c: StreamlitClient, seconds: float, last_tick: list[float], args, stats: Stats) -> None:
+async def idle(
+    c: StreamlitClient, seconds: float, last_tick: list[float], args, stats: Stats
+) -> None:
     """Wait ``seconds`` like a phone on the page: its run_every fragments tick on their timers."""
     end = time.perf_counter() + seconds
     while True:
@@ -430,7 +432,7 @@ async def projector(base: str, code: str, args, stats: Stats, stop: asyncio.Even
         return max(vals) if vals else None
 
     try:
-        for attempt in range(3):  # like a person pressing reload when the page shows an error
+        for _attempt in range(3):  # like a person pressing reload when the page shows an error
             r = await c.open(f"/projector?code={code}")
             if r.ok:
                 break

@@ -12,6 +12,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from conflicts.catalogue import Interaction
+from conflicts.figure import selection_from_event
 from conflicts.i18n import scale_name, t
 from conflicts.ui.common import Model
 
@@ -23,23 +24,6 @@ _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~])")
 def md_escape(text: str) -> str:
     """Escape Markdown so user text is shown literally inside our own Markdown."""
     return _MD_SPECIAL.sub(r"\\\1", text)
-
-
-def selection_from_event(event: object) -> Selection:
-    """The node or edge in a plotly selection event, from the points' ``customdata``.
-
-    Plotly reports ``["node", id]`` or ``["edge", id]`` per point; point indices mix traces, so
-    only customdata is trusted. An empty selection (double-click on empty space) gives None.
-    """
-    try:
-        points = event["selection"]["points"]  # type: ignore[index]
-    except (KeyError, TypeError):
-        return None
-    for point in reversed(points or []):
-        data = point.get("customdata") if isinstance(point, dict) else None
-        if isinstance(data, list | tuple) and len(data) >= 2 and data[0] in ("node", "edge"):
-            return (str(data[0]), str(data[1]))
-    return None
 
 
 def graph_with_selection(fig: go.Figure, *, key: str, state_key: str, height: int = 640) -> None:

@@ -143,9 +143,7 @@ async def bench_setting(args: argparse.Namespace, gc: str) -> dict:
         for page in pages:
             try:
                 res["pages"].append(
-                    await bench_page(
-                        srv.url, srv, page, args.reruns, args.warmup, args.timeout
-                    )
+                    await bench_page(srv.url, srv, page, args.reruns, args.warmup, args.timeout)
                 )
             except (StreamlitClientError, OSError) as e:
                 res["pages"].append({"page": page, "error": f"{type(e).__name__}: {e}"})

@@ -40,7 +40,8 @@ class Model:
     metrics: dict[str, NodeMetrics]
 
 
-def _derive(key: str, catalogue: Catalogue) -> Model:
+def derive_model(key: str, catalogue: Catalogue) -> Model:
+    """Graph, layout and metrics of ``catalogue``: computed once, then only rendered."""
     graph = build_graph(catalogue)
     return Model(key, catalogue, graph, compute_layout(catalogue), node_metrics(graph))
 
@@ -48,13 +49,13 @@ def _derive(key: str, catalogue: Catalogue) -> Model:
 @st.cache_resource(show_spinner=False)
 def bundled_model(name: str) -> Model:
     """The model of a bundled catalogue (raises CatalogueError if the file is broken)."""
-    return _derive(name, load_catalogue(bundled_catalogues()[name]))
+    return derive_model(name, load_catalogue(bundled_catalogues()[name]))
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
 def uploaded_model(digest: str, raw: bytes, filename: str) -> Model:
     """The model of an uploaded catalogue, keyed by content digest."""
-    return _derive(f"upload:{digest}", parse_catalogue_bytes(raw, filename))
+    return derive_model(f"upload:{digest}", parse_catalogue_bytes(raw, filename))
 
 
 def language() -> str:

@@ -99,10 +99,8 @@ def render() -> None:
     st.caption(" · ".join(x for x in (text(cat.meta.title), text(cat.meta.plan)) if x))
 
     view = filter_graph(model.graph, **_filters(model, lang))
-    edge_ids = sorted(
-        {k for _, _, k in view.edges(keys=True)},
-        key=lambda i: list(cat.interactions_by_id).index(i),
-    )
+    shown = {k for _, _, k in view.edges(keys=True)}
+    edge_ids = [i.id for i in cat.interactions if i.id in shown]  # catalogue order
     selected = st.session_state.get(SELECTED)
     # A selection hidden by the filters is kept, but not drawn.
     if selected and (

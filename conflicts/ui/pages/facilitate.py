@@ -9,7 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from conflicts import workshop as ws
-from conflicts.catalogue import bundled_catalogues
+from conflicts.catalogue import Catalogue, bundled_catalogues
 from conflicts.i18n import t
 from conflicts.store import METHODS, MODES, DatabaseUnavailable
 from conflicts.ui.common import current_model, language
@@ -79,6 +79,13 @@ def _unlock(code: str, lang: str) -> bool:
     return False
 
 
+def _apply(lang: str, new: object, old: object, fn, *args, **kwargs) -> None:
+    """Save a setting whose widget changed, then redraw with the stored value."""
+    if new != old:
+        _act(lang, fn, *args, **kwargs)
+        st.rerun()
+
+
 def _settings(w: ws.Workshop, lang: str) -> None:
     with st.expander(t("fac.settings", lang), expanded=w.status == "draft"):
         method = st.segmented_control(
@@ -105,16 +112,16 @@ def _settings(w: ws.Workshop, lang: str) -> None:
             key=f"rsize_{w.code}",
             disabled=method != "ranking",
         )
-        if (method, budget, size) != (w.method, w.dot_budget, w.ranking_size):
-            _act(
-                lang,
-                ws.set_voting_method,
-                w.code,
-                method,
-                dot_budget=int(budget) if method == "dots" else None,
-                ranking_size=int(size) if method == "ranking" else None,
-            )
-            st.rerun()
+        _apply(
+            lang,
+            (method, budget, size),
+            (w.method, w.dot_budget, w.ranking_size),
+            ws.set_voting_method,
+            w.code,
+            method,
+            dot_budget=int(budget) if method == "dots" else None,
+            ranking_size=int(size) if method == "ranking" else None,
+        )
         mode = st.segmented_control(
             t("fac.mode", lang),
             MODES,
@@ -123,19 +130,20 @@ def _settings(w: ws.Workshop, lang: str) -> None:
             format_func=lambda m: t(f"fac.mode_{m}", lang),
             key=f"mode_{w.code}",
         )
-        if mode != w.mode:
-            _act(lang, ws.set_mode, w.code, mode)
-            st.rerun()
+        _apply(lang, mode, w.mode, ws.set_mode, w.code, mode)
         hide = st.toggle(t("fac.hide", lang), w.hide_results_until_closed, key=f"hide_{w.code}")
-        if hide != w.hide_results_until_closed:
-            _act(lang, ws.set_hide_results, w.code, hide)
-            st.rerun()
+        _apply(lang, hide, w.hide_results_until_closed, ws.set_hide_results, w.code, hide)
         require = st.toggle(
             t("fac.require_codes", lang), w.require_participant_code, key=f"req_{w.code}"
         )
-        if require != w.require_participant_code:
-            _act(lang, ws.set_participant_codes_required, w.code, require)
-            st.rerun()
+        _apply(
+            lang,
+            require,
+            w.require_participant_code,
+            ws.set_participant_codes_required,
+            w.code,
+            require,
+        )
         if require:
             n = st.number_input(
                 t("fac.codes_n", lang), 1, ws.MAX_PARTICIPANT_CODES, 20, key=f"ncodes_{w.code}"
@@ -189,13 +197,12 @@ def _agenda(w: ws.Workshop, lang: str) -> None:
 
 
 @st.fragment(run_every="2s")
-def _results(code: str, lang: str) -> None:
+def _results(code: str, cat: Catalogue, lang: str) -> None:
     try:
         tally = ws.get_tally(code, facilitator=True)
     except (ws.WorkshopError, DatabaseUnavailable) as exc:
         st.warning(error_text(exc, lang))
         return
-    cat = ws.get_workshop(code).catalogue()
     st.subheader(t("fac.results", lang), anchor=False)
     st.caption(t("ws.participants", lang, n=tally.participants))
     titles = {
@@ -273,4 +280,4 @@ def render() -> None:
     with left:
         _agenda(w, lang)
     with right:
-        _results(w.code, lang)
+        _results(w.code, w.catalogue(), lang)  # the snapshot never changes: read it once

@@ -11,12 +11,9 @@ import streamlit as st
 
 from conflicts import workshop as ws
 from conflicts.figure import build_figure
-from conflicts.graph import build_graph
 from conflicts.i18n import t
-from conflicts.layout import compute_layout
-from conflicts.metrics import node_metrics
 from conflicts.store import DatabaseUnavailable
-from conflicts.ui.common import Model, language
+from conflicts.ui.common import Model, derive_model, language
 from conflicts.ui.live import (
     code_entry,
     code_from_url,
@@ -45,11 +42,7 @@ PROJECTOR_CSS = """
 @st.cache_resource(show_spinner=False, max_entries=32)
 def _snapshot_model(code: str, sha256: str) -> Model:
     """The workshop's catalogue snapshot with its graph and layout (once per process)."""
-    catalogue = ws.get_workshop(code).catalogue()
-    graph = build_graph(catalogue)
-    return Model(
-        f"workshop:{code}", catalogue, graph, compute_layout(catalogue), node_metrics(graph)
-    )
+    return derive_model(f"workshop:{code}", ws.get_workshop(code).catalogue())
 
 
 @st.fragment(run_every="1s")

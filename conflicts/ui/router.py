@@ -6,6 +6,8 @@ To add a page: write ``conflicts/ui/pages/<name>.py`` with a ``render()`` functi
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 import streamlit as st
 
 from conflicts.i18n import t
@@ -53,10 +55,26 @@ def pages(lang: str) -> dict[str, list[st.Page]]:
     }
 
 
+#: Pages for the people in the room: no app navigation (participants should not wander into the
+#: facilitator's pages, and the projector is full screen).
+ROOM_PAGES = {"join", "projector"}
+
+
+def _requested_page() -> str:
+    """The last path segment of the URL this session was opened with ('' for the default page)."""
+    url = st.context.url
+    return urlsplit(url).path.rstrip("/").rsplit("/", 1)[-1] if isinstance(url, str) else ""
+
+
 def main() -> None:
     st.set_page_config(page_title="Målkonflikt", page_icon=":material/hub:", layout="wide")
     lang = language()
-    page = st.navigation(pages(lang), position="sidebar")
-    with st.sidebar:
-        language_switch()
+    room = _requested_page() in ROOM_PAGES
+    page = st.navigation(pages(lang), position="hidden" if room else "sidebar")
+    if page.url_path == "join":  # phones: the switch must be visible without opening a sidebar
+        with st.container(horizontal=True, horizontal_alignment="right"):
+            language_switch()
+    elif page.url_path != "projector":  # the projector takes ?lang= only
+        with st.sidebar:
+            language_switch()
     page.run()

@@ -49,9 +49,8 @@ def _filters(model: Model, lang: str) -> dict:
             ),
             key="f_focus",
         )
-        radius = st.slider(
-            t("explore.focus_radius", lang), 1, 3, 1, key="f_radius", disabled=focus is None
-        )
+        # Shown only with a focus: a disabled slider's faded label fails contrast checks.
+        radius = st.slider(t("explore.focus_radius", lang), 1, 3, 1, key="f_radius") if focus else 1
     return {
         "goals": set(goals) or None,
         "sign": None if sign == "all" else sign,

@@ -130,7 +130,7 @@ def render() -> None:
         if voting_open or (current is None and w.status == "open"):
             join_url = f"{public_base_url()}{w.join_path}"
             with st.container(key="join_box", horizontal=True, vertical_alignment="center"):
-                st.image(qr_png(join_url), width=220)
+                st.image(qr_png(join_url), width=220, alt=t("ws.scan", lang, url=join_url))
                 with st.container():
                     st.markdown(
                         t(

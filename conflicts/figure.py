@@ -297,6 +297,8 @@ def build_figure(
     node_size_by: str | Mapping[str, float] | None = None,
     height: int | None = None,
     uirevision: str | None = None,
+    text_scale: float = 1.0,
+    subgoal_labels: bool | None = None,
 ) -> go.Figure:
     """Draw ``G`` (the whole catalogue graph or a filtered copy) as a plotly figure.
 
@@ -323,6 +325,12 @@ def build_figure(
         mapping node id -> value: marker size grows with the square root of ``abs(value)``.
     height : int, optional
         Figure height in px.
+    subgoal_labels : bool, optional
+        Label sub-goals: None labels them when the graph has at most ``SUBGOAL_LABEL_LIMIT``
+        nodes; False labels only emphasised sub-goals (the projector, where labels must be big).
+    text_scale : float, default 1.0
+        Multiplies label and legend font sizes (the projector uses ~1.8 to be read from the back
+        of a room).
     uirevision : str, optional
         Plotly ``uirevision``; defaults to one per catalogue (title and version), so that zoom and
         pan survive Streamlit reruns but reset when another catalogue is shown.
@@ -395,7 +403,7 @@ def build_figure(
     xs = [p[0] for p in pos.values()] or [0.0]
     ys = [p[1] for p in pos.values()] or [0.0]
     span = max(max(xs) - min(xs), max(ys) - min(ys), 1.0)
-    pad = 0.08 * span + 0.3
+    pad = (0.08 * span + 0.3) * max(1.0, 0.85 * text_scale)  # room for outside goal labels
     unit = (span + 2 * pad) / (height or 650)  # data units per px (roughly)
 
     sizes = _node_sizes(G, metrics, node_size_by)
@@ -541,7 +549,7 @@ def build_figure(
 
     # --- nodes ----------------------------------------------------------------------------------
     nodes = list(G.nodes)
-    label_subgoals = len(nodes) <= SUBGOAL_LABEL_LIMIT
+    label_all = len(nodes) <= SUBGOAL_LABEL_LIMIT if subgoal_labels is None else subgoal_labels
     text_colour = lambda n: "rgba(120,120,120,0.3)" if n not in bright else "#111111"  # noqa: E731
     node = {k: [] for k in ("x", "y", "text", "hover", "custom", "colour", "pos", "op")}
     for n in nodes:
@@ -549,7 +557,7 @@ def build_figure(
         x, y = pos[n]
         title = text(d.get("title")) or str(n)
         goal = d.get("goal", n)
-        if d.get("kind", "goal") != "goal" and label_subgoals:
+        if d.get("kind", "goal") != "goal" and (label_all or (dimming and n in bright)):
             gx, gy = pos.get(goal, (x, y))
             node["text"].append(wrap_label(title, _WRAP, 2))
             node["pos"].append(_side(x - gx, y - gy))
@@ -562,7 +570,7 @@ def build_figure(
         node["colour"].append(d.get("colour", "#777777"))
         node["op"].append(_DIM if dimming and n not in bright else 1.0)
         node["hover"].append(_node_hover(cat, G, n, title, metrics[n], lang))
-    font: dict[str, Any] = {"size": 10, "shadow": "auto"}
+    font: dict[str, Any] = {"size": round(10 * text_scale), "shadow": "auto"}
     if dimming:  # no shadow: it would smear the pale, dimmed labels
         font.update(color=[text_colour(n) for n in nodes], shadow="none")
     traces.append(
@@ -588,12 +596,17 @@ def build_figure(
             showlegend=False,
             name="",
             meta={"kind": "nodes"},
+            cliponaxis=False,  # labels may reach into the margins rather than be cut off
         )
     )
     goals = [n for n in nodes if G.nodes[n].get("kind", "goal") == "goal"]
     if goals:
-        anchors = _goal_label_anchors(cat, G, pos, goals, sizes, unit, outside=not label_subgoals)
-        label_font: dict[str, Any] = {"size": 13, "weight": "bold", "shadow": "auto"}
+        anchors = _goal_label_anchors(cat, G, pos, goals, sizes, unit, outside=not label_all)
+        label_font: dict[str, Any] = {
+            "size": round(13 * text_scale),
+            "weight": "bold",
+            "shadow": "auto",
+        }
         if dimming:
             label_font.update(color=[text_colour(n) for n in goals], shadow="none")
         traces.append(
@@ -608,6 +621,7 @@ def build_figure(
                 hoverinfo="skip",
                 showlegend=False,
                 meta={"kind": "goal-labels"},
+                cliponaxis=False,
             )
         )
     if rings:
@@ -655,7 +669,7 @@ def build_figure(
         yaxis=dict(axis, range=[min(ys) - pad, max(ys) + pad], scaleanchor="x", scaleratio=1),
         paper_bgcolor="rgba(0,0,0,0)",
         plot_bgcolor="rgba(0,0,0,0)",
-        margin=dict(l=8, r=8, t=8, b=8),
+        margin=dict(l=8, r=8, t=8, b=8) if text_scale <= 1 else dict(l=80, r=80, t=30, b=30),
         clickmode="event+select",
         dragmode="pan",
         hovermode="closest",
@@ -669,6 +683,7 @@ def build_figure(
             bgcolor="rgba(0,0,0,0)",
             itemclick=False,
             itemdoubleclick=False,
+            font=dict(size=round(12 * text_scale)),
         ),
         uirevision=uirevision or f"graph:{cat.text(cat.meta.title, 'en')}:{cat.meta.version}",
     )

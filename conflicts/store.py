@@ -29,7 +29,9 @@ Schema versions
 ``schema_version`` holds one row per applied migration. :data:`MIGRATIONS` is the ordered list of
 migration functions; :meth:`Store.init` applies the missing ones in one transaction (under
 ``BEGIN IMMEDIATE`` on SQLite, an advisory lock on PostgreSQL, so processes starting together do not
-race). Version 1 creates the tables declared below. To change the schema later: change the table
+race). Version 1 creates the tables declared below; version 2 (facilitation) adds the timer columns
+of ``workshops``, ``agenda_items.kind``/``question`` and the tables ``workshop_interactions``,
+``outcomes`` and ``proposals`` to a version-1 database (see :data:`V2_COLUMNS`). To change the schema later: change the table
 declaration AND append a migration that brings an existing database there idempotently (e.g.
 :func:`add_column_if_missing`), because a fresh database gets the declared tables from version 1.
 """
@@ -48,6 +50,7 @@ from sqlalchemy import (
     CheckConstraint,
     Column,
     Connection,
+    Date,
     DateTime,
     Engine,
     ForeignKey,
@@ -139,6 +142,12 @@ workshops = Table(
     Column("tally_revision", Integer, nullable=False, default=0),
     Column("created_at", TS, nullable=False),
     Column("updated_at", TS, nullable=False),
+    # Version 2: the facilitator's timer of one step (see conflicts.facilitation). Running:
+    # started_at + duration; paused: paused_remaining_s is set. All NULL: no timer.
+    Column("timer_item_id", Integer, nullable=True),
+    Column("timer_started_at", TS, nullable=True),
+    Column("timer_duration_s", Integer, nullable=True),
+    Column("timer_paused_remaining_s", Integer, nullable=True),
     CheckConstraint(_in("status", WORKSHOP_STATUSES), name="ck_workshops_status"),
     CheckConstraint(_in("method", METHODS), name="ck_workshops_method"),
     CheckConstraint(_in("mode", MODES), name="ck_workshops_mode"),
@@ -156,6 +165,10 @@ agenda_items = Table(
     Column("voting", String(12), nullable=False, default="not_started"),
     Column("opened_at", TS, nullable=True),
     Column("closed_at", TS, nullable=True),
+    # Version 2: 'interaction' (interaction_id is a catalogue or workshop interaction) or
+    # 'warmup' (interaction_id is a key such as 'warmup-1'; question is {lang: text} JSON).
+    Column("kind", String(12), nullable=False, default="interaction", server_default="interaction"),
+    Column("question", Text, nullable=True),
     UniqueConstraint("workshop_id", "interaction_id", name="uq_agenda_items_interaction"),
     CheckConstraint(_in("voting", VOTING_STATES), name="ck_agenda_items_voting"),
 )
@@ -217,6 +230,74 @@ ballots = Table(
 )
 Index("ix_ballots_workshop_item", ballots.c.workshop_id, ballots.c.item_id)
 
+# ---- version 2: facilitation ---------------------------------------------------------------
+ITEM_KINDS = ("interaction", "warmup")
+INTERACTION_ORIGINS = ("facilitator", "proposal")
+OUTCOMES = ("resolved", "needs_analysis", "escalate", "invite_missing", "parked")
+PROPOSAL_STATUSES = ("pending", "accepted", "declined", "merged")
+
+workshop_interactions = Table(
+    "workshop_interactions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("workshop_id", Integer, ForeignKey("workshops.id", ondelete="CASCADE"), nullable=False),
+    Column("interaction_id", String(64), nullable=False),
+    Column("origin", String(12), nullable=False),
+    # The proposal it came from (origin 'proposal'); no FK, proposals reference this by id.
+    Column("proposal_id", Integer, nullable=True),
+    # The catalogue Interaction's fields as canonical JSON (sorted keys, alias 'from').
+    Column("payload", Text, nullable=False),
+    Column("created_at", TS, nullable=False),
+    UniqueConstraint("workshop_id", "interaction_id", name="uq_workshop_interactions_id"),
+    CheckConstraint(_in("origin", INTERACTION_ORIGINS), name="ck_workshop_interactions_origin"),
+)
+
+outcomes = Table(
+    "outcomes",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("workshop_id", Integer, ForeignKey("workshops.id", ondelete="CASCADE"), nullable=False),
+    Column(
+        "item_id",
+        Integer,
+        ForeignKey("agenda_items.id", ondelete="CASCADE"),
+        nullable=False,
+        unique=True,
+    ),
+    Column("summary", Text, nullable=True),
+    Column("outcome", String(16), nullable=True),
+    Column("owner", String(200), nullable=True),
+    Column("next_step", Text, nullable=True),
+    Column("due_date", Date, nullable=True),
+    Column("updated_at", TS, nullable=False),
+    CheckConstraint(f"outcome IS NULL OR {_in('outcome', OUTCOMES)}", name="ck_outcomes_outcome"),
+)
+Index("ix_outcomes_workshop", outcomes.c.workshop_id)
+
+proposals = Table(
+    "proposals",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("workshop_id", Integer, ForeignKey("workshops.id", ondelete="CASCADE"), nullable=False),
+    Column(
+        "participant_id",
+        Integer,
+        ForeignKey("participants.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("title", String(120), nullable=False),
+    Column("text", Text, nullable=True),
+    Column("from_node", String(64), nullable=False),
+    Column("to_node", String(64), nullable=False),
+    Column("status", String(10), nullable=False, default="pending"),
+    Column("merged_into", Integer, ForeignKey("proposals.id", ondelete="SET NULL"), nullable=True),
+    Column("interaction_id", String(64), nullable=True),
+    Column("created_at", TS, nullable=False),
+    CheckConstraint(_in("status", PROPOSAL_STATUSES), name="ck_proposals_status"),
+)
+Index("ix_proposals_workshop", proposals.c.workshop_id)
+Index("ix_proposals_participant", proposals.c.participant_id)
+
 schema_version = Table(
     "schema_version",
     metadata,
@@ -235,17 +316,51 @@ def _migration_1(conn: Connection) -> None:
 
 
 def add_column_if_missing(conn: Connection, table: Table, column_name: str) -> None:
-    """Helper for later migrations: add a declared column to an existing table if it is missing."""
+    """Helper for later migrations: add a declared column to an existing table if it is missing.
+
+    A declared ``server_default`` is added too (existing rows get it), and then NOT NULL when the
+    column is declared non-nullable; without a server default the column is added nullable.
+    """
     existing = {c["name"] for c in inspect(conn).get_columns(table.name)}
     if column_name in existing:
         return
     column = table.c[column_name]
-    ddl_type = column.type.compile(dialect=conn.dialect)
-    conn.execute(text(f'ALTER TABLE {table.name} ADD COLUMN "{column_name}" {ddl_type}'))
+    ddl = f'"{column_name}" {column.type.compile(dialect=conn.dialect)}'
+    default = column.server_default
+    if default is not None and isinstance(getattr(default, "arg", None), str):
+        literal = default.arg.replace("'", "''")
+        ddl += f" DEFAULT '{literal}'"
+        if not column.nullable:
+            ddl += " NOT NULL"
+    conn.execute(text(f"ALTER TABLE {table.name} ADD COLUMN {ddl}"))
+
+
+#: Version 2 (facilitation): columns added to version-1 tables, and the new tables.
+V2_COLUMNS: dict[str, tuple[str, ...]] = {
+    "workshops": (
+        "timer_item_id",
+        "timer_started_at",
+        "timer_duration_s",
+        "timer_paused_remaining_s",
+    ),
+    "agenda_items": ("kind", "question"),
+}
+V2_TABLES = ("workshop_interactions", "outcomes", "proposals")
+
+
+def _migration_2(conn: Connection) -> None:
+    """Version 2: facilitation (item kinds, timer, workshop interactions, outcomes, proposals).
+
+    Idempotent: a fresh database already has all of it from version 1 (declared tables)."""
+    for table_name, columns in V2_COLUMNS.items():
+        for column_name in columns:
+            add_column_if_missing(conn, metadata.tables[table_name], column_name)
+    for table_name in V2_TABLES:
+        metadata.tables[table_name].create(conn, checkfirst=True)
 
 
 #: Ordered migrations: MIGRATIONS[i] brings the schema to version i + 1.
-MIGRATIONS: list[Callable[[Connection], None]] = [_migration_1]
+MIGRATIONS: list[Callable[[Connection], None]] = [_migration_1, _migration_2]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 # An arbitrary constant: the key of the PostgreSQL advisory lock held while migrating.

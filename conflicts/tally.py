@@ -23,6 +23,10 @@ ranking -> total points (equivalent to Slido's average over respondents), score 
 (the most negative, i.e. the strongest conflict the room sees, first). Ties keep agenda order;
 items without ballots come last and get no rank.
 
+Warm-up items (a question whose options are the catalogue's goals, ballot value = the goal's index
+in catalogue order) are nominal, not ordinal: :func:`tally_warmup` gives only counts per goal
+(:class:`WarmupTally`), no mean or consensus, and warm-ups take no part in the priority ranking.
+
 Median: the middle value; with an even number of ballots the mean of the two middle values.
 
 Hidden results: :func:`visible` blanks the numbers of items whose voting is not closed when the
@@ -251,3 +255,78 @@ def visible(
     shown = [t if t.voting == "closed" else hide(t) for t in tallies]
     ranked = {t.item_id: t for t in rank_items(shown, method)}
     return [ranked[t.item_id] for t in shown]
+
+
+# --------------------------------------------------------------------------------------------
+# Warm-up items: a distribution over options (the catalogue's goals)
+# --------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class WarmupTally:
+    """The tally of a warm-up item: ballots per option (goal id), every option present."""
+
+    item_id: int
+    position: int
+    voting: str
+    options: tuple[str, ...]
+    ballots: int = 0
+    skips: int = 0
+    distribution: dict[str, int] = field(default_factory=dict)
+    hidden: bool = False
+
+    @property
+    def leaders(self) -> list[str]:
+        """The option(s) with the most ballots (empty without ballots or when hidden)."""
+        if self.hidden or not self.ballots:
+            return []
+        top = max(self.distribution.values())
+        return [o for o in self.options if self.distribution.get(o) == top]
+
+    def share(self, option: str) -> float | None:
+        """The share of ballots (skips excluded) for ``option``; None without ballots/hidden."""
+        if self.hidden or not self.ballots:
+            return None
+        return self.distribution.get(option, 0) / self.ballots
+
+    def as_dict(self) -> dict:
+        d = asdict(self)
+        d["options"] = list(self.options)
+        return d
+
+
+def tally_warmup(
+    item_id: int,
+    position: int,
+    voting: str,
+    options: list[str] | tuple[str, ...],
+    rows: Iterable[tuple[int | None, bool, int]],
+) -> WarmupTally:
+    """Tally a warm-up item from ``(value, skipped, count)`` rows; value = index into options.
+
+    >>> t = tally_warmup(7, 1, "open", ["a", "b"], [(1, False, 2), (None, True, 1)])
+    >>> t.distribution, t.ballots, t.skips, t.leaders
+    ({'a': 0, 'b': 2}, 2, 1, ['b'])
+    """
+    opts = tuple(options)
+    dist = {o: 0 for o in opts}
+    skips = 0
+    for value, skipped, count in rows:
+        if skipped or value is None:
+            skips += count
+        elif 0 <= value < len(opts):
+            dist[opts[value]] += count
+    return WarmupTally(
+        item_id=item_id,
+        position=position,
+        voting=voting,
+        options=opts,
+        ballots=sum(dist.values()),
+        skips=skips,
+        distribution=dist,
+    )
+
+
+def visible_warmup(t: WarmupTally, *, hide_until_closed: bool, facilitator: bool) -> WarmupTally:
+    """Like :func:`visible` for a warm-up: counts of ballots and skips stay, the rest is blanked."""
+    if facilitator or not hide_until_closed or t.voting == "closed":
+        return t
+    return replace(t, distribution={}, hidden=True)

@@ -93,6 +93,7 @@ from conflicts.catalogue import (
     ActorType,
     Catalogue,
     DecisionLevel,
+    Interaction,
     bundled_catalogues,
     parse_catalogue_bytes,
 )
@@ -109,6 +110,7 @@ from conflicts.store import (
     participant_codes,
     participants,
     utcnow,
+    workshop_interactions,
     workshops,
 )
 
@@ -248,7 +250,11 @@ MAX_PARTICIPANT_CODES = 1000
 
 @dataclass(frozen=True)
 class AgendaItem:
-    """One step of the agenda: an interaction of the catalogue with its own voting state."""
+    """One step of the agenda with its own voting state: an interaction of the workshop's
+    catalogue (``kind='interaction'``), or a warm-up question (``kind='warmup'``: its
+    ``interaction_id`` is a key such as ``warmup-1``, not an interaction; ``question`` is
+    ``{lang: text}``; the ballot options are the catalogue's goals, see
+    :mod:`conflicts.facilitation`)."""
 
     id: int
     position: int
@@ -256,6 +262,21 @@ class AgendaItem:
     voting: str  # 'not_started' | 'open' | 'closed'
     opened_at: datetime | None = None
     closed_at: datetime | None = None
+    kind: str = "interaction"  # 'interaction' | 'warmup'
+    question: dict[str, str] | None = field(default=None, hash=False)
+
+    @property
+    def is_warmup(self) -> bool:
+        return self.kind == "warmup"
+
+    def question_text(self, lang: str, fallback: tuple[str, ...] = ("sv", "en")) -> str:
+        """The warm-up question in ``lang`` (else a fallback language, else any; '' if none)."""
+        if not self.question:
+            return ""
+        for code in (lang, *fallback):
+            if self.question.get(code):
+                return self.question[code]
+        return next(iter(self.question.values()), "")
 
 
 @dataclass(frozen=True)
@@ -282,6 +303,14 @@ class Workshop:
     updated_at: datetime
     items: tuple[AgendaItem, ...] = ()
     catalogue_yaml: str = field(default="", repr=False)
+    # The facilitator's timer (see conflicts.facilitation.timer_remaining); all None: no timer.
+    timer_item_id: int | None = None
+    timer_started_at: datetime | None = None
+    timer_duration_s: int | None = None
+    timer_paused_remaining_s: int | None = None
+    # The interactions added in the workshop (JSON list of payloads, '' if none): part of
+    # catalogue() and of its cache key.
+    added_interactions_json: str = field(default="", repr=False)
 
     @property
     def join_path(self) -> str:
@@ -296,8 +325,19 @@ class Workshop:
         return next((i for i in self.items if i.id == item_id), None)
 
     def catalogue(self) -> Catalogue:
-        """The catalogue snapshot taken when the workshop was created (parsed once, cached)."""
-        return _parse_snapshot(self.catalogue_yaml, self.catalogue_name)
+        """The catalogue snapshot taken when the workshop was created plus the interactions added
+        in the workshop (:func:`conflicts.facilitation.add_interaction`, accepted proposals),
+        appended in the order they were added. Cached by (snapshot, added interactions): the YAML
+        is parsed once per process, adding an interaction only rebuilds the merged model."""
+        return _catalogue(self.catalogue_yaml, self.catalogue_name, self.added_interactions_json)
+
+    @property
+    def catalogue_key(self) -> str:
+        """A short key that changes exactly when :meth:`catalogue` changes (for UI caches)."""
+        if not self.added_interactions_json:
+            return self.catalogue_sha256
+        added = hashlib.sha256(self.added_interactions_json.encode("utf-8")).hexdigest()[:16]
+        return f"{self.catalogue_sha256}+{added}"
 
     def scale(self) -> tuple[int, int]:
         """The ``(min, max)`` of a ballot value for the current method."""
@@ -353,6 +393,11 @@ class WorkshopTally:
     revision: int
     tally_revision: int
     items: list[tally.ItemTally]
+    #: Tallies of the warm-up items (agenda order); ``items`` holds only interaction items.
+    warmups: list[tally.WarmupTally] = field(default_factory=list)
+
+    def warmup(self, item_id: int) -> tally.WarmupTally | None:
+        return next((t for t in self.warmups if t.item_id == item_id), None)
 
     @property
     def ranking(self) -> list[tally.ItemTally]:
@@ -386,6 +431,40 @@ def _store(store: Store | None) -> Store:
 @lru_cache(maxsize=32)
 def _parse_snapshot(yaml_text: str, name: str) -> Catalogue:
     return parse_catalogue_bytes(yaml_text.encode("utf-8"), name)
+
+
+@lru_cache(maxsize=64)
+def _catalogue(yaml_text: str, name: str, added_json: str) -> Catalogue:
+    """The snapshot plus the workshop's added interactions (``added_json``: a JSON list of
+    Interaction payloads, validated when they were added). Only the snapshot is YAML-parsed."""
+    base = _parse_snapshot(yaml_text, name)
+    if not added_json:
+        return base
+    added = [Interaction.model_validate(p) for p in json.loads(added_json)]
+    return Catalogue(
+        meta=base.meta,
+        goals=base.goals,
+        actors=base.actors,
+        interactions=[*base.interactions, *added],
+        positions=base.positions,
+    )
+
+
+def _added_json(conn: Connection, workshop_id: int) -> str:
+    """The workshop's added interactions as one JSON list (stored payloads, in adding order)."""
+    payloads = list(
+        conn.execute(
+            select(workshop_interactions.c.payload)
+            .where(workshop_interactions.c.workshop_id == workshop_id)
+            .order_by(workshop_interactions.c.id)
+        ).scalars()
+    )
+    return f"[{','.join(payloads)}]" if payloads else ""
+
+
+def _row_catalogue(conn: Connection, row) -> Catalogue:
+    """The full catalogue (snapshot + added interactions) of a workshop row."""
+    return _catalogue(row["catalogue_yaml"], row["catalogue_name"], _added_json(conn, row["id"]))
 
 
 # --------------------------------------------------------------------------------------------
@@ -471,6 +550,8 @@ def _items(conn: Connection, workshop_id: int) -> tuple[AgendaItem, ...]:
             voting=r["voting"],
             opened_at=as_utc(r["opened_at"]),
             closed_at=as_utc(r["closed_at"]),
+            kind=r["kind"] or "interaction",
+            question=json.loads(r["question"]) if r["question"] else None,
         )
         for r in rows
     )
@@ -498,6 +579,11 @@ def _to_workshop(conn: Connection, row, *, with_items: bool = True) -> Workshop:
         updated_at=as_utc(row["updated_at"]),
         items=_items(conn, row["id"]) if with_items else (),
         catalogue_yaml=row["catalogue_yaml"],
+        timer_item_id=row["timer_item_id"],
+        timer_started_at=as_utc(row["timer_started_at"]),
+        timer_duration_s=row["timer_duration_s"],
+        timer_paused_remaining_s=row["timer_paused_remaining_s"],
+        added_interactions_json=_added_json(conn, row["id"]),
     )
 
 
@@ -842,16 +928,25 @@ def set_agenda(
     """Make the agenda exactly ``interaction_ids`` in that order.
 
     Items already on the agenda keep their id, voting state and ballots; new ids get new items;
-    removed items must have no ballots. Raises :class:`InvalidSetting` (codes
+    removed items must have no ballots. Ids may be those of the catalogue snapshot and of the
+    interactions added in the workshop. Warm-up items stay: listed by their key (e.g.
+    ``warmup-1``) they take that place, unlisted they go first (remove one with
+    :func:`conflicts.facilitation.remove_item`). Raises :class:`InvalidSetting` (codes
     ``unknown_interaction``, ``duplicate_item``, ``item_has_ballots``).
     """
     ids = list(interaction_ids)
 
     def fn(conn: Connection, row) -> None:
-        cat = _parse_snapshot(row["catalogue_yaml"], row["catalogue_name"])
-        _check_agenda(cat, ids)
-        existing = {i.interaction_id: i for i in _items(conn, row["id"])}
-        removed = [i for iid, i in existing.items() if iid not in ids]
+        cat = _row_catalogue(conn, row)
+        current = _items(conn, row["id"])
+        warmups = [i.interaction_id for i in current if i.kind == "warmup"]
+        listed_warmups = [iid for iid in ids if iid in warmups]
+        if len(set(listed_warmups)) != len(listed_warmups):
+            raise InvalidSetting("a warm-up is twice on the agenda", code="duplicate_item")
+        _check_agenda(cat, [iid for iid in ids if iid not in warmups])
+        existing = {i.interaction_id: i for i in current}
+        order = [iid for iid in warmups if iid not in ids] + ids
+        removed = [i for iid, i in existing.items() if iid not in order]
         for item in removed:
             n = conn.execute(
                 select(func.count()).select_from(ballots).where(ballots.c.item_id == item.id)
@@ -865,7 +960,7 @@ def set_agenda(
             conn.execute(delete(agenda_items).where(agenda_items.c.id == item.id))
             if row["current_item_id"] == item.id:
                 _set(conn, row, current_item_id=None)
-        for pos, iid in enumerate(ids, start=1):
+        for pos, iid in enumerate(order, start=1):
             if iid in existing:
                 conn.execute(
                     update(agenda_items)
@@ -923,8 +1018,13 @@ def set_voting_method(
     def fn(conn: Connection, row) -> None:
         budget = row["dot_budget"] if dot_budget is None else dot_budget
         size = row["ranking_size"] if ranking_size is None else ranking_size
-        has_ballots = conn.execute(
-            select(ballots.c.id).where(ballots.c.workshop_id == row["id"]).limit(1)
+        has_ballots = conn.execute(  # warm-up answers do not lock the method
+            select(ballots.c.id)
+            .where(
+                ballots.c.workshop_id == row["id"],
+                ballots.c.item_id.not_in(_warmup_ids(row["id"])),
+            )
+            .limit(1)
         ).first()
         if has_ballots and (
             method != row["method"] or size != row["ranking_size"] or budget < row["dot_budget"]
@@ -1209,6 +1309,13 @@ def _open_item(conn: Connection, workshop_id: int, item_id: int):
     return item
 
 
+def _warmup_ids(workshop_id: int):
+    """A subquery: the ids of the workshop's warm-up items (their ballots are not votes)."""
+    return select(agenda_items.c.id).where(
+        agenda_items.c.workshop_id == workshop_id, agenda_items.c.kind == "warmup"
+    )
+
+
 def _upsert_ballot(conn: Connection, values: dict) -> None:
     keys = ["participant_id", "item_id"]
     changes = {k: values[k] for k in ("method", "value", "skipped", "updated_at")}
@@ -1258,6 +1365,7 @@ def cast_ballot(
     -3..+3, dots 0..B with the voter's total over the workshop at most B), or ``skip=True`` with
     no value. One ballot per voter and item: casting again replaces it while voting is open.
     For the 'ranking' method use :func:`cast_ranking` (only ``skip=True`` is accepted here).
+    A warm-up item (any method) takes the index of a goal in catalogue order, 0..goals-1.
 
     Raises :class:`WorkshopNotFound`, :class:`WorkshopNotOpen`, :class:`UnknownItem`,
     :class:`VotingClosed`, :class:`NotJoined`, :class:`NotEntitled`, :class:`InvalidBallot`,
@@ -1273,11 +1381,18 @@ def cast_ballot(
 
     def tx(conn: Connection) -> Ballot:
         w, p = _voting_context(conn, c, voter_id)
-        _open_item(conn, w["id"], item_id)
+        item = _open_item(conn, w["id"], item_id)
         method = w["method"]
-        if method == "ranking" and not skip:
+        if item["kind"] == "warmup":
+            if not skip:  # the index of a goal in catalogue order, whatever the method
+                n = len(_parse_snapshot(w["catalogue_yaml"], w["catalogue_name"]).goals)
+                if not 0 <= value < n:
+                    raise ValueOutOfRange(
+                        f"the value must be between 0 and {n - 1}", min=0, max=n - 1, value=value
+                    )
+        elif method == "ranking" and not skip:
             raise InvalidBallot("rank the items with cast_ranking", code="wrong_method")
-        if not skip:
+        elif not skip:
             lo, hi = tally.scale_for(
                 method, dot_budget=w["dot_budget"], ranking_size=w["ranking_size"]
             )
@@ -1291,6 +1406,7 @@ def cast_ballot(
                         ballots.c.participant_id == p["id"],
                         ballots.c.method == "dots",
                         ballots.c.item_id != item_id,
+                        ballots.c.item_id.not_in(_warmup_ids(w["id"])),
                         ballots.c.skipped.is_(False),
                     )
                 ).scalar()
@@ -1351,9 +1467,12 @@ def cast_ranking(
         if len(ids) > n:
             raise InvalidBallot(f"rank at most {n} items", code="too_many_items", max=n)
         for iid in ids:
-            _open_item(conn, w["id"], iid)
+            if _open_item(conn, w["id"], iid)["kind"] == "warmup":
+                raise InvalidBallot("a warm-up is not ranked", code="wrong_method")
         open_ids = select(agenda_items.c.id).where(
-            agenda_items.c.workshop_id == w["id"], agenda_items.c.voting == "open"
+            agenda_items.c.workshop_id == w["id"],
+            agenda_items.c.voting == "open",
+            agenda_items.c.kind != "warmup",
         )
         conn.execute(
             delete(ballots).where(
@@ -1403,6 +1522,7 @@ def _tally(conn: Connection, store: Store, w: Workshop, *, facilitator: bool) ->
             ),
         )
         for i in w.items
+        if i.kind != "warmup"
     ]
     rows = store.tally_rows(conn, w.id, w.method)
     items = tally.tally_workshop(
@@ -1414,6 +1534,28 @@ def _tally(conn: Connection, store: Store, w: Workshop, *, facilitator: bool) ->
         hide_until_closed=w.hide_results_until_closed,
         facilitator=facilitator,
     )
+    warmups: list[tally.WarmupTally] = []
+    warmup_items = [i for i in w.items if i.kind == "warmup"]
+    if warmup_items:
+        q = (  # any method: warm-up ballots keep the method the workshop had when cast
+            select(ballots.c.item_id, ballots.c.value, ballots.c.skipped, func.count())
+            .where(
+                ballots.c.workshop_id == w.id,
+                ballots.c.item_id.in_([i.id for i in warmup_items]),
+            )
+            .group_by(ballots.c.item_id, ballots.c.value, ballots.c.skipped)
+        )
+        by_item: dict[int, list[tuple]] = {}
+        for item_id, value, skipped, count in conn.execute(q):
+            by_item.setdefault(item_id, []).append((value, bool(skipped), count))
+        options = [g.id for g in cat.goals]
+        for i in warmup_items:
+            t = tally.tally_warmup(i.id, i.position, i.voting, options, by_item.get(i.id, []))
+            warmups.append(
+                tally.visible_warmup(
+                    t, hide_until_closed=w.hide_results_until_closed, facilitator=facilitator
+                )
+            )
     n = conn.execute(
         select(func.count()).select_from(participants).where(participants.c.workshop_id == w.id)
     ).scalar()
@@ -1425,6 +1567,7 @@ def _tally(conn: Connection, store: Store, w: Workshop, *, facilitator: bool) ->
         revision=w.revision,
         tally_revision=w.tally_revision,
         items=items,
+        warmups=warmups,
     )
 
 
@@ -1455,11 +1598,18 @@ def pseudonym(anon_salt: str, voter_id: str) -> str:
 
 
 def export_data(code: WorkshopRef, *, store: Store | None = None) -> dict:
-    """The anonymised export as plain data: ``{"workshop", "items", "ballots"}``.
+    """The anonymised export as plain data: ``{"workshop", "items", "ballots"}`` plus (schema
+    version 2) ``"agenda"`` (every item with ``kind``/``question``), ``"warmups"`` (warm-up
+    tallies by goal), ``"outcomes"``, ``"proposals"`` and ``"added_interactions"``.
 
     Ballots carry a pseudonym instead of the voter id and no display names; tallies are the
-    facilitator's (nothing hidden). Every format in :data:`EXPORT_FORMATS` renders this dict.
+    facilitator's (nothing hidden). Proposals carry neither voter ids, pseudonyms nor names.
+    ``items`` are the tallies of the interaction items (each with ``kind`` and ``origin``:
+    'catalogue', 'facilitator' or 'proposal'). Every format in :data:`EXPORT_FORMATS` renders
+    this dict (the CSV only the ballots and the interaction tallies).
     """
+    from conflicts import facilitation  # facilitation imports this module
+
     c = _code(code)
     s = _store(store)
 
@@ -1470,6 +1620,8 @@ def export_data(code: WorkshopRef, *, store: Store | None = None) -> dict:
         cat = w.catalogue()
         lang = cat.languages[0]
         by_item = {i.id: i for i in w.items}
+        origins = facilitation._origins(conn, w.id)
+        goal_ids = [g.id for g in cat.goals]
         item_dicts = []
         for it in t.items:
             inter = cat.interactions_by_id.get(it.interaction_id)
@@ -1477,6 +1629,8 @@ def export_data(code: WorkshopRef, *, store: Store | None = None) -> dict:
             d["title"] = cat.text(inter.title, lang) if inter else ""
             d["from"] = inter.from_ if inter else None
             d["to"] = inter.to if inter else None
+            d["kind"] = "interaction"
+            d["origin"] = origins.get(it.interaction_id, "catalogue")
             item_dicts.append(d)
         q = (
             select(
@@ -1491,18 +1645,30 @@ def export_data(code: WorkshopRef, *, store: Store | None = None) -> dict:
         ballot_dicts = []
         for r in conn.execute(q).mappings():
             item = by_item.get(r["item_id"])
+            warmup = item is not None and item.kind == "warmup"
+            value = r["value"]
             ballot_dicts.append(
                 {
                     "participant": pseudonym(row["anon_salt"], r["voter_id"]),
                     "item_id": r["item_id"],
                     "position": item.position if item else None,
                     "interaction_id": item.interaction_id if item else None,
+                    "kind": item.kind if item else None,
                     "method": r["method"],
-                    "value": r["value"],
+                    "value": value,
                     "skipped": bool(r["skipped"]),
                     "actor_type": r["actor_type"],
                     "level": r["level"],
                     "updated_at": as_utc(r["updated_at"]).isoformat(),
+                    **(
+                        {
+                            "goal": goal_ids[value]
+                            if value is not None and 0 <= value < len(goal_ids)
+                            else None
+                        }
+                        if warmup
+                        else {}
+                    ),
                 }
             )
         ballot_dicts.sort(key=lambda b: (b["position"] or 0, b["participant"]))
@@ -1523,6 +1689,7 @@ def export_data(code: WorkshopRef, *, store: Store | None = None) -> dict:
             },
             "items": item_dicts,
             "ballots": ballot_dicts,
+            **facilitation._export_sections(conn, w, cat, t),
         }
 
     return s.read(tx)

@@ -30,11 +30,15 @@ PROJECTOR_CSS = """
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
 [data-testid="stHeader"], [data-testid="stToolbar"] { display: none !important; }
 .block-container { padding: 1.2rem 2rem 0.5rem 2rem !important; max-width: 100% !important; }
-.st-key-projector_side p, .st-key-projector_side li { font-size: 1.35rem; line-height: 1.45; }
-.st-key-projector_side h2 { font-size: 2.3rem; line-height: 1.2; }
-.st-key-join_box p { font-size: 1.4rem; }
-.st-key-join_code p { font-size: 3.2rem; font-weight: 700; letter-spacing: 0.3rem; margin: 0; }
+.st-key-projector_side p, .st-key-projector_side li { font-size: clamp(1rem, 1.35vw, 1.6rem); line-height: 1.45; }
+.st-key-projector_side h2 { font-size: clamp(1.5rem, 2.3vw, 2.8rem); line-height: 1.2; }
+.st-key-projector_side [data-testid="stMarkdownContainer"] span { font-size: inherit; }
+.st-key-join_box p { font-size: clamp(1rem, 1.3vw, 1.5rem); }
+.st-key-join_box img { width: min(220px, 13vw) !important; }
+.st-key-join_code p { font-size: clamp(2rem, 3.2vw, 3.6rem); font-weight: 700; letter-spacing: 0.3rem; margin: 0; white-space: nowrap; }
 .st-key-ballot_count p { font-size: 1.8rem; font-weight: 600; }
+/* The graph fills the screen height at any projector resolution (1920x1080, 1280x720). */
+.st-key-projector_graph, .st-key-projector_graph .js-plotly-plot { height: 92vh !important; }
 </style>
 """
 
@@ -106,27 +110,29 @@ def render() -> None:
             lang=lang,
             highlight=interaction.id if interaction else None,
             dim_others=interaction is not None,
-            height=960,
+            text_scale=1.6,
+            subgoal_labels=False,
         )
         st.plotly_chart(
             fig,
             key="projector_graph",
-            height=960,
-            config={"displayModeBar": False, "staticPlot": False},
+            height="stretch",
+            config={"displayModeBar": False, "responsive": True},
         )
+    voting_open = current is not None and current.voting == "open"
     with side_col, st.container(key="projector_side"):
         if interaction is None:
             _agenda_overview(w, model, lang)
         else:
             st.markdown(f"## {md_escape(cat.text(interaction.title, lang))}")
             st.markdown(score_badge(interaction.score, lang))
-            if interaction.description:
+            # While the room votes the join code and tally need the space (even at 1280x720).
+            if interaction.description and not voting_open:
                 st.markdown(cat.text(interaction.description, lang))
             if interaction.questions:
                 st.markdown(
                     "\n".join(f"- {md_escape(cat.text(q, lang))}" for q in interaction.questions)
                 )
-        voting_open = current is not None and current.voting == "open"
         if voting_open or (current is None and w.status == "open"):
             join_url = f"{public_base_url()}{w.join_path}"
             with st.container(key="join_box", horizontal=True, vertical_alignment="center"):

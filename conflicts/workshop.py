@@ -59,7 +59,17 @@ can translate it:
 ``invalid_setting``            :class:`InvalidSetting` (also ``unknown_interaction``,
                                ``item_has_ballots``, ``method_locked``, ``invalid_agenda``)
 ``database_unavailable``       :class:`conflicts.store.DatabaseUnavailable`
+``unknown_node``               :class:`InvalidValue`: no such goal/sub-goal (facilitation)
+``self_loop``                  :class:`InvalidValue`: from = to (facilitation)
+``proposal_limit``             :class:`conflicts.facilitation.ProposalLimit`: params ``max``
+``unknown_proposal``           :class:`conflicts.facilitation.UnknownProposal`
+``proposal_not_pending``       :class:`InvalidSetting`: proposal already handled
+``no_timer``                   :class:`InvalidSetting`: pause/resume/extend without a timer
+``invalid_duration``           :class:`InvalidSetting`: timer seconds out of range
 =============================  ===========================================================
+
+Agenda building, stepping, the timer, outcomes, proposals and representation (schema version 2)
+are in :mod:`conflicts.facilitation`.
 
 Concurrency: every write transaction locks the workshop row first (``SELECT ... FOR UPDATE`` on
 PostgreSQL, ``BEGIN IMMEDIATE`` on SQLite), so the checks of a ballot (workshop open, item open,

@@ -51,12 +51,12 @@ def test_init_is_idempotent(db_url):
     a = Store(db_url, engine=st.make_engine(db_url))
     b = Store(db_url, engine=st.make_engine(db_url))
     try:
-        assert a.init() == st.SCHEMA_VERSION == 1
-        assert a.init() == 1
-        assert b.init() == 1  # another process on an existing schema
-        assert a.schema_version() == 1
+        assert a.init() == st.SCHEMA_VERSION == 2
+        assert a.init() == 2
+        assert b.init() == 2  # another process on an existing schema
+        assert a.schema_version() == 2
         rows = a.read(lambda c: c.execute(select(func.count()).select_from(st.schema_version)))
-        assert rows.scalar() == 1
+        assert rows.scalar() == 2  # one row per applied migration
         tables = set(inspect(a.engine).get_table_names())
         assert {
             "workshops",
@@ -89,7 +89,7 @@ def test_concurrent_init_from_several_processes(db_url):
         t.join()
     try:
         assert errors == []
-        assert stores[0].schema_version() == 1
+        assert stores[0].schema_version() == st.SCHEMA_VERSION
     finally:
         for s in stores:
             s.engine.dispose()
@@ -111,7 +111,7 @@ def test_later_migration_applied_once_in_order(db_url, monkeypatch):
         s = Store(db_url, engine=st.make_engine(db_url))
         try:
             s.init()
-            assert s.schema_version() == 2
+            assert s.schema_version() == len(st.MIGRATIONS) == st.SCHEMA_VERSION + 1
         finally:
             s.engine.dispose()
     assert calls == [2]

@@ -468,7 +468,13 @@ def test_export_json_is_anonymised(store, created):
     for secret in [*names, *names.values(), created.facilitator_key]:
         assert secret not in text
     data = json.loads(text)
-    assert set(data) == {"workshop", "items", "ballots"}
+    assert set(data) == {"workshop", "items", "ballots"} | {
+        "agenda",  # schema version 2: conflicts.facilitation
+        "warmups",
+        "outcomes",
+        "proposals",
+        "added_interactions",
+    }
     assert data["workshop"]["code"] == code and data["workshop"]["participants"] == 2
     assert len(data["ballots"]) == 3
     pseudos = {b["participant"] for b in data["ballots"]}

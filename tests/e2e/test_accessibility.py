@@ -18,8 +18,10 @@ def _serious(page, context: dict | None = None) -> list[str]:
     results = Axe().run(page, context=context)
     return [
         f"{v['id']} ({v['impact']}): {v['help']} — "
-        + "; ".join(n["target"][0] if isinstance(n["target"][0], str) else str(n["target"])
-                    for n in v["nodes"][:3])
+        + "; ".join(
+            n["target"][0] if isinstance(n["target"][0], str) else str(n["target"])
+            for n in v["nodes"][:3]
+        )
         for v in results.response["violations"]
         if v.get("impact") in BLOCKING
     ]

@@ -280,4 +280,4 @@ def render() -> None:
     with left:
         _agenda(w, lang)
     with right:
-        _results(w.code, w.catalogue(), lang)  # the snapshot never changes: read it once
+        _results(w.code, w.catalogue(), lang)  # one read per page run, not per tick

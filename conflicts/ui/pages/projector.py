@@ -44,7 +44,7 @@ PROJECTOR_CSS = """
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
-def _snapshot_model(code: str, sha256: str) -> Model:
+def _snapshot_model(code: str, catalogue_key: str) -> Model:
     """The workshop's catalogue snapshot with its graph and layout (once per process)."""
     return derive_model(f"workshop:{code}", ws.get_workshop(code).catalogue())
 
@@ -96,7 +96,7 @@ def render() -> None:
     if w is None:
         return
     st.session_state["_projector_revision"] = w.revision
-    model = _snapshot_model(w.code, w.catalogue_sha256)
+    model = _snapshot_model(w.code, w.catalogue_key)  # changes when interactions are added
     cat = model.catalogue
     current = w.current_item
     interaction = cat.interactions_by_id.get(current.interaction_id) if current else None

@@ -20,6 +20,7 @@ from conflicts.tally import ItemTally
 from conflicts.ui.server import VOTER_COOKIE, new_voter_id, valid_voter_id
 
 VOTER_PARAM = "voter"  # fallback identity for browsers that refuse cookies
+KEYS = "_facilitator_codes"  # workshop codes this browser session has unlocked
 
 
 def error_text(exc: Exception, lang: str) -> str:
@@ -121,3 +122,25 @@ def tally_chart(item: ItemTally, method: str, lang: str) -> None:
             + " · "
             + t("ws.skips", lang, n=item.skips)
         )
+
+
+def facilitator_unlocked(code: str, lang: str) -> bool:
+    """True once this browser session has given the workshop's key (or the admin password);
+    until then shows the key form. The key is kept only in the session, never in a URL."""
+    if code in st.session_state.get(KEYS, set()):
+        return True
+    with st.form("unlock_form"):
+        key = st.text_input(
+            t("fac.key", lang), type="password", help=t("fac.key_help", lang), key="unlock_key"
+        )
+        if st.form_submit_button(t("fac.unlock", lang), type="primary", key="unlock_submit"):
+            try:
+                ok = ws.check_facilitator(code, key)
+            except (ws.WorkshopError, DatabaseUnavailable) as exc:
+                st.error(error_text(exc, lang))
+                return False
+            if ok:
+                st.session_state.setdefault(KEYS, set()).add(code)
+                st.rerun()
+            st.error(t("err.access_denied", lang))
+    return False

@@ -14,16 +14,16 @@ from conflicts.i18n import t
 from conflicts.store import METHODS, MODES, DatabaseUnavailable
 from conflicts.ui.common import current_model, language
 from conflicts.ui.live import (
+    KEYS,
     code_entry,
     code_from_url,
     error_text,
+    facilitator_unlocked,
     load_workshop,
     public_base_url,
     tally_chart,
 )
 from conflicts.ui.widgets import md_escape
-
-KEYS = "_facilitator_codes"  # codes this session has unlocked
 
 
 def _act(lang: str, fn, *args, **kwargs) -> None:
@@ -57,26 +57,6 @@ def _create(lang: str) -> None:
                 st.session_state["_fac_new_key"] = (code, created.facilitator_key)
                 st.query_params["code"] = code
                 st.rerun()
-
-
-def _unlock(code: str, lang: str) -> bool:
-    if code in st.session_state.get(KEYS, set()):
-        return True
-    with st.form("unlock_form"):
-        key = st.text_input(
-            t("fac.key", lang), type="password", help=t("fac.key_help", lang), key="unlock_key"
-        )
-        if st.form_submit_button(t("fac.unlock", lang), type="primary", key="unlock_submit"):
-            try:
-                ok = ws.check_facilitator(code, key)
-            except (ws.WorkshopError, DatabaseUnavailable) as exc:
-                st.error(error_text(exc, lang))
-                return False
-            if ok:
-                st.session_state.setdefault(KEYS, set()).add(code)
-                st.rerun()
-            st.error(t("err.access_denied", lang))
-    return False
 
 
 def _apply(lang: str, new: object, old: object, fn, *args, **kwargs) -> None:
@@ -242,7 +222,7 @@ def render() -> None:
             code_entry(lang, "fac_code_form")
         return
     w = load_workshop(code, lang)
-    if w is None or not _unlock(w.code, lang):
+    if w is None or not facilitator_unlocked(w.code, lang):
         return
 
     new_key = st.session_state.get("_fac_new_key")

@@ -440,6 +440,9 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
     "actor_type.eu": {"sv": "EU", "en": "EU"},
     "actor_type.international": {"sv": "Internationell", "en": "International"},
     "actor_type.other": {"sv": "Annan", "en": "Other"},
+    # --- facilitator console (issue 4) -----------------------------------------------------------
+    # --- room pages: projector and phone (issue 4) ------------------------------------------------
+    # --- results, report and exports (issue 5) ----------------------------------------------------
 }
 
 

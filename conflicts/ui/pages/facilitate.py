@@ -6,12 +6,16 @@ browser session and kept only in that session; it never goes into a URL or onto 
 
 from __future__ import annotations
 
+from functools import partial
+
 import streamlit as st
 
+from conflicts import facilitation
 from conflicts import workshop as ws
 from conflicts.catalogue import Catalogue, bundled_catalogues
 from conflicts.i18n import t
-from conflicts.store import METHODS, MODES, DatabaseUnavailable
+from conflicts.store import METHODS, MODES, OUTCOMES, DatabaseUnavailable
+from conflicts.ui.autosave import autosave_text
 from conflicts.ui.common import current_model, language
 from conflicts.ui.live import (
     KEYS,
@@ -23,7 +27,10 @@ from conflicts.ui.live import (
     public_base_url,
     tally_chart,
 )
-from conflicts.ui.widgets import md_escape
+from conflicts.ui.room import representation_panel, timer_text
+from conflicts.ui.widgets import md_escape, score_badge
+
+WARMUP_PREFIX = facilitation.WARMUP_ID_PREFIX
 
 
 def _act(lang: str, fn, *args, **kwargs) -> None:
@@ -67,89 +74,355 @@ def _apply(lang: str, new: object, old: object, fn, *args, **kwargs) -> None:
 
 
 def _settings(w: ws.Workshop, lang: str) -> None:
-    with st.expander(t("fac.settings", lang), expanded=w.status == "draft"):
-        method = st.segmented_control(
-            t("fac.method", lang),
-            METHODS,
-            default=w.method,
-            required=True,
-            format_func=lambda m: t(f"fac.method_{m}", lang),
-            key=f"method_{w.code}",
+    method = st.segmented_control(
+        t("fac.method", lang),
+        METHODS,
+        default=w.method,
+        required=True,
+        format_func=lambda m: t(f"fac.method_{m}", lang),
+        key=f"method_{w.code}",
+    )
+    budget = st.number_input(
+        t("fac.budget", lang),
+        1,
+        100,
+        w.dot_budget,
+        key=f"budget_{w.code}",
+        disabled=method != "dots",
+    )
+    size = st.number_input(
+        t("fac.ranking_size", lang),
+        1,
+        20,
+        w.ranking_size,
+        key=f"rsize_{w.code}",
+        disabled=method != "ranking",
+    )
+    _apply(
+        lang,
+        (method, budget, size),
+        (w.method, w.dot_budget, w.ranking_size),
+        ws.set_voting_method,
+        w.code,
+        method,
+        dot_budget=int(budget) if method == "dots" else None,
+        ranking_size=int(size) if method == "ranking" else None,
+    )
+    mode = st.segmented_control(
+        t("fac.mode", lang),
+        MODES,
+        default=w.mode,
+        required=True,
+        format_func=lambda m: t(f"fac.mode_{m}", lang),
+        key=f"mode_{w.code}",
+    )
+    _apply(lang, mode, w.mode, ws.set_mode, w.code, mode)
+    hide = st.toggle(t("fac.hide", lang), w.hide_results_until_closed, key=f"hide_{w.code}")
+    _apply(lang, hide, w.hide_results_until_closed, ws.set_hide_results, w.code, hide)
+    require = st.toggle(
+        t("fac.require_codes", lang), w.require_participant_code, key=f"req_{w.code}"
+    )
+    _apply(
+        lang,
+        require,
+        w.require_participant_code,
+        ws.set_participant_codes_required,
+        w.code,
+        require,
+    )
+    if require:
+        n = st.number_input(
+            t("fac.codes_n", lang), 1, ws.MAX_PARTICIPANT_CODES, 20, key=f"ncodes_{w.code}"
         )
-        budget = st.number_input(
-            t("fac.budget", lang),
-            1,
-            100,
-            w.dot_budget,
-            key=f"budget_{w.code}",
-            disabled=method != "dots",
-        )
-        size = st.number_input(
-            t("fac.ranking_size", lang),
-            1,
-            20,
-            w.ranking_size,
-            key=f"rsize_{w.code}",
-            disabled=method != "ranking",
-        )
-        _apply(
-            lang,
-            (method, budget, size),
-            (w.method, w.dot_budget, w.ranking_size),
-            ws.set_voting_method,
-            w.code,
-            method,
-            dot_budget=int(budget) if method == "dots" else None,
-            ranking_size=int(size) if method == "ranking" else None,
-        )
-        mode = st.segmented_control(
-            t("fac.mode", lang),
-            MODES,
-            default=w.mode,
-            required=True,
-            format_func=lambda m: t(f"fac.mode_{m}", lang),
-            key=f"mode_{w.code}",
-        )
-        _apply(lang, mode, w.mode, ws.set_mode, w.code, mode)
-        hide = st.toggle(t("fac.hide", lang), w.hide_results_until_closed, key=f"hide_{w.code}")
-        _apply(lang, hide, w.hide_results_until_closed, ws.set_hide_results, w.code, hide)
-        require = st.toggle(
-            t("fac.require_codes", lang), w.require_participant_code, key=f"req_{w.code}"
-        )
-        _apply(
-            lang,
-            require,
-            w.require_participant_code,
-            ws.set_participant_codes_required,
-            w.code,
-            require,
-        )
-        if require:
-            n = st.number_input(
-                t("fac.codes_n", lang), 1, ws.MAX_PARTICIPANT_CODES, 20, key=f"ncodes_{w.code}"
+        if st.button(t("fac.codes_generate", lang), key=f"gen_codes_{w.code}"):
+            _act(lang, ws.generate_participant_codes, w.code, int(n))
+        codes = ws.list_participant_codes(w.code)
+        if codes:
+            st.download_button(
+                "CSV",
+                "code,used\n" + "\n".join(f"{c},{int(u)}" for c, u in codes),
+                file_name=f"{w.code}-participant-codes.csv",
+                key=f"codes_csv_{w.code}",
             )
-            if st.button(t("fac.codes_generate", lang), key=f"gen_codes_{w.code}"):
-                _act(lang, ws.generate_participant_codes, w.code, int(n))
-            codes = ws.list_participant_codes(w.code)
-            if codes:
-                st.download_button(
-                    "CSV",
-                    "code,used\n" + "\n".join(f"{c},{int(u)}" for c, u in codes),
-                    file_name=f"{w.code}-participant-codes.csv",
-                    key=f"codes_csv_{w.code}",
+            st.code("\n".join(c for c, used in codes if not used) or "–")
+
+
+def item_label(cat: Catalogue, item: ws.AgendaItem, lang: str) -> str:
+    """The plain-text title of an agenda step (the warm-up's question for a warm-up)."""
+    if item.is_warmup:
+        return f"{t('fac.warmup_label', lang)}: {item.question_text(lang)}"
+    interaction = cat.interactions_by_id.get(item.interaction_id)
+    return cat.text(interaction.title, lang) if interaction else item.interaction_id
+
+
+# ------------------------------------------------------------------------------------------------
+# Stepping: previous / next / voting / overview, with keyboard shortcuts
+# ------------------------------------------------------------------------------------------------
+def _jump(lang: str, code: str) -> None:
+    _act(lang, ws.set_current_item, code, st.session_state["step_jump"])
+
+
+def _step_bar(w: ws.Workshop, cat: Catalogue, lang: str) -> None:
+    ids = [i.id for i in w.items]
+    current = w.current_item
+    at = ids.index(current.id) if current else None
+    with st.container(horizontal=True, vertical_alignment="bottom", key="step_bar"):
+        st.button(
+            t("fac.prev", lang),
+            key="step_prev",
+            icon=":material/arrow_back:",
+            shortcut="P",
+            disabled=at is None or at == 0,
+            on_click=_act,
+            args=(lang, facilitation.step, w.code, -1),
+        )
+        st.button(
+            t("fac.next", lang),
+            key="step_next",
+            icon=":material/arrow_forward:",
+            type="primary",
+            shortcut="N",
+            disabled=not ids or at == len(ids) - 1,
+            on_click=_act,
+            args=(lang, facilitation.step, w.code, 1),
+        )
+        voting_open = current is not None and current.voting == "open"
+        st.button(
+            t("fac.close_voting" if voting_open else "fac.open_voting", lang),
+            key="step_toggle",
+            icon=":material/how_to_vote:",
+            shortcut="V",
+            disabled=current is None or (w.status != "open" and not voting_open),
+            on_click=_act,
+            args=(lang, facilitation.toggle_voting, w.code, current.id if current else None),
+        )
+        st.button(
+            t("fac.overview", lang),
+            key="step_overview",
+            icon=":material/view_list:",
+            shortcut="O",
+            disabled=current is None,
+            on_click=_act,
+            args=(lang, ws.set_current_item, w.code, None),
+        )
+        st.session_state["step_jump"] = w.current_item_id  # follow the stored step
+        labels = {i.id: f"{n}. {item_label(cat, i, lang)}" for n, i in enumerate(w.items, 1)}
+        st.selectbox(
+            t("fac.jump", lang),
+            [None, *ids],
+            format_func=lambda i: t("fac.overview_option", lang) if i is None else labels[i],
+            key="step_jump",
+            on_change=_jump,
+            args=(lang, w.code),
+        )
+    st.caption(
+        (t("fac.step_of", lang, n=at + 1, total=len(ids)) + " · " if at is not None else "")
+        + t("fac.shortcuts", lang)
+    )
+
+
+# ------------------------------------------------------------------------------------------------
+# The current step: what the room discusses, the timer, who is in the room, notes
+# ------------------------------------------------------------------------------------------------
+def _timer(w: ws.Workshop, lang: str) -> None:
+    state = facilitation.timer_state(w)
+    mine = state is not None and state.item_id == w.current_item_id
+    with st.container(horizontal=True, vertical_alignment="bottom", key="timer_bar"):
+        if mine:
+            st.markdown(f"**{t('fac.timer', lang)}: {timer_text(state, lang)}**")
+            if state.paused:
+                st.button(
+                    t("fac.timer_resume", lang),
+                    key="timer_resume",
+                    icon=":material/play_arrow:",
+                    on_click=_act,
+                    args=(lang, facilitation.timer_resume, w.code),
                 )
-                st.code("\n".join(c for c, used in codes if not used) or "–")
+            elif not state.expired:
+                st.button(
+                    t("fac.timer_pause", lang),
+                    key="timer_pause",
+                    icon=":material/pause:",
+                    on_click=_act,
+                    args=(lang, facilitation.timer_pause, w.code),
+                )
+            st.button(
+                t("fac.timer_extend", lang),
+                key="timer_extend",
+                on_click=_act,
+                args=(lang, facilitation.timer_extend, w.code, 60),
+            )
+            st.button(
+                t("fac.timer_reset", lang),
+                key="timer_reset",
+                type="tertiary",
+                on_click=_act,
+                args=(lang, facilitation.timer_reset, w.code),
+            )
+        else:
+            minutes = st.number_input(
+                t("fac.minutes", lang), 1, 120, 5, key="timer_minutes", width=120
+            )
+            st.button(
+                t("fac.timer_start", lang, m=int(minutes)),
+                key="timer_start",
+                icon=":material/timer:",
+                on_click=_act,
+                args=(lang, facilitation.timer_start, w.code, int(minutes) * 60),
+            )
 
 
-def _agenda(w: ws.Workshop, lang: str) -> None:
-    cat = w.catalogue()
-    st.subheader(t("fac.agenda", lang), anchor=False)
-    for n, item in enumerate(w.items, 1):
-        interaction = cat.interactions_by_id.get(item.interaction_id)
-        title = cat.text(interaction.title, lang) if interaction else item.interaction_id
+def _save_note(lang: str, code: str, item_id: int, field_name: str, value) -> None:
+    """Autosave callback: one short upsert; errors are shown above the notes."""
+    try:
+        facilitation.save_outcome(code, item_id, **{field_name: value})
+    except (ws.WorkshopError, DatabaseUnavailable) as exc:
+        st.session_state["_notes_error"] = error_text(exc, lang)
+
+
+def _save_widget(lang: str, code: str, item_id: int, field_name: str, key: str) -> None:
+    value = st.session_state[key]
+    if field_name == "due_date":
+        value = value.isoformat() if value else ""
+    _save_note(lang, code, item_id, field_name, value if value is not None else "")
+
+
+def _notes(w: ws.Workshop, item: ws.AgendaItem, lang: str) -> None:
+    st.markdown(f"#### {t('fac.notes', lang)}")
+    error = st.session_state.pop("_notes_error", None)
+    if error:
+        st.error(error)
+    try:
+        stored = facilitation.get_outcomes(w.code).get(item.id)
+    except DatabaseUnavailable as exc:
+        st.error(error_text(exc, lang))
+        return
+    o = stored or facilitation.Outcome(item_id=item.id)
+    save = partial(_save_note, lang, w.code, item.id)
+    autosave_text(
+        t("fac.summary", lang),
+        o.summary,
+        key=f"summary_{item.id}",
+        on_save=partial(save, "summary"),
+        max_chars=facilitation.SUMMARY_MAX,
+        rows=5,
+    )
+    # Choice widgets save on change; their key follows the stored version so that a change made
+    # on the facilitator's other device shows here after the next rerun.
+    stamp = o.updated_at.timestamp() if o.updated_at else 0
+    left, right = st.columns(2)
+    with left:
+        key = f"outcome_{item.id}_{stamp}"
+        st.selectbox(
+            t("fac.outcome", lang),
+            [None, *OUTCOMES],
+            index=([None, *OUTCOMES].index(o.outcome) if o.outcome in OUTCOMES else 0),
+            format_func=lambda v: "–" if v is None else t(f"outcome.{v}", lang),
+            key=key,
+            on_change=_save_widget,
+            args=(lang, w.code, item.id, "outcome", key),
+        )
+        autosave_text(
+            t("fac.owner", lang),
+            o.owner,
+            key=f"owner_{item.id}",
+            on_save=partial(save, "owner"),
+            max_chars=facilitation.OWNER_MAX,
+            rows=1,
+        )
+    with right:
+        key = f"due_{item.id}_{stamp}"
+        st.date_input(
+            t("fac.due", lang),
+            value=o.due_date,
+            format="YYYY-MM-DD",
+            key=key,
+            on_change=_save_widget,
+            args=(lang, w.code, item.id, "due_date", key),
+        )
+        autosave_text(
+            t("fac.next_step", lang),
+            o.next_step,
+            key=f"next_step_{item.id}",
+            on_save=partial(save, "next_step"),
+            max_chars=facilitation.NEXT_STEP_MAX,
+            rows=1,
+        )
+    if o.updated_at:
+        local = o.updated_at.astimezone()
+        st.caption(t("fac.saved_at", lang, time=f"{local:%H:%M:%S}"))
+
+
+def _current_step(w: ws.Workshop, cat: Catalogue, lang: str) -> None:
+    item = w.current_item
+    if item is None:
+        st.info(t("fac.no_step", lang))
+        return
+    with st.container(border=True, key="current_step"):
+        if item.is_warmup:
+            st.markdown(f"### {md_escape(item.question_text(lang))}")
+            st.caption(t("fac.warmup_options", lang))
+        else:
+            interaction = cat.interactions_by_id.get(item.interaction_id)
+            if interaction is None:
+                st.warning(item.interaction_id)
+                return
+            st.markdown(f"### {md_escape(cat.text(interaction.title, lang))}")
+            badges = score_badge(interaction.score, lang)
+            if "proposed" in interaction.tags:
+                badges += f" :violet-badge[{t('prop.proposed', lang)}]"
+            st.markdown(badges)
+            a = cat.text(cat.nodes[interaction.from_].title, lang)
+            b = cat.text(cat.nodes[interaction.to].title, lang)
+            st.caption(f"{md_escape(a)} → {md_escape(b)}")
+            if interaction.description:
+                st.markdown(md_escape(cat.text(interaction.description, lang)))
+            if interaction.questions:
+                st.markdown(f"**{t('fac.questions', lang)}**")
+                st.markdown(
+                    "\n".join(f"- {md_escape(cat.text(q, lang))}" for q in interaction.questions)
+                )
+        _timer(w, lang)
+    if not item.is_warmup and item.interaction_id in cat.interactions_by_id:
+        try:
+            people = ws.list_participants(w.code)
+        except DatabaseUnavailable as exc:
+            st.warning(error_text(exc, lang))
+        else:
+            with st.container(border=True, key="room_panel"):
+                representation_panel(cat, item.interaction_id, people, lang)
+    _notes(w, item, lang)
+
+
+# ------------------------------------------------------------------------------------------------
+# Agenda: choose, order, move, add
+# ------------------------------------------------------------------------------------------------
+def _save_agenda(lang: str, w: ws.Workshop) -> None:
+    chosen = st.session_state["agenda_choose"]
+    on_agenda = [i.interaction_id for i in w.items]
+    kept = [iid for iid in on_agenda if iid in chosen or iid.startswith(WARMUP_PREFIX)]
+    _act(lang, ws.set_agenda, w.code, kept + [iid for iid in chosen if iid not in on_agenda])
+
+
+def _agenda(w: ws.Workshop, cat: Catalogue, lang: str) -> None:
+    with st.container(horizontal=True, vertical_alignment="center"):
+        st.markdown(f"**{t('fac.order_by', lang)}:**")
+        for by in facilitation.AGENDA_ORDERS:
+            st.button(
+                t(f"fac.order_{by}", lang),
+                key=f"order_{by}",
+                on_click=_act,
+                args=(lang, facilitation.order_agenda, w.code, by),
+            )
+    last = len(w.items) - 1
+    for n, item in enumerate(w.items):
         showing = w.current_item_id == item.id
         with st.container(border=True, key=f"agenda_{item.id}"):
-            st.markdown(f"**{n}. {md_escape(title)}** · {t('ws.state_' + item.voting, lang)}")
+            marker = "▶ " if showing else ""
+            st.markdown(
+                f"{marker}**{n + 1}. {md_escape(item_label(cat, item, lang))}** · "
+                f"{t('ws.state_' + item.voting, lang)}"
+            )
             with st.container(horizontal=True):
                 st.button(
                     t("fac.showing" if showing else "fac.show", lang),
@@ -159,26 +432,207 @@ def _agenda(w: ws.Workshop, lang: str) -> None:
                     on_click=_act,
                     args=(lang, ws.set_current_item, w.code, item.id),
                 )
-                if item.voting == "open":
-                    st.button(
-                        t("fac.close_voting", lang),
-                        key=f"close_{item.id}",
-                        on_click=_act,
-                        args=(lang, ws.close_voting, w.code, item.id),
+                voting_open = item.voting == "open"
+                st.button(
+                    t("fac.close_voting" if voting_open else "fac.open_voting", lang),
+                    key=f"{'close' if voting_open else 'open'}_{item.id}",
+                    disabled=w.status != "open" and not voting_open,
+                    on_click=_act,
+                    args=(lang, facilitation.toggle_voting, w.code, item.id),
+                )
+                st.button(
+                    t("fac.up", lang),
+                    key=f"up_{item.id}",
+                    icon=":material/arrow_upward:",
+                    disabled=n == 0,
+                    on_click=_act,
+                    args=(lang, facilitation.move_item, w.code, item.id, -1),
+                )
+                st.button(
+                    t("fac.down", lang),
+                    key=f"down_{item.id}",
+                    icon=":material/arrow_downward:",
+                    disabled=n == last,
+                    on_click=_act,
+                    args=(lang, facilitation.move_item, w.code, item.id, 1),
+                )
+                st.button(
+                    t("fac.remove", lang),
+                    key=f"remove_{item.id}",
+                    type="tertiary",
+                    icon=":material/delete:",
+                    on_click=_act,
+                    args=(lang, facilitation.remove_item, w.code, item.id),
+                )
+
+    titles = {i.id: cat.text(i.title, lang) for i in cat.interactions}
+    st.multiselect(
+        t("fac.choose", lang),
+        list(titles),
+        default=[i.interaction_id for i in w.items if i.interaction_id in titles],
+        format_func=lambda iid: f"{titles[iid]} ({cat.interactions_by_id[iid].score:+d})",
+        key="agenda_choose",
+    )
+    st.button(
+        t("fac.save_agenda", lang),
+        key="agenda_save",
+        on_click=_save_agenda,
+        args=(lang, w),
+    )
+    _add_interaction_form(w, cat, lang)
+    _add_warmup_form(w, lang)
+
+
+def _node_options(cat: Catalogue, lang: str) -> dict[str, str]:
+    return {nid: cat.text(node.title, lang) for nid, node in cat.nodes.items()}
+
+
+def _add_interaction_form(w: ws.Workshop, cat: Catalogue, lang: str) -> None:
+    nodes = _node_options(cat, lang)
+    with st.expander(t("fac.add_interaction", lang)), st.form("add_form", clear_on_submit=True):
+        from_node = st.selectbox(
+            t("fac.from", lang), list(nodes), format_func=nodes.get, key="add_from"
+        )
+        to_node = st.selectbox(
+            t("fac.to", lang), list(nodes), index=1, format_func=nodes.get, key="add_to"
+        )
+        score = st.select_slider(
+            t("fac.score", lang), list(range(-3, 4)), value=-2, key="add_score"
+        )
+        title = st.text_input(t("fac.new_title", lang), max_chars=200, key="add_title")
+        description = st.text_area(
+            t("fac.new_description", lang), max_chars=facilitation.DESCRIPTION_MAX, key="add_desc"
+        )
+        questions = st.text_area(t("fac.new_questions", lang), key="add_questions")
+        if st.form_submit_button(t("fac.add", lang), type="primary", key="add_submit"):
+            lines = [q.strip() for q in questions.splitlines() if q.strip()]
+            try:
+                facilitation.add_interaction(
+                    w.code,
+                    from_node=from_node,
+                    to_node=to_node,
+                    score=score,
+                    title=title,
+                    description=description or None,
+                    questions=lines or None,
+                )
+            except (ws.WorkshopError, DatabaseUnavailable) as exc:
+                st.error(error_text(exc, lang))
+            else:
+                st.rerun()
+
+
+def _add_warmup_form(w: ws.Workshop, lang: str) -> None:
+    with st.expander(t("fac.add_warmup", lang)), st.form("warmup_form"):
+        question = st.text_input(
+            t("fac.warmup_question", lang),
+            value=t("fac.warmup_default", lang),
+            max_chars=facilitation.QUESTION_MAX,
+            key="warmup_question",
+        )
+        st.caption(t("fac.warmup_options", lang))
+        if st.form_submit_button(t("fac.add", lang), type="primary", key="warmup_submit"):
+            try:
+                facilitation.add_warmup(w.code, question)
+            except (ws.WorkshopError, DatabaseUnavailable) as exc:
+                st.error(error_text(exc, lang))
+            else:
+                st.rerun()
+
+
+# ------------------------------------------------------------------------------------------------
+# Participants' proposals
+# ------------------------------------------------------------------------------------------------
+def _accept(lang: str, code: str, proposal_id: int) -> None:
+    _act(
+        lang,
+        facilitation.accept_proposal,
+        code,
+        proposal_id,
+        score=st.session_state[f"accept_score_{proposal_id}"],
+    )
+
+
+def _merge(lang: str, code: str, proposal_id: int) -> None:
+    keep = st.session_state.get(f"merge_into_{proposal_id}")
+    if keep is not None:
+        _act(lang, facilitation.merge_proposals, code, keep, [proposal_id])
+
+
+def _proposals(w: ws.Workshop, cat: Catalogue, found: list, lang: str) -> None:
+    if not found:
+        st.caption(t("prop.none", lang))
+        return
+    nodes = _node_options(cat, lang)
+    titles = {p.id: p.title for p in found}
+    for p in found:
+        with st.container(border=True, key=f"proposal_{p.id}"):
+            st.markdown(f"**{md_escape(p.title)}** · {t('prop.status_' + p.status, lang)}")
+            st.caption(
+                t(
+                    "fac.prop_link",
+                    lang,
+                    a=md_escape(nodes.get(p.from_node, p.from_node)),
+                    b=md_escape(nodes.get(p.to_node, p.to_node)),
+                )
+                + (
+                    f" · {t('prop.by', lang, name=md_escape(p.display_name))}"
+                    if p.display_name
+                    else ""
+                )
+            )
+            if p.text:
+                st.text(p.text)  # participants' text: always shown as text
+            if p.status != "pending":
+                continue
+            with st.container(horizontal=True, vertical_alignment="bottom"):
+                st.select_slider(
+                    t("fac.prop_score", lang),
+                    list(range(-3, 4)),
+                    value=-1,
+                    key=f"accept_score_{p.id}",
+                    width=220,
+                )
+                st.button(
+                    t("prop.accept", lang),
+                    key=f"accept_{p.id}",
+                    type="primary",
+                    on_click=_accept,
+                    args=(lang, w.code, p.id),
+                )
+                st.button(
+                    t("prop.decline", lang),
+                    key=f"decline_{p.id}",
+                    on_click=_act,
+                    args=(lang, facilitation.decline_proposal, w.code, p.id),
+                )
+            others = [o.id for o in found if o.id != p.id and o.status in ("pending", "accepted")]
+            if others:
+                with st.container(horizontal=True, vertical_alignment="bottom"):
+                    st.selectbox(
+                        t("prop.merge_into", lang),
+                        others,
+                        index=None,
+                        format_func=titles.get,
+                        key=f"merge_into_{p.id}",
                     )
-                else:
                     st.button(
-                        t("fac.open_voting", lang),
-                        key=f"open_{item.id}",
-                        disabled=w.status != "open",
-                        on_click=_act,
-                        args=(lang, ws.open_voting, w.code, item.id),
+                        t("prop.merge", lang),
+                        key=f"merge_{p.id}",
+                        on_click=_merge,
+                        args=(lang, w.code, p.id),
                     )
 
 
+# ------------------------------------------------------------------------------------------------
+# Live results (and following changes made on the facilitator's other device)
+# ------------------------------------------------------------------------------------------------
 @st.fragment(run_every="2s")
 def _results(code: str, cat: Catalogue, lang: str) -> None:
     try:
+        revision, _ = ws.poll(code)
+        if revision != st.session_state.get("_fac_revision"):
+            st.rerun()  # another device (or tab) moved on: show the same step here
         tally = ws.get_tally(code, facilitator=True)
     except (ws.WorkshopError, DatabaseUnavailable) as exc:
         st.warning(error_text(exc, lang))
@@ -190,6 +644,23 @@ def _results(code: str, cat: Catalogue, lang: str) -> None:
         for i in tally.items
         if i.interaction_id in cat.interactions_by_id
     }
+    for warm in tally.warmups:
+        if warm.ballots or warm.voting == "open":
+            with st.expander(
+                f"{t('fac.warmup_label', lang)} · {t('ws.ballots_in', lang, n=warm.ballots)}",
+                expanded=warm.voting == "open",
+            ):
+                st.bar_chart(
+                    {
+                        cat.text(cat.nodes[g].title, lang): warm.distribution.get(g, 0)
+                        for g in warm.options
+                    },
+                    horizontal=True,
+                    height=220,
+                    x_label="",
+                    y_label="",
+                    color="#0072B2",
+                )
     if tally.ranking:
         st.markdown(f"**{t('ws.ranking', lang)}**")
         st.markdown(
@@ -224,6 +695,8 @@ def render() -> None:
     w = load_workshop(code, lang)
     if w is None or not facilitator_unlocked(w.code, lang):
         return
+    st.session_state["_fac_revision"] = w.revision
+    cat = w.catalogue()
 
     new_key = st.session_state.get("_fac_new_key")
     if new_key and new_key[0] == w.code:
@@ -234,12 +707,11 @@ def render() -> None:
         st.error(error)
 
     base = public_base_url()
-    st.markdown(
-        f"**{t('ws.code', lang)}: `{w.code}`** · "
-        f"{t('fac.status', lang, status=t('ws.status_' + w.status, lang))}"
-    )
-    st.caption(f"{t('fac.links', lang)}: {base}{w.join_path} · {base}/projector?code={w.code}")
-    with st.container(horizontal=True):
+    with st.container(horizontal=True, vertical_alignment="center"):
+        st.markdown(
+            f"**{t('ws.code', lang)}: `{w.code}`** · "
+            f"{t('fac.status', lang, status=t('ws.status_' + w.status, lang))}"
+        )
         if w.status != "open":
             st.button(
                 t("fac.open_ws", lang),
@@ -248,16 +720,36 @@ def render() -> None:
                 on_click=_act,
                 args=(lang, ws.open_workshop, w.code),
             )
-        if w.status == "open":
+        else:
             st.button(
                 t("fac.close_ws", lang),
                 key="close_ws",
                 on_click=_act,
                 args=(lang, ws.close_workshop, w.code),
             )
-    _settings(w, lang)
+    st.caption(f"{t('fac.links', lang)}: {base}{w.join_path} · {base}/projector?code={w.code}")
+    _step_bar(w, cat, lang)
     left, right = st.columns([3, 2], gap="large")
     with left:
-        _agenda(w, lang)
+        _current_step(w, cat, lang)
     with right:
-        _results(w.code, w.catalogue(), lang)  # one read per page run, not per tick
+        _results(w.code, cat, lang)  # one catalogue read per page run, not per tick
+    try:
+        found = facilitation.list_proposals(w.code)
+    except DatabaseUnavailable as exc:
+        st.warning(error_text(exc, lang))
+        found = []
+    pending = sum(1 for p in found if p.status == "pending")
+    agenda_tab, proposals_tab, settings_tab = st.tabs(
+        [
+            t("fac.tab_agenda", lang),
+            t("fac.tab_proposals", lang, n=pending),
+            t("fac.tab_settings", lang),
+        ]
+    )
+    with agenda_tab:
+        _agenda(w, cat, lang)
+    with proposals_tab:
+        _proposals(w, cat, found, lang)
+    with settings_tab:
+        _settings(w, lang)

@@ -1,0 +1,136 @@
+"""How long the projector and a phone take to follow the facilitator, in real browsers.
+
+    python benchmarks/follow.py [--steps 8] [--phones 3]
+
+Starts the app (``conflicts.testing.AppServer``, fresh SQLite file), creates a workshop in follow
+mode, and drives the facilitator console in Debian's Chromium with its keyboard shortcuts: for
+each step ``N`` (next) then ``V`` (open voting). It measures, from the key press:
+
+* ``projector``: until the projector shows the new conflict's title;
+* ``phone``: until every phone shows the voting card of the new step (after ``V``);
+* ``console``: until the console itself shows the new step (the facilitator's round trip).
+
+The projector polls one row every second and the phones every second (``WATCH_EVERY``), so the
+expected figures are about 0.5-1.5 s. The last line is one JSON object with all figures.
+Needs Chromium at /usr/bin/chromium (``apt-get install -y chromium``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+from conflicts import facilitation  # noqa: E402
+from conflicts import workshop as ws  # noqa: E402
+from conflicts.store import Store  # noqa: E402
+from conflicts.testing import AppServer  # noqa: E402
+
+CHROMIUM = "/usr/bin/chromium"
+PROJECTOR = {"width": 1920, "height": 1080}
+PHONE = {"width": 390, "height": 844}
+IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
+
+
+def _summary(values: list[float]) -> dict:
+    ordered = sorted(values)
+    return {
+        "p50_ms": round(statistics.median(ordered) * 1000),
+        "max_ms": round(ordered[-1] * 1000),
+        "mean_ms": round(statistics.fmean(ordered) * 1000),
+    }
+
+
+def _wait_text(page, selector: str, text: str, timeout_ms: int = 15_000) -> None:
+    page.wait_for_function(
+        "([sel, text]) => [...document.querySelectorAll(sel)]"
+        ".some(e => e.innerText.includes(text))",
+        arg=[selector, text],
+        timeout=timeout_ms,
+        polling=20,
+    )
+
+
+def run(steps: int, phones: int) -> dict:
+    from playwright.sync_api import sync_playwright
+
+    with AppServer() as server, sync_playwright() as p:
+        store = Store(f"sqlite:///{server.data_dir / 'conflicts.db'}")
+        created = ws.create_workshop("stockholm", title="Follow benchmark", store=store)
+        code = created.workshop.code
+        ws.open_workshop(code, store=store)
+        cat = created.workshop.catalogue()
+        items = created.workshop.items[:steps]
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+
+        fac = browser.new_context(viewport=PROJECTOR).new_page()
+        fac.goto(f"{server.url}/facilitate?code={code}&lang=en")
+        fac.wait_for_selector(IDLE)
+        fac.locator(".st-key-unlock_key input").fill(created.facilitator_key)
+        fac.get_by_role("button", name="Unlock").click()
+        fac.locator(".st-key-step_next").wait_for()
+        fac.wait_for_selector(IDLE)
+
+        projector = browser.new_context(viewport=PROJECTOR).new_page()
+        projector.goto(f"{server.url}/projector?code={code}&lang=en")
+        projector.wait_for_selector(IDLE)
+        pages = []
+        for _ in range(phones):
+            page = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True).new_page()
+            page.goto(f"{server.url}/join?code={code}&lang=en")
+            page.locator(".st-key-join_submit button").click()
+            page.wait_for_selector(IDLE)
+            pages.append(page)
+        time.sleep(2)
+
+        figures: dict[str, list[float]] = {"projector": [], "phone": [], "console": []}
+        for n, item in enumerate(items, 1):
+            title = cat.text(cat.interactions_by_id[item.interaction_id].title, "en")
+            fac.locator("body").click(position={"x": 5, "y": 5})  # focus the page, not a field
+            start = time.monotonic()
+            fac.keyboard.press("n")
+            _wait_text(fac, "[data-testid='stCaption']", f"Step {n} of")
+            figures["console"].append(time.monotonic() - start)
+            _wait_text(projector, ".st-key-projector_side h2", title)
+            figures["projector"].append(time.monotonic() - start)
+            fac.wait_for_selector(IDLE)
+            start = time.monotonic()
+            fac.keyboard.press("v")
+            for page in pages:
+                page.locator(f".st-key-item_{item.id}").wait_for(timeout=15_000)
+            figures["phone"].append(time.monotonic() - start)
+            fac.wait_for_selector(IDLE)
+            stored = ws.get_workshop(code, store=store)
+            assert stored.current_item_id == item.id and stored.current_item.voting == "open"
+            facilitation.toggle_voting(code, item.id, store=store)  # close before moving on
+        browser.close()
+    return {
+        "steps": len(items),
+        "phones": phones,
+        **{f"{k}_{m}": v for k, vals in figures.items() for m, v in _summary(vals).items()},
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--steps", type=int, default=8)
+    parser.add_argument("--phones", type=int, default=3)
+    args = parser.parse_args()
+    result = run(args.steps, args.phones)
+    for key in ("console", "projector", "phone"):
+        print(
+            f"{key:>9}: p50 {result[key + '_p50_ms']:>5} ms   "
+            f"mean {result[key + '_mean_ms']:>5} ms   max {result[key + '_max_ms']:>5} ms"
+        )
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,228 @@
+"""The facilitator console through AppTest: stepping, voting, timer, agenda, notes, proposals.
+
+Every action is checked in the database (a real SQLite file), not only on screen.
+"""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from conflicts import facilitation as fac
+from conflicts import workshop as ws
+from conflicts.ui.live import KEYS
+
+TIMEOUT = 60
+
+
+@pytest.fixture
+def database(tmp_path, monkeypatch) -> str:
+    url = f"sqlite:///{tmp_path / 'conflicts.db'}"
+    monkeypatch.setenv("CONFLICTS_DATABASE_URL", url)
+    return url
+
+
+def console(code: str) -> AppTest:
+    """The console of ``code``, already unlocked in this (test) browser session."""
+    at = AppTest.from_string(
+        "from conflicts.ui.pages import facilitate\nfacilitate.render()\n",
+        default_timeout=TIMEOUT,
+    )
+    at.query_params["code"] = code
+    at.query_params["lang"] = "en"
+    at.session_state[KEYS] = {code}
+    return at.run()
+
+
+@pytest.fixture
+def workshop(database) -> ws.Workshop:
+    created = ws.create_workshop("stockholm")
+    return ws.open_workshop(created.workshop.code)
+
+
+def current(code: str) -> int | None:
+    return ws.get_workshop(code).current_item_id
+
+
+def test_next_previous_overview_and_jump(workshop) -> None:
+    code, items = workshop.code, workshop.items
+    at = console(code)
+    assert not at.exception
+    assert at.button(key="step_prev").disabled
+    at.button(key="step_next").click().run()
+    assert current(code) == items[0].id
+    at.button(key="step_next").click().run()
+    at.button(key="step_next").click().run()
+    assert current(code) == items[2].id
+    assert any("Step 3 of" in c.value for c in at.caption)
+    at.button(key="step_prev").click().run()
+    assert current(code) == items[1].id
+    at.selectbox(key="step_jump").set_value(items[5].id).run()
+    assert current(code) == items[5].id
+    at.button(key="step_overview").click().run()
+    assert current(code) is None
+    assert not at.exception
+    assert any("projector shows the agenda" in i.value for i in at.info)
+
+
+def test_the_step_bar_follows_a_change_made_on_another_device(workshop) -> None:
+    code, items = workshop.code, workshop.items
+    at = console(code)
+    fac.step(code, 1)  # the facilitator's tablet moves on
+    fac.step(code, 1)
+    at.run()
+    assert at.selectbox(key="step_jump").value == items[1].id
+    assert any("Step 2 of" in c.value for c in at.caption)
+
+
+def test_open_and_close_voting_with_one_action(workshop) -> None:
+    code = workshop.code
+    at = console(code)
+    assert at.button(key="step_toggle").disabled  # nothing shown yet
+    at.button(key="step_next").click().run()
+    at.button(key="step_toggle").click().run()
+    item = ws.get_workshop(code).current_item
+    assert item.voting == "open"
+    assert at.button(key="step_toggle").label == "Close voting"
+    at.button(key="step_toggle").click().run()
+    assert ws.get_workshop(code).current_item.voting == "closed"
+
+
+def test_timer_start_pause_extend_resume_reset(workshop) -> None:
+    code = workshop.code
+    fac.step(code, 1)
+    at = console(code)
+    at.number_input(key="timer_minutes").set_value(3).run()
+    at.button(key="timer_start").click().run()
+    state = fac.timer_state(ws.get_workshop(code))
+    assert state is not None and state.duration_s == 180 and not state.paused
+    at.button(key="timer_pause").click().run()
+    assert fac.timer_state(ws.get_workshop(code)).paused
+    at.button(key="timer_extend").click().run()
+    state = fac.timer_state(ws.get_workshop(code))
+    assert state.duration_s == 240 and 230 <= state.remaining_s <= 240
+    at.button(key="timer_resume").click().run()
+    assert not fac.timer_state(ws.get_workshop(code)).paused
+    assert any("left" in m.value for m in at.markdown)
+    at.button(key="timer_reset").click().run()
+    assert fac.timer_state(ws.get_workshop(code)) is None
+
+
+def test_agenda_move_order_remove_choose_and_add(workshop) -> None:
+    code, items = workshop.code, workshop.items
+    at = console(code)
+    at.button(key=f"down_{items[0].id}").click().run()
+    order = [i.id for i in ws.get_workshop(code).items]
+    assert order[:2] == [items[1].id, items[0].id]
+    at.button(key=f"up_{items[0].id}").click().run()
+    assert [i.id for i in ws.get_workshop(code).items][:2] == [items[0].id, items[1].id]
+
+    at.button(key="order_strength").click().run()
+    cat = ws.get_workshop(code).catalogue()
+    strengths = [
+        abs(cat.interactions_by_id[i.interaction_id].score) for i in ws.get_workshop(code).items
+    ]
+    assert strengths == sorted(strengths, reverse=True)
+
+    last = ws.get_workshop(code).items[-1]
+    at.button(key=f"remove_{last.id}").click().run()
+    assert last.id not in {i.id for i in ws.get_workshop(code).items}
+
+    # Choose exactly three interactions.
+    chosen = [i.interaction_id for i in ws.get_workshop(code).items[:3]]
+    at.multiselect(key="agenda_choose").set_value(chosen).run()
+    at.button(key="agenda_save").click().run()
+    assert [i.interaction_id for i in ws.get_workshop(code).items] == chosen
+
+    # Add a conflict the catalogue lacks, on the spot; it joins the agenda and the catalogue.
+    goals = [g.id for g in cat.goals]
+    at.selectbox(key="add_from").set_value(goals[0])
+    at.selectbox(key="add_to").set_value(goals[2])
+    at.select_slider(key="add_score").set_value(-3)
+    at.text_input(key="add_title").input("Night trains vs. freight capacity")
+    at.text_area(key="add_questions").input("Who decides?\nWho pays?")
+    at.button(key="add_submit").click().run()
+    assert not at.exception, at.exception
+    w = ws.get_workshop(code)
+    added = w.catalogue().interactions_by_id[w.items[-1].interaction_id]
+    assert (added.from_, added.to, added.score) == (goals[0], goals[2], -3)
+    assert [w.catalogue().text(q, "en") for q in added.questions] == ["Who decides?", "Who pays?"]
+
+    at.button(key="warmup_submit").click().run()
+    first = ws.get_workshop(code).items[0]
+    assert first.is_warmup
+    assert first.question_text("en") == "Which goal matters most to your organisation?"
+    assert not at.exception
+
+
+def test_adding_a_conflict_with_the_same_goal_twice_is_refused(workshop) -> None:
+    code = workshop.code
+    at = console(code)
+    before = len(ws.get_workshop(code).items)
+    goal = ws.get_workshop(code).catalogue().goals[0].id
+    at.selectbox(key="add_from").set_value(goal)
+    at.selectbox(key="add_to").set_value(goal)
+    at.text_input(key="add_title").input("Loop")
+    at.button(key="add_submit").click().run()
+    assert at.error, "a self-loop must be refused with a message"
+    assert len(ws.get_workshop(code).items) == before
+
+
+def test_outcome_and_date_are_saved_and_shown_after_a_reload(workshop) -> None:
+    code = workshop.code
+    fac.step(code, 1)
+    item_id = current(code)
+    at = console(code)
+    outcome = next(s for s in at.selectbox if s.key.startswith(f"outcome_{item_id}_"))
+    outcome.set_value("escalate").run()
+    stored = fac.get_outcomes(code)[item_id]
+    assert stored.outcome == "escalate"
+    due = next(d for d in at.date_input if d.key.startswith(f"due_{item_id}_"))
+    due.set_value("2027-03-01").run()
+    assert str(fac.get_outcomes(code)[item_id].due_date) == "2027-03-01"
+    assert fac.get_outcomes(code)[item_id].outcome == "escalate"  # the other field stays
+
+    again = console(code)  # a reload (new session)
+    outcome = next(s for s in again.selectbox if s.key.startswith(f"outcome_{item_id}_"))
+    assert outcome.value == "escalate"
+    assert any(c.value.startswith("Saved ") for c in again.caption)
+
+
+def test_proposals_accept_decline_merge(workshop) -> None:
+    code = workshop.code
+    cat = workshop.catalogue()
+    a, b = cat.goals[0].id, cat.goals[1].id
+    voters = []
+    for n in range(3):
+        voter = f"voter-{n}-abcdefgh"
+        ws.join(code, voter, display_name=f"Person {n}")
+        voters.append(voter)
+    p1 = fac.propose(
+        code,
+        voters[0],
+        title="**Airport** <b>noise</b>",
+        text="Runway vs. housing",
+        from_node=a,
+        to_node=b,
+    )
+    p2 = fac.propose(code, voters[1], title="Airport noise again", text="", from_node=a, to_node=b)
+    p3 = fac.propose(code, voters[2], title="Off topic", text="", from_node=b, to_node=a)
+
+    at = console(code)
+    assert "Proposals (3)" in [tab.label for tab in at.tabs]
+    shown = " ".join(m.value for m in at.markdown)
+    assert "\\*\\*Airport\\*\\* \\<b\\>noise\\</b\\>" in shown  # as text, not Markdown/HTML
+
+    at.selectbox(key=f"merge_into_{p2.id}").set_value(p1.id).run()
+    at.button(key=f"merge_{p2.id}").click().run()
+    at.button(key=f"decline_{p3.id}").click().run()
+    at.select_slider(key=f"accept_score_{p1.id}").set_value(-2).run()
+    at.button(key=f"accept_{p1.id}").click().run()
+    assert not at.exception
+
+    status = {p.id: p.status for p in fac.list_proposals(code)}
+    assert status == {p1.id: "accepted", p2.id: "merged", p3.id: "declined"}
+    w = ws.get_workshop(code)
+    added = w.catalogue().interactions_by_id[w.items[-1].interaction_id]
+    assert added.score == -2 and "proposed" in added.tags
+    assert "Proposals (0)" in [tab.label for tab in at.tabs]

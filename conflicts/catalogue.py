@@ -25,6 +25,7 @@ Examples
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import re
 import types
@@ -176,6 +177,30 @@ class Evidence(_Model):
     source: str | None = None
 
 
+#: The outcomes a workshop can record for an interaction (the same as conflicts.store.OUTCOMES).
+WorkshopOutcome = Literal["resolved", "needs_analysis", "escalate", "invite_missing", "parked"]
+
+
+class WorkshopRecord(_Model):
+    """What one workshop recorded about an interaction: written back into the catalogue by
+    ``python -m conflicts workshop export CODE --format yaml`` so the next round starts from it.
+    Texts are plain (the language they were written in)."""
+
+    workshop: str = Field(description="The workshop's join code.")
+    title: str | None = Field(default=None, description="The workshop's title.")
+    date: dt.date | None = Field(default=None, description="The day the workshop was created.")
+    outcome: WorkshopOutcome | None = None
+    summary: str | None = Field(default=None, description="The facilitator's notes.")
+    next_step: str | None = None
+    owner: str | None = None
+    due_date: dt.date | None = None
+    method: str | None = Field(default=None, description="The voting method used.")
+    ballots: int | None = Field(default=None, ge=0)
+    rank: int | None = Field(default=None, ge=1, description="The room's priority (1 = first).")
+    mean: float | None = Field(default=None, description="The room's mean on the method's scale.")
+    consensus: float | None = Field(default=None, ge=0, le=1, description="Tastle-Wierman, 0..1.")
+
+
 class Interaction(_Model):
     id: Identifier
     from_: Identifier = Field(alias="from")
@@ -194,6 +219,10 @@ class Interaction(_Model):
     illustrative: bool = Field(
         default=False,
         description="True when the score is illustrative, not from a published matrix.",
+    )
+    history: list[WorkshopRecord] = Field(
+        default_factory=list,
+        description="What earlier workshops recorded about this interaction (written back).",
     )
 
     @property

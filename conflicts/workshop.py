@@ -1754,20 +1754,61 @@ def _export_csv(data: dict) -> str:
     return out.getvalue()
 
 
+def _needs_workshop(render: Callable[..., str]) -> Callable[..., str]:
+    """Mark a renderer that is also given ``workshop=`` (its catalogue), ``participants=`` (only
+    their self-descriptions are read) and ``lang=``."""
+    render.needs_workshop = True  # type: ignore[attr-defined]
+    return render
+
+
+@_needs_workshop
+def _export_html(data: dict, **context: Any) -> str:
+    from conflicts import report
+
+    return report.render_html(data, **context)
+
+
+@_needs_workshop
+def _export_md(data: dict, **context: Any) -> str:
+    from conflicts import report
+
+    return report.render_markdown(data, **context)
+
+
+@_needs_workshop
+def _export_yaml(data: dict, **context: Any) -> str:
+    from conflicts import writeback
+
+    return writeback.render_yaml(data, **context)
+
+
 #: Export formats: name -> renderer of :func:`export_data`'s dict. Add a format here and the CLI
-#: offers it (``workshop export --format``).
-EXPORT_FORMATS: dict[str, Callable[[dict], str]] = {
+#: offers it (``workshop export --format``). A renderer marked ``needs_workshop`` also gets the
+#: workshop, its participants and the language (see :func:`export_workshop`).
+EXPORT_FORMATS: dict[str, Callable[..., str]] = {
     "json": _export_json,
     "csv": _export_csv,
+    "html": _export_html,  # the report: one self-contained file (conflicts.report)
+    "md": _export_md,  # the summary for the minutes (conflicts.report)
+    "yaml": _export_yaml,  # the catalogue written back (conflicts.writeback)
 }
 
 
-def export_workshop(code: WorkshopRef, format: str = "json", *, store: Store | None = None) -> str:
+def export_workshop(
+    code: WorkshopRef,
+    format: str = "json",
+    *,
+    lang: str | None = None,
+    store: Store | None = None,
+) -> str:
     """The anonymised export of a workshop as text in ``format`` (see :data:`EXPORT_FORMATS`).
 
     JSON: ``{"workshop": {...}, "items": [...tallies...], "ballots": [...]}``. CSV: one table with
     a ``record`` column (``ballot`` rows, then one ``tally`` row per item). Voter ids appear only
     as pseudonyms (``p-1a2b3c4d``, stable within a workshop); display names never appear.
+    HTML: the self-contained report; MD: the summary for the minutes (both in ``lang``, default
+    the catalogue's first language; no pseudonyms either). YAML: the catalogue the workshop ran
+    on with its added interactions and recorded outcomes merged in (:mod:`conflicts.writeback`).
     Raises :class:`WorkshopNotFound`, :class:`InvalidSetting` (unknown format).
     """
     renderer = EXPORT_FORMATS.get(format)
@@ -1776,4 +1817,12 @@ def export_workshop(code: WorkshopRef, format: str = "json", *, store: Store | N
             f"unknown export format {format!r} (choose {', '.join(EXPORT_FORMATS)})",
             format=format,
         )
-    return renderer(export_data(code, store=store))
+    data = export_data(code, store=store)
+    if getattr(renderer, "needs_workshop", False):
+        return renderer(
+            data,
+            workshop=get_workshop(code, store=store),
+            participants=list_participants(code, store=store),
+            lang=lang,
+        )
+    return renderer(data)

@@ -6,8 +6,11 @@ see :mod:`conflicts.config`). Exit codes: 0 success, 1 a domain error (printed a
 
 * ``workshop create CATALOGUE [--title T] [--json]`` -- CATALOGUE is a file or a bundled name.
   ``--json`` prints exactly ``{"code", "join_path", "facilitator_key"}``.
-* ``workshop export CODE [--format json|csv] [--output FILE]`` -- the formats are the keys of
-  :data:`conflicts.workshop.EXPORT_FORMATS`, so a new format needs no change here.
+* ``workshop export CODE --format html|md|csv|json|yaml [--output FILE]`` -- the formats are the
+  keys of :data:`conflicts.workshop.EXPORT_FORMATS`, so a new format needs no change here: ``html``
+  the self-contained report (opens offline, prints to PDF), ``md`` the summary for the minutes,
+  ``csv``/``json`` the anonymised ballots and tallies, ``yaml`` the catalogue written back with
+  the workshop's accepted proposals and recorded outcomes (the next round starts from it).
 * ``workshop list [--json]``.
 """
 
@@ -107,9 +110,21 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     c.set_defaults(func=_create)
 
-    e = wsub.add_parser("export", help="print anonymised ballots and tallies")
+    e = wsub.add_parser(
+        "export",
+        help="export the report, the summary, the ballots and tallies, or the catalogue",
+        description="Export a workshop (anonymous: no voter ids or names). html: the report, one "
+        "self-contained file that opens offline and prints to PDF; md: the summary for the "
+        "minutes; csv, json: ballots (pseudonymous) and tallies; yaml: the catalogue with the "
+        "workshop's accepted proposals and recorded outcomes merged in, for the next round.",
+    )
     e.add_argument("code", metavar="CODE", help="the workshop's join code")
-    e.add_argument("--format", choices=sorted(ws.EXPORT_FORMATS), default="json")
+    e.add_argument(
+        "--format",
+        choices=list(ws.EXPORT_FORMATS),
+        default="json",
+        help="html | md | csv | json | yaml (default: json)",
+    )
     e.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of stdout")
     e.set_defaults(func=_export)
 

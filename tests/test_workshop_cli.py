@@ -118,3 +118,77 @@ def test_subprocess_create_and_export(db_url, workshop_catalogue):
     )
     assert bad.returncode == 1
     assert "[database_unavailable]" in bad.stderr and "Traceback" not in bad.stderr
+
+
+# --- issue 5: the report, the summary and the catalogue written back --------------------------
+def _voted_workshop(workshop_catalogue) -> str:
+    created = ws.create_workshop(workshop_catalogue, title="Export round")
+    code, item = created.workshop.code, created.workshop.items[0]
+    ws.open_workshop(code)
+    ws.open_voting(code, item.id)
+    ws.join(code, "cli-voter-XK9-secret", "Hieronymus Cli-Name", "municipality", "local")
+    ws.cast_ballot(code, "cli-voter-XK9-secret", item.id, 5)
+    return code
+
+
+@pytest.mark.parametrize("fmt", ["html", "md", "csv", "json", "yaml"])
+def test_export_every_format_to_stdout_and_to_a_file(
+    db_env, workshop_catalogue, capsys, tmp_path, fmt
+):
+    code = _voted_workshop(workshop_catalogue)
+    assert main(["workshop", "export", code, "--format", fmt]) == 0
+    out = capsys.readouterr().out
+    assert out == ws.export_workshop(code, fmt) or fmt in ("html", "md")  # these carry a timestamp
+    assert "cli-voter-XK9-secret" not in out and "Hieronymus" not in out
+    first = {
+        "html": "<!DOCTYPE html>",
+        "md": "# Workshoprapport: Export round",
+        "csv": "record,",
+        "json": "{",
+        "yaml": "# Small catalogue for the workshop/store tests",
+    }[fmt]
+    assert out.startswith(first)
+    target = tmp_path / f"out.{fmt}"
+    assert main(["workshop", "export", code, "--format", fmt, "--output", str(target)]) == 0
+    assert capsys.readouterr().out == ""
+    written = target.read_text(encoding="utf-8")
+    assert written.startswith(first) and len(written) > 100
+    if fmt == "yaml":
+        assert main(["validate", str(target)]) == 0
+        assert "rank: 1" in written and "ballots: 1" in written
+
+
+def test_export_help_names_every_format(capsys):
+    with pytest.raises(SystemExit):
+        main(["workshop", "export", "--help"])
+    out = capsys.readouterr().out
+    assert "{json,csv,html,md,yaml}" in out and "--output FILE" in out
+
+
+def test_subprocess_export_html_to_a_file(db_url, workshop_catalogue, tmp_path, monkeypatch):
+    """The contract line: python -m conflicts workshop export CODE --format html --output FILE."""
+    monkeypatch.setenv("CONFLICTS_DATABASE_URL", db_url)
+    code = _voted_workshop(workshop_catalogue)
+    env = {**os.environ, "CONFLICTS_DATABASE_URL": db_url, "PYTHONPATH": str(ROOT)}
+    target = tmp_path / "report.html"
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "conflicts",
+            "workshop",
+            "export",
+            code,
+            "--format",
+            "html",
+            "--output",
+            str(target),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    page = target.read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>") and "Export round" in page

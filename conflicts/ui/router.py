@@ -12,7 +12,7 @@ import streamlit as st
 
 from conflicts.i18n import t
 from conflicts.ui.common import language, language_switch
-from conflicts.ui.pages import catalogue, explore, facilitate, join, projector
+from conflicts.ui.pages import catalogue, explore, facilitate, join, projector, results
 
 
 def pages(lang: str) -> dict[str, list[st.Page]]:
@@ -50,6 +50,12 @@ def pages(lang: str) -> dict[str, list[st.Page]]:
                 title=t("nav.facilitate", lang),
                 icon=":material/co_present:",
                 url_path="facilitate",
+            ),
+            st.Page(
+                results.render,
+                title=t("nav.results", lang),
+                icon=":material/summarize:",
+                url_path="results",
             ),
         ],
     }

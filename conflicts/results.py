@@ -1,0 +1,529 @@
+"""The results of a workshop: the room's ranking per conflict, and two workshops compared.
+
+Pure functions over :func:`conflicts.workshop.export_data`'s anonymised dict (no database, no
+streamlit; :func:`load_results` is the one convenience that reads). One row per interaction item of
+the agenda (warm-ups are not conflicts and have no row):
+
+- ``rank``/``priority``: the room's priority (see :mod:`conflicts.tally`: rating -> mean, dots ->
+  total, ranking -> points, score -> the most negative mean first); unranked items (no ballots)
+  come last, in agenda order.
+- ``distribution`` (count per value of the scale), ``mean``, ``median``, ``stdev``,
+  ``consensus`` (Tastle-Wierman, 1 = everyone agrees) and ``dispersion = 1 - consensus``: how split
+  the room is (0 = one voice, 1 = split evenly between the two extremes).
+- ``participation = ballots / participants``: the share of the people who joined that gave a
+  value (skips are counted apart in ``skips``).
+- ``room_score`` (the room's mean on -3..+3; only for the 'score' method) beside the catalogue's
+  ``catalogue_score``, and ``score_change`` (room minus catalogue).
+- ``representation`` (who the interaction needs and who was missing;
+  :func:`conflicts.facilitation.representation`) when participants are given.
+- ``outcome``: the recorded outcome, owner, next step and notes.
+
+Examples
+--------
+>>> data = {
+...     "workshop": {"code": "ACD347", "title": "Round 1", "catalogue_name": "demo",
+...                  "method": "score", "participants": 4, "created_at": "2025-03-01T09:00:00+00:00"},
+...     "items": [
+...         {"item_id": 1, "interaction_id": "i1", "position": 1, "title": "Growth vs climate",
+...          "from": "g1", "to": "g2", "ballots": 3, "skips": 1, "distribution": {"-3": 2, "-1": 1},
+...          "mean": -2.33, "consensus": 0.71, "rank": 1, "catalogue_score": -1},
+...     ],
+... }
+>>> r = build_results(data)
+>>> row = r.rows[0]
+>>> row.rank, row.participation, row.room_score, row.score_change, round(row.dispersion, 2)
+(1, 0.75, -2.33, -1.33, 0.29)
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from conflicts.catalogue import Catalogue
+from conflicts.facilitation import (
+    Outcome,
+    Representation,
+    RoomComposition,
+    representation,
+    room_composition,
+)
+from conflicts.tally import scale_for
+from conflicts.workshop import WorkshopError
+
+__all__ = [
+    "CatalogueMismatch",
+    "Comparison",
+    "ComparisonRow",
+    "ResultRow",
+    "WorkshopResults",
+    "build_results",
+    "compare",
+    "load_results",
+    "node_priority",
+    "priority_weights",
+]
+
+
+class CatalogueMismatch(WorkshopError):
+    """Two workshops on different catalogues cannot be compared (params ``a``, ``b``: names)."""
+
+    code = "catalogue_mismatch"
+
+
+@dataclass(frozen=True)
+class ResultRow:
+    """The room's result on one conflict (one interaction item of the agenda)."""
+
+    item_id: int
+    interaction_id: str
+    position: int
+    title: str
+    from_node: str | None
+    to_node: str | None
+    from_title: str
+    to_title: str
+    origin: str  # 'catalogue' | 'facilitator' | 'proposal'
+    voting: str
+    participants: int
+    ballots: int = 0
+    skips: int = 0
+    distribution: dict[int, int] = field(default_factory=dict, hash=False)
+    mean: float | None = None
+    median: float | None = None
+    stdev: float | None = None
+    total: int | None = None
+    consensus: float | None = None
+    priority: float | None = None
+    rank: int | None = None
+    catalogue_score: int | None = None
+    room_score: float | None = None
+    representation: Representation | None = field(default=None, hash=False)
+    outcome: Outcome | None = None
+
+    @property
+    def participation(self) -> float | None:
+        """Ballots (skips excluded) per participant; None when nobody joined."""
+        return self.ballots / self.participants if self.participants else None
+
+    @property
+    def dispersion(self) -> float | None:
+        """How split the room is: ``1 - consensus`` (0 one voice, 1 split between extremes)."""
+        return None if self.consensus is None else 1.0 - self.consensus
+
+    @property
+    def score_change(self) -> float | None:
+        """The room's -3..+3 mean minus the catalogue's score (None unless both exist)."""
+        if self.room_score is None or self.catalogue_score is None:
+            return None
+        return round(self.room_score - self.catalogue_score, 2)
+
+
+@dataclass(frozen=True)
+class WorkshopResults:
+    """A workshop's results: rows ranked by the room's priority, plus who was there, the
+    accepted proposals and the warm-ups. Everything in it is anonymous."""
+
+    code: str
+    title: str
+    catalogue_name: str
+    catalogue_title: str
+    catalogue_version: str | None
+    catalogue_sha256: str | None
+    status: str
+    method: str
+    scale: tuple[int, int]
+    participants: int
+    created_at: datetime | None
+    lang: str
+    rows: list[ResultRow] = field(default_factory=list)
+    composition: RoomComposition | None = None
+    #: Accepted proposals: dicts with ``title``, ``text``, ``from``, ``to``, ``interaction_id``.
+    proposals: list[dict] = field(default_factory=list)
+    #: Number of proposals per status ('pending', 'accepted', 'declined', 'merged').
+    proposal_counts: dict[str, int] = field(default_factory=dict)
+    #: Warm-ups: dicts with ``question`` (text), ``distribution`` (goal -> n), ``ballots``, ...
+    warmups: list[dict] = field(default_factory=list)
+
+    @property
+    def ranked(self) -> list[ResultRow]:
+        """The rows with a rank, by rank (1 = the room's first priority)."""
+        return [r for r in self.rows if r.rank is not None]
+
+    @property
+    def outcomes(self) -> list[ResultRow]:
+        """The rows with a recorded outcome or notes, in result order."""
+        return [r for r in self.rows if r.outcome is not None]
+
+    def row(self, interaction_id: str) -> ResultRow | None:
+        return next((r for r in self.rows if r.interaction_id == interaction_id), None)
+
+
+def _parse_dt(value: Any) -> datetime | None:
+    if isinstance(value, datetime):
+        return value
+    if isinstance(value, str) and value:
+        try:
+            return datetime.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
+def _outcome(d: Mapping[str, Any]) -> Outcome | None:
+    fields = ("summary", "outcome", "owner", "next_step", "due_date")
+    if not any(d.get(k) for k in fields):
+        return None
+    due = d.get("due_date")
+    return Outcome(
+        item_id=d["item_id"],
+        summary=d.get("summary"),
+        outcome=d.get("outcome"),
+        owner=d.get("owner"),
+        next_step=d.get("next_step"),
+        due_date=date.fromisoformat(due) if isinstance(due, str) and due else None,
+        updated_at=_parse_dt(d.get("updated_at")),
+    )
+
+
+def _pick_lang(catalogue: Catalogue | None, lang: str | None) -> str:
+    if lang:
+        return lang
+    return catalogue.languages[0] if catalogue is not None else "sv"
+
+
+def build_results(
+    data: Mapping[str, Any],
+    catalogue: Catalogue | None = None,
+    *,
+    participants: Iterable[Any] | None = None,
+    lang: str | None = None,
+) -> WorkshopResults:
+    """The results of a workshop from :func:`conflicts.workshop.export_data`'s dict.
+
+    Parameters
+    ----------
+    data : mapping
+        The export dict (``workshop``, ``items`` and optionally ``outcomes``, ``proposals``,
+        ``warmups``).
+    catalogue : Catalogue, optional
+        The workshop's catalogue (:meth:`Workshop.catalogue() <conflicts.workshop.Workshop.catalogue>`):
+        titles in ``lang``, node titles and the representation per conflict. Without it the
+        export's titles are used and ``representation`` stays None.
+    participants : iterable, optional
+        The workshop's participants (anything with ``level`` and ``actor_type``, e.g.
+        :func:`conflicts.workshop.list_participants`): the room's composition and who was
+        missing per conflict. Only those two attributes are read.
+    lang : str, optional
+        Language of catalogue texts; default the catalogue's first language.
+
+    Returns
+    -------
+    WorkshopResults
+        Rows ranked by the room's priority (unranked last, in agenda order).
+    """
+    w = data["workshop"]
+    lang = _pick_lang(catalogue, lang)
+    method = w.get("method", "rating")
+    people = list(participants) if participants is not None else None
+    n_people = int(w.get("participants") or 0)
+    outcomes = {d["item_id"]: _outcome(d) for d in data.get("outcomes", [])}
+    rows: list[ResultRow] = []
+    for it in data.get("items", []):
+        iid = it["interaction_id"]
+        inter = catalogue.interactions_by_id.get(iid) if catalogue is not None else None
+        title = catalogue.text(inter.title, lang) if inter is not None else it.get("title", "")
+        from_node = inter.from_ if inter is not None else it.get("from")
+        to_node = inter.to if inter is not None else it.get("to")
+
+        def node_title(node: str | None) -> str:
+            if node is None:
+                return ""
+            if catalogue is not None and node in catalogue.nodes:
+                return catalogue.text(catalogue.nodes[node].title, lang)
+            return node
+
+        mean = it.get("mean")
+        rows.append(
+            ResultRow(
+                item_id=it["item_id"],
+                interaction_id=iid,
+                position=it.get("position", 0),
+                title=title or iid,
+                from_node=from_node,
+                to_node=to_node,
+                from_title=node_title(from_node),
+                to_title=node_title(to_node),
+                origin=it.get("origin", "catalogue"),
+                voting=it.get("voting", "not_started"),
+                participants=n_people,
+                ballots=it.get("ballots", 0),
+                skips=it.get("skips", 0),
+                distribution={int(k): v for k, v in (it.get("distribution") or {}).items()},
+                mean=mean,
+                median=it.get("median"),
+                stdev=it.get("stdev"),
+                total=it.get("total"),
+                consensus=it.get("consensus"),
+                priority=it.get("priority"),
+                rank=it.get("rank"),
+                catalogue_score=it.get("catalogue_score"),
+                room_score=mean if method == "score" else None,
+                representation=(
+                    representation(catalogue, iid, people)
+                    if catalogue is not None and people is not None and inter is not None
+                    else None
+                ),
+                outcome=outcomes.get(it["item_id"]),
+            )
+        )
+    rows.sort(key=lambda r: (r.rank is None, r.rank or 0, r.position))
+    proposals = data.get("proposals", [])
+    warmups = []
+    goal_titles = (
+        {g.id: catalogue.text(g.title, lang) for g in catalogue.goals} if catalogue else {}
+    )
+    for wu in data.get("warmups", []):
+        q = wu.get("question") or {}
+        question = (q.get(lang) or next(iter(q.values()), "")) if isinstance(q, dict) else str(q)
+        dist = wu.get("distribution") or {}
+        warmups.append(
+            {
+                "item_id": wu.get("item_id"),
+                "question": question,
+                "ballots": wu.get("ballots", 0),
+                "skips": wu.get("skips", 0),
+                "distribution": {goal_titles.get(g, g): n for g, n in dist.items()},
+            }
+        )
+    try:
+        lo_hi = scale_for(
+            method, dot_budget=w.get("dot_budget", 10), ranking_size=w.get("ranking_size", 3)
+        )
+    except ValueError:
+        lo_hi = (0, 0)
+    return WorkshopResults(
+        code=w.get("code", ""),
+        title=w.get("title", ""),
+        catalogue_name=w.get("catalogue_name", ""),
+        catalogue_title=(
+            catalogue.text(catalogue.meta.title, lang)
+            if catalogue is not None
+            else w.get("catalogue_title", "")
+        ),
+        catalogue_version=w.get("catalogue_version"),
+        catalogue_sha256=w.get("catalogue_sha256"),
+        status=w.get("status", ""),
+        method=method,
+        scale=lo_hi,
+        participants=n_people,
+        created_at=_parse_dt(w.get("created_at")),
+        lang=lang,
+        rows=rows,
+        composition=room_composition(people) if people is not None else None,
+        proposals=[p for p in proposals if p.get("status") == "accepted"],
+        proposal_counts=dict(Counter(p.get("status", "pending") for p in proposals)),
+        warmups=warmups,
+    )
+
+
+def load_results(code: str, *, lang: str | None = None, store: Any = None) -> WorkshopResults:
+    """Read a workshop and build its results (the anonymised export + its catalogue and
+    participants' self-descriptions). Raises :class:`~conflicts.workshop.WorkshopNotFound`."""
+    from conflicts import workshop as ws
+
+    data = ws.export_data(code, store=store)
+    w = ws.get_workshop(code, store=store)
+    people = ws.list_participants(code, store=store)
+    return build_results(data, w.catalogue(), participants=people, lang=lang)
+
+
+# --------------------------------------------------------------------------------------------
+# The graph by the room's priority
+# --------------------------------------------------------------------------------------------
+def priority_weights(results: WorkshopResults) -> dict[str, float]:
+    """Interaction id -> weight in (0, 1]: 1 for the room's first priority, ``1/n`` for the last
+    of ``n`` ranked conflicts; unranked conflicts are absent.
+
+    >>> r = WorkshopResults("X", "", "c", "", None, None, "open", "rating", (1, 5), 3, None, "en",
+    ...     rows=[ResultRow(1, "a", 1, "A", "g1", "g2", "", "", "catalogue", "closed", 3, rank=2),
+    ...           ResultRow(2, "b", 2, "B", "g2", "g3", "", "", "catalogue", "closed", 3, rank=1)])
+    >>> priority_weights(r)
+    {'b': 1.0, 'a': 0.5}
+    """
+    ranked = results.ranked
+    n = len(ranked)
+    return {r.interaction_id: (n - r.rank + 1) / n for r in sorted(ranked, key=lambda r: r.rank)}
+
+
+def node_priority(results: WorkshopResults) -> dict[str, float]:
+    """Node id -> the sum of :func:`priority_weights` of its interactions (for
+    ``build_figure(node_size_by=...)``: the goals the room put first are drawn biggest).
+
+    >>> r = WorkshopResults("X", "", "c", "", None, None, "open", "rating", (1, 5), 3, None, "en",
+    ...     rows=[ResultRow(1, "a", 1, "A", "g1", "g2", "", "", "catalogue", "closed", 3, rank=1)])
+    >>> node_priority(r)
+    {'g1': 1.0, 'g2': 1.0}
+    """
+    weights = priority_weights(results)
+    out: dict[str, float] = {}
+    for r in results.rows:
+        wgt = weights.get(r.interaction_id)
+        if wgt is None:
+            continue
+        for node in (r.from_node, r.to_node):
+            if node is not None:
+                out[node] = out.get(node, 0.0) + wgt
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# Two workshops compared
+# --------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ComparisonRow:
+    """One conflict in both workshops. ``rank_change > 0``: it moved UP in ``b`` (e.g. from 5th
+    to 2nd is +3); mean and consensus changes are ``b - a``."""
+
+    interaction_id: str
+    title: str
+    rank_a: int | None
+    rank_b: int | None
+    mean_a: float | None
+    mean_b: float | None
+    consensus_a: float | None
+    consensus_b: float | None
+    ballots_a: int
+    ballots_b: int
+    view_changed: bool
+
+    @property
+    def rank_change(self) -> int | None:
+        if self.rank_a is None or self.rank_b is None:
+            return None
+        return self.rank_a - self.rank_b
+
+    @property
+    def mean_change(self) -> float | None:
+        if self.mean_a is None or self.mean_b is None:
+            return None
+        return round(self.mean_b - self.mean_a, 4)
+
+    @property
+    def consensus_change(self) -> float | None:
+        if self.consensus_a is None or self.consensus_b is None:
+            return None
+        return round(self.consensus_b - self.consensus_a, 4)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Workshop ``a`` (e.g. round 1) against ``b`` (round 2) on the same catalogue."""
+
+    a: WorkshopResults
+    b: WorkshopResults
+    rows: list[ComparisonRow]
+    only_in_a: list[ResultRow]
+    only_in_b: list[ResultRow]
+
+    @property
+    def same_version(self) -> bool:
+        """Both workshops ran on exactly the same catalogue text."""
+        return self.a.catalogue_sha256 == self.b.catalogue_sha256
+
+    @property
+    def same_method(self) -> bool:
+        """Means are comparable only when both used the same voting method."""
+        return self.a.method == self.b.method
+
+    @property
+    def moved_up(self) -> list[ComparisonRow]:
+        return [r for r in self.rows if (r.rank_change or 0) > 0]
+
+    @property
+    def moved_down(self) -> list[ComparisonRow]:
+        return [r for r in self.rows if (r.rank_change or 0) < 0]
+
+    @property
+    def changed_view(self) -> list[ComparisonRow]:
+        return [r for r in self.rows if r.view_changed]
+
+
+def compare(
+    a: WorkshopResults,
+    b: WorkshopResults,
+    *,
+    mean_threshold: float = 0.5,
+    consensus_threshold: float = 0.2,
+) -> Comparison:
+    """Compare two workshops' results on the same catalogue, matched by interaction id.
+
+    A conflict's ``view_changed`` is True when (same voting method) its mean moved by at least
+    ``mean_threshold`` scale points, or its consensus by at least ``consensus_threshold``; with
+    the 'score' method also when the room's score changed sign. Rows are in ``b``'s order
+    (ranked first). Conflicts on only one agenda are listed apart.
+
+    Raises :class:`CatalogueMismatch` when the catalogues' names differ (a different version of
+    the same catalogue is allowed; see :attr:`Comparison.same_version`).
+
+    >>> def res(code, ranks):
+    ...     rows = [ResultRow(i, iid, i, iid.upper(), "g1", "g2", "", "", "catalogue", "closed",
+    ...                       4, ballots=4, rank=rk, mean=m) for i, (iid, rk, m) in
+    ...             enumerate(ranks, 1)]
+    ...     return WorkshopResults(code, "", "cat", "", "1", "x", "closed", "rating", (1, 5), 4,
+    ...                            None, "en", rows=rows)
+    >>> c = compare(res("A", [("i1", 1, 4.5), ("i2", 2, 3.0)]),
+    ...             res("B", [("i1", 2, 3.0), ("i2", 1, 3.5), ("i3", 3, 2.0)]))
+    >>> [(r.interaction_id, r.rank_change, r.mean_change, r.view_changed) for r in c.rows]
+    [('i2', 1, 0.5, True), ('i1', -1, -1.5, True)]
+    >>> [r.interaction_id for r in c.only_in_b]
+    ['i3']
+    """
+    if a.catalogue_name != b.catalogue_name:
+        raise CatalogueMismatch(
+            f"workshop {a.code} uses catalogue {a.catalogue_name!r} and {b.code} uses "
+            f"{b.catalogue_name!r}: only workshops on the same catalogue can be compared",
+            a=a.catalogue_name,
+            b=b.catalogue_name,
+        )
+    in_a = {r.interaction_id: r for r in a.rows}
+    in_b = {r.interaction_id: r for r in b.rows}
+    same_method = a.method == b.method
+    rows = []
+    for rb in b.rows:
+        ra = in_a.get(rb.interaction_id)
+        if ra is None:
+            continue
+        changed = False
+        if same_method and ra.mean is not None and rb.mean is not None:
+            changed = abs(rb.mean - ra.mean) >= mean_threshold
+            if a.method == "score" and (ra.mean < 0) != (rb.mean < 0):
+                changed = True
+        if ra.consensus is not None and rb.consensus is not None:
+            changed = changed or abs(rb.consensus - ra.consensus) >= consensus_threshold
+        rows.append(
+            ComparisonRow(
+                interaction_id=rb.interaction_id,
+                title=rb.title,
+                rank_a=ra.rank,
+                rank_b=rb.rank,
+                mean_a=ra.mean,
+                mean_b=rb.mean,
+                consensus_a=ra.consensus,
+                consensus_b=rb.consensus,
+                ballots_a=ra.ballots,
+                ballots_b=rb.ballots,
+                view_changed=changed,
+            )
+        )
+    rows.sort(key=lambda r: (r.rank_b is None, r.rank_b or 0, r.rank_a is None, r.rank_a or 0))
+    return Comparison(
+        a=a,
+        b=b,
+        rows=rows,
+        only_in_a=[r for r in a.rows if r.interaction_id not in in_b],
+        only_in_b=[r for r in b.rows if r.interaction_id not in in_a],
+    )

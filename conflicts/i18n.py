@@ -441,8 +441,230 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
     "actor_type.international": {"sv": "Internationell", "en": "International"},
     "actor_type.other": {"sv": "Annan", "en": "Other"},
     # --- facilitator console (issue 4) -----------------------------------------------------------
+    "fac.choose": {"sv": "Interaktioner på dagordningen", "en": "Interactions on the agenda"},
+    "fac.save_agenda": {"sv": "Spara dagordningen", "en": "Save the agenda"},
+    "fac.remove": {"sv": "Ta bort", "en": "Remove"},
+    "fac.no_step": {
+        "sv": "Ingen punkt visas just nu: projektorn visar dagordningen.",
+        "en": "No step is shown now: the projector shows the agenda.",
+    },
+    "fac.jump": {"sv": "Gå till steg", "en": "Go to step"},
+    "fac.overview_option": {"sv": "– Översikt –", "en": "– Overview –"},
+    "fac.new_title": {"sv": "Rubrik", "en": "Title"},
+    "fac.new_description": {"sv": "Beskrivning", "en": "Description"},
+    "fac.new_questions": {
+        "sv": "Frågor för dialog (en per rad, högst 4)",
+        "en": "Questions for dialogue (one per line, at most 4)",
+    },
+    "fac.warmup_question": {"sv": "Fråga", "en": "Question"},
+    "fac.warmup_options": {
+        "sv": "Deltagarna svarar med ett av katalogens mål.",
+        "en": "Participants answer with one of the catalogue's goals.",
+    },
+    "fac.warmup_label": {"sv": "Uppvärmning", "en": "Warm-up"},
+    "fac.minutes": {"sv": "Minuter", "en": "Minutes"},
+    "fac.timer_paused": {"sv": "pausad", "en": "paused"},
+    "fac.questions": {"sv": "Frågor för dialog", "en": "Questions for dialogue"},
+    "fac.prop_link": {"sv": "Kopplar {a} → {b}", "en": "Links {a} → {b}"},
+    "fac.prop_score": {"sv": "Poäng när den antas", "en": "Score when accepted"},
+    "fac.prop_status": {"sv": "Status: {status}", "en": "Status: {status}"},
+    "fac.room_total": {"sv": "{n} deltagare i rummet", "en": "{n} participants in the room"},
     # --- room pages: projector and phone (issue 4) ------------------------------------------------
+    "room.warmup": {"sv": "Uppvärmning", "en": "Warm-up"},
+    "room.timer_paused": {"sv": "pausad", "en": "paused"},
+    "room.outcome": {"sv": "Utfall", "en": "Outcome"},
+    "room.owner": {"sv": "ansvarig: {owner}", "en": "owner: {owner}"},
+    "room.agenda_empty": {"sv": "Dagordningen är tom.", "en": "The agenda is empty."},
+    "room.needed_actors": {"sv": "Berörda aktörer: {names}", "en": "Actors concerned: {names}"},
+    "room.summary": {
+        "sv": "{n} deltagare i rummet; {missing} behövda saknas.",
+        "en": "{n} participants in the room; {missing} needed are missing.",
+    },
+    "room.all_present": {
+        "sv": "{n} deltagare i rummet; alla behövda finns.",
+        "en": "{n} participants in the room; everyone needed is present.",
+    },
+    "prop.from": {"sv": "Första målet", "en": "First goal"},
+    "prop.to": {"sv": "Andra målet", "en": "Second goal"},
+    "prop.pick_node": {"sv": "Välj mål eller delmål", "en": "Choose a goal or sub-goal"},
+    "prop.title_required": {"sv": "Skriv en kort rubrik.", "en": "Write a short title."},
+    "prop.choose_nodes": {
+        "sv": "Välj de två mål som konflikten gäller.",
+        "en": "Choose the two goals the conflict links.",
+    },
+    "prop.left": {
+        "sv": "Du kan skicka {n} av {max} förslag till.",
+        "en": "You can send {n} more of {max} proposals.",
+    },
     # --- results, report and exports (issue 5) ----------------------------------------------------
+    "nav.results": {"sv": "Resultat", "en": "Results"},
+    "res.title": {"sv": "Resultat: {title}", "en": "Results: {title}"},
+    "res.report_title": {"sv": "Workshoprapport", "en": "Workshop report"},
+    "res.catalogue": {"sv": "Katalog", "en": "Catalogue"},
+    "res.code": {"sv": "Kod", "en": "Code"},
+    "res.date": {"sv": "Datum", "en": "Date"},
+    "res.status": {"sv": "Status", "en": "Status"},
+    "res.method": {"sv": "Röstningsmetod", "en": "Voting method"},
+    "res.participants": {"sv": "Deltagare", "en": "Participants"},
+    "res.generated": {"sv": "Rapporten skapad {when}", "en": "Report generated {when}"},
+    "res.graph": {
+        "sv": "Nätverket efter rummets prioritering",
+        "en": "The network by the room's priority",
+    },
+    "res.graph_help": {
+        "sv": "Nodernas storlek visar hur högt rummet prioriterade deras konflikter; de numrerade "
+        "märkena på linjerna är rummets rangordning (mörkare = högre prioritet).",
+        "en": "Node size shows how high the room ranked their conflicts; the numbered badges on "
+        "the lines are the room's ranking (darker = higher priority).",
+    },
+    "res.ranking": {"sv": "Rummets prioritering", "en": "The room's priorities"},
+    "res.col_rank": {"sv": "Plats", "en": "Rank"},
+    "res.col_conflict": {"sv": "Konflikt", "en": "Conflict"},
+    "res.col_between": {"sv": "Mellan", "en": "Between"},
+    "res.col_distribution": {"sv": "Fördelning", "en": "Distribution"},
+    "res.col_mean": {"sv": "Medel", "en": "Mean"},
+    "res.col_median": {"sv": "Median", "en": "Median"},
+    "res.col_consensus": {"sv": "Samsyn", "en": "Consensus"},
+    "res.col_dispersion": {"sv": "Spridning", "en": "Dispersion"},
+    "res.col_participation": {"sv": "Deltagande", "en": "Participation"},
+    "res.col_ballots": {"sv": "Röster", "en": "Ballots"},
+    "res.col_skips": {"sv": "Avstod", "en": "Skipped"},
+    "res.col_total": {"sv": "Summa", "en": "Total"},
+    "res.col_room_score": {"sv": "Rummets poäng", "en": "Room's score"},
+    "res.col_catalogue_score": {"sv": "Katalogens poäng", "en": "Catalogue's score"},
+    "res.col_outcome": {"sv": "Utfall", "en": "Outcome"},
+    "res.col_missing": {"sv": "Saknades i rummet", "en": "Missing from the room"},
+    "res.col_origin": {"sv": "Ursprung", "en": "Origin"},
+    "res.origin_catalogue": {"sv": "katalogen", "en": "catalogue"},
+    "res.origin_facilitator": {
+        "sv": "tillagd av workshopledaren",
+        "en": "added by the facilitator",
+    },
+    "res.origin_proposal": {"sv": "deltagarförslag", "en": "participant proposal"},
+    "res.no_items": {"sv": "Inga konflikter på dagordningen.", "en": "No conflicts on the agenda."},
+    "res.no_ballots": {"sv": "Inga röster ännu.", "en": "No ballots yet."},
+    "res.outcomes": {
+        "sv": "Utfall, ansvar och nästa steg",
+        "en": "Outcomes, owners and next steps",
+    },
+    "res.no_outcomes": {"sv": "Inga utfall har antecknats.", "en": "No outcomes were recorded."},
+    "res.owner": {"sv": "Ansvarig", "en": "Owner"},
+    "res.next_step": {"sv": "Nästa steg", "en": "Next step"},
+    "res.due": {"sv": "Klart senast", "en": "Due"},
+    "res.notes": {"sv": "Anteckningar", "en": "Notes"},
+    "res.proposals": {"sv": "Antagna förslag", "en": "Accepted proposals"},
+    "res.no_proposals": {"sv": "Inga förslag antogs.", "en": "No proposals were accepted."},
+    "res.proposal_counts": {
+        "sv": "Förslag från deltagarna: {accepted} antagna, {declined} avböjda, {merged} "
+        "sammanslagna, {pending} obehandlade.",
+        "en": "Participants' proposals: {accepted} accepted, {declined} declined, {merged} merged, "
+        "{pending} not handled.",
+    },
+    "res.representation": {"sv": "Vilka var representerade", "en": "Who was represented"},
+    "res.by_actor_type": {"sv": "Efter aktörstyp", "en": "By actor type"},
+    "res.by_level": {"sv": "Efter beslutsnivå", "en": "By decision level"},
+    "res.not_stated": {"sv": "Ej angett", "en": "Not stated"},
+    "res.nobody": {"sv": "Ingen har anslutit.", "en": "Nobody joined."},
+    "res.missing_none": {"sv": "ingen", "en": "nobody"},
+    "res.warmups": {"sv": "Uppvärmning", "en": "Warm-ups"},
+    "res.method_title": {"sv": "Metod", "en": "Method"},
+    "res.method_rating": {
+        "sv": "Varje deltagare gav varje konflikt en prioritet 1–5 (5 = mycket viktig att hantera "
+        "nu); rangordningen följer medelvärdet.",
+        "en": "Each participant gave each conflict a priority of 1–5 (5 = very important to deal "
+        "with now); the ranking follows the mean.",
+    },
+    "res.method_score": {
+        "sv": "Varje deltagare bedömde interaktionen på skalan −3 (omöjliggörande) … +3 (odelbar); "
+        "rangordningen sätter den starkaste konflikten (lägsta medelvärdet) först. Rummets "
+        "bedömning visas bredvid katalogens.",
+        "en": "Each participant scored the interaction on the −3 (cancelling) … +3 (indivisible) "
+        "scale; the ranking puts the strongest conflict (lowest mean) first. The room's score is "
+        "shown beside the catalogue's.",
+    },
+    "res.method_dots": {
+        "sv": "Varje deltagare fördelade {budget} poäng över konflikterna; rangordningen följer "
+        "summan.",
+        "en": "Each participant spread {budget} points over the conflicts; the ranking follows the "
+        "total.",
+    },
+    "res.method_ranking": {
+        "sv": "Varje deltagare valde de {n} viktigaste konflikterna i ordning ({n} poäng för den "
+        "första … 1 för den sista); rangordningen följer poängsumman.",
+        "en": "Each participant picked the {n} most important conflicts in order ({n} points for "
+        "the first … 1 for the last); the ranking follows the points.",
+    },
+    "res.method_measures": {
+        "sv": "Samsyn är Tastle–Wiermans mått (1 = alla gav samma svar, 0 = rummet delat mellan "
+        "skalans ytterlägen); spridning = 1 − samsyn. Deltagande = antal röster (utan de som "
+        "avstod) delat med antalet anslutna deltagare.",
+        "en": "Consensus is Tastle–Wierman's measure (1 = everyone gave the same answer, 0 = the "
+        "room split between the two ends of the scale); dispersion = 1 − consensus. Participation "
+        "= ballots (skips excluded) divided by the number of participants who joined.",
+    },
+    "res.method_anonymity": {
+        "sv": "Rapporten och exporterna är anonyma: inga namn eller röst-id:n. Deltagarnas "
+        "självbeskrivning (aktörstyp, beslutsnivå) redovisas bara som antal.",
+        "en": "The report and the exports are anonymous: no names or voter ids. Participants' "
+        "self-descriptions (actor type, decision level) appear only as counts.",
+    },
+    "res.downloads": {"sv": "Ladda ner", "en": "Download"},
+    "res.download_html": {"sv": "Rapport (HTML)", "en": "Report (HTML)"},
+    "res.download_md": {"sv": "Sammanfattning (Markdown)", "en": "Summary (Markdown)"},
+    "res.download_csv": {"sv": "Röster och resultat (CSV)", "en": "Ballots and tallies (CSV)"},
+    "res.download_json": {"sv": "Röster och resultat (JSON)", "en": "Ballots and tallies (JSON)"},
+    "res.download_yaml": {
+        "sv": "Katalogen med workshoppens tillägg (YAML)",
+        "en": "The catalogue with the workshop's additions (YAML)",
+    },
+    "res.download_help": {
+        "sv": "HTML-rapporten fungerar utan nätverk och kan skrivas ut som PDF från webbläsaren. "
+        "YAML-filen är katalogen för nästa runda: antagna förslag och antecknade utfall är med.",
+        "en": "The HTML report works offline and can be printed to PDF from the browser. The YAML "
+        "file is the catalogue for the next round, with accepted proposals and recorded outcomes.",
+    },
+    "res.compare": {"sv": "Jämför med en annan workshop", "en": "Compare with another workshop"},
+    "res.compare_help": {
+        "sv": "Till exempel två rundor eller två delregioner på samma katalog.",
+        "en": "For example two rounds, or two sub-regions, on the same catalogue.",
+    },
+    "res.compare_code": {"sv": "Den andra workshoppens kod", "en": "The other workshop's code"},
+    "res.compare_key": {
+        "sv": "Dess nyckel (behövs inte om du redan låst upp den)",
+        "en": "Its key (not needed if you already unlocked it)",
+    },
+    "res.compare_submit": {"sv": "Jämför", "en": "Compare"},
+    "res.compare_heading": {"sv": "{a} jämfört med {b}", "en": "{a} compared with {b}"},
+    "res.compare_same": {"sv": "Välj en annan workshop.", "en": "Pick another workshop."},
+    "res.col_rank_in": {"sv": "Plats i {code}", "en": "Rank in {code}"},
+    "res.col_mean_in": {"sv": "Medel i {code}", "en": "Mean in {code}"},
+    "res.col_rank_change": {"sv": "Förflyttning", "en": "Moved"},
+    "res.col_mean_change": {"sv": "Ändring av medel", "en": "Change of mean"},
+    "res.col_consensus_change": {"sv": "Ändring av samsyn", "en": "Change of consensus"},
+    "res.col_view_changed": {"sv": "Ändrad uppfattning", "en": "View changed"},
+    "res.moved_up": {"sv": "Flyttade upp: {items}", "en": "Moved up: {items}"},
+    "res.moved_down": {"sv": "Flyttade ned: {items}", "en": "Moved down: {items}"},
+    "res.changed_view": {
+        "sv": "Här ändrade rummet uppfattning: {items}",
+        "en": "Where the room changed its view: {items}",
+    },
+    "res.nothing_moved": {
+        "sv": "Rangordningen är densamma.",
+        "en": "The ranking is the same.",
+    },
+    "res.only_in": {"sv": "Bara i {code}: {items}", "en": "Only in {code}: {items}"},
+    "res.other_version": {
+        "sv": "Obs: workshopparna använde olika versioner av katalogen.",
+        "en": "Note: the workshops used different versions of the catalogue.",
+    },
+    "res.other_method": {
+        "sv": "Obs: olika röstningsmetoder; medelvärdena går inte att jämföra, bara platserna.",
+        "en": "Note: different voting methods; the means are not comparable, only the ranks.",
+    },
+    "err.catalogue_mismatch": {
+        "sv": "Workshopparna använder olika kataloger ({a} och {b}) och kan inte jämföras.",
+        "en": "The workshops use different catalogues ({a} and {b}) and cannot be compared.",
+    },
 }
 
 

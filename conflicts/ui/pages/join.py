@@ -3,14 +3,19 @@
 Phone first: big buttons, one tap per vote (at most two with a change of mind), the result of each
 tap confirmed only after the database committed it. Identity is the httpOnly voter cookie, so a
 reload or a locked phone never creates a second ballot.
+
+Warm-up steps are answered with one of the catalogue's goals whatever the voting method; below the
+voting card a participant can propose a conflict the catalogue lacks (at most
+``MAX_PROPOSALS_PER_PARTICIPANT``). Titles may be participants' text: always escaped.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
+from conflicts import facilitation as fac
 from conflicts import workshop as ws
-from conflicts.catalogue import ActorType, DecisionLevel
+from conflicts.catalogue import ActorType, Catalogue, DecisionLevel
 from conflicts.i18n import t
 from conflicts.store import DatabaseUnavailable
 from conflicts.ui.common import language
@@ -18,7 +23,10 @@ from conflicts.ui.live import code_entry, code_from_url, error_text, load_worksh
 from conflicts.ui.widgets import md_escape, score_badge
 
 FEEDBACK = "_join_feedback"  # item id -> ("ok" | "error", message)
-WATCH_EVERY = "3s"  # how often a phone asks whether the facilitator changed anything
+PROP_FEEDBACK = "_prop_feedback"  # ("ok" | "error", message) of the last proposal
+# How often a phone asks whether the facilitator changed anything. With the 1 s shared cache of
+# _revision a phone in follow mode sees a new step within 2 s (the issue's requirement).
+WATCH_EVERY = "1s"
 
 
 @st.cache_data(ttl=1, show_spinner=False, max_entries=1024)
@@ -133,7 +141,7 @@ def _item_card(
     interaction = cat.interactions_by_id.get(item.interaction_id)
     with st.container(border=True, key=f"item_{item.id}"):
         if interaction is not None:
-            st.markdown(f"#### {cat.text(interaction.title, lang)}")
+            st.markdown(f"#### {md_escape(cat.text(interaction.title, lang))}")
             st.markdown(score_badge(interaction.score, lang))
         if w.method == "rating":
             st.markdown(f"**{t('ws.question_rating', lang)}**")
@@ -160,15 +168,59 @@ def _item_card(
         _feedback(item, mine, lang)
 
 
-def _feedback(item: ws.AgendaItem, mine: ws.Ballot | None, lang: str) -> None:
+def _feedback(
+    item: ws.AgendaItem, mine: ws.Ballot | None, lang: str, label: str | None = None
+) -> None:
+    """The error of the last tap, or the stored ballot (``label``: how to show its value)."""
     kind, message = st.session_state.get(FEEDBACK, {}).pop(item.id, (None, None))
     if kind == "error":
         st.error(message)
     if mine is not None:
-        st.success(
-            t("ws.saved_skip", lang) if mine.skipped else t("ws.saved", lang, value=mine.value)
-        )
+        value = label if label is not None else mine.value
+        st.success(t("ws.saved_skip", lang) if mine.skipped else t("ws.saved", lang, value=value))
         st.caption(t("ws.change_hint", lang))
+
+
+def _goal_title(cat: Catalogue, index: int | None, lang: str) -> str | None:
+    """The escaped title of the goal a warm-up value (index into ``warmup_options``) names."""
+    options = fac.warmup_options(cat)
+    if index is None or not 0 <= index < len(options):
+        return None
+    return md_escape(cat.text(cat.goals_by_id[options[index]].title, lang))
+
+
+@st.fragment
+def _warmup_card(w: ws.Workshop, voter: str, item: ws.AgendaItem, lang: str) -> None:
+    """A warm-up question: one big button per goal (whatever the voting method), or skip."""
+    try:
+        mine = ws.my_ballots(w.code, voter).get(item.id)
+    except DatabaseUnavailable as exc:
+        st.error(error_text(exc, lang))
+        return
+    cat = w.catalogue()
+    with st.container(border=True, key=f"item_{item.id}"):
+        st.caption(f":material/quiz: {t('room.warmup', lang)}")
+        st.markdown(f"#### {md_escape(item.question_text(lang))}")
+        st.markdown(f"**{t('ws.warmup_pick', lang)}**")
+        with st.container(gap="small", key=f"votes_{item.id}"):
+            for index in range(len(fac.warmup_options(cat))):
+                chosen = mine is not None and not mine.skipped and mine.value == index
+                st.button(
+                    _goal_title(cat, index, lang) or str(index),
+                    key=f"vote_{item.id}_{index}",
+                    type="primary" if chosen else "secondary",
+                    on_click=_cast,
+                    args=(w.code, voter, item.id, index, lang),
+                    width="stretch",
+                )
+        st.button(
+            t("ws.skip", lang),
+            key=f"skip_{item.id}",
+            type="primary" if mine is not None and mine.skipped else "tertiary",
+            on_click=_cast,
+            args=(w.code, voter, item.id, None, lang),
+        )
+        _feedback(item, mine, lang, _goal_title(cat, mine.value if mine else None, lang))
 
 
 def _ranking(
@@ -201,7 +253,8 @@ def _ranking(
             else:
                 st.rerun()
     if current:
-        st.success(t("ws.saved", lang, value=", ".join(titles[i] for i in current)))
+        saved = ", ".join(md_escape(titles[i]) for i in current)
+        st.success(t("ws.saved", lang, value=saved))
 
 
 @st.fragment(run_every=WATCH_EVERY)
@@ -215,6 +268,128 @@ def _watch(code: str) -> None:
     st.session_state["_join_revision"] = revision
     if seen is not None and seen != revision:
         st.rerun()
+
+
+def _voting(
+    w: ws.Workshop,
+    voter: str,
+    items: list[ws.AgendaItem],
+    lang: str,
+    mine: dict[int, ws.Ballot],
+) -> None:
+    """The open items' cards: warm-ups first (any method), then the method's card(s)."""
+    for item in items:
+        if item.is_warmup:
+            _warmup_card(w, voter, item, lang)
+    votes = [i for i in items if not i.is_warmup]
+    if not votes:
+        return
+    if w.method == "ranking":
+        _ranking(w, voter, votes, lang, mine)
+        return
+    if w.method == "dots":
+        warmups = {i.id for i in w.items if i.is_warmup}
+        used = sum(b.value or 0 for i, b in mine.items() if i not in warmups and not b.skipped)
+        st.info(
+            t("ws.question_dots", lang, budget=w.dot_budget)
+            + " "
+            + t("ws.points_left", lang, n=w.dot_budget - used, budget=w.dot_budget)
+        )
+    for item in votes:
+        if w.method == "dots":  # the points left above the cards must follow every change
+            _item_card(w, voter, item, lang, mine.get(item.id))
+        else:
+            _button_card(w, voter, item, lang)
+
+
+# --------------------------------------------------------------------------------------------
+# Proposals: "the elephant in the room"
+# --------------------------------------------------------------------------------------------
+def _node_labels(cat: Catalogue, lang: str) -> dict[str, str]:
+    """Every goal and sub-goal, goals each followed by their sub-goals, labelled '2 Goal' and
+    '2.1 Sub-goal' (plain text: selectbox options are not Markdown)."""
+    labels: dict[str, str] = {}
+    for n, goal in enumerate(cat.goals, 1):
+        labels[goal.id] = f"{n} {cat.text(goal.title, lang)}"
+        for m, sub in enumerate(goal.subgoals, 1):
+            labels[sub.id] = f"{n}.{m} {cat.text(sub.title, lang)}"
+    return labels
+
+
+def _propose(code: str, voter: str, lang: str) -> None:
+    """Form callback: store the proposal; clear the form only after the commit."""
+    state = st.session_state
+    title = (state.get("prop_title") or "").strip()
+    a, b = state.get("prop_from"), state.get("prop_to")
+    if not title:
+        state[PROP_FEEDBACK] = ("error", t("prop.title_required", lang))
+        return
+    if a is None or b is None:
+        state[PROP_FEEDBACK] = ("error", t("prop.choose_nodes", lang))
+        return
+    try:
+        fac.propose(
+            code, voter, title=title, text=state.get("prop_text") or None, from_node=a, to_node=b
+        )
+    except (ws.WorkshopError, DatabaseUnavailable) as exc:
+        state[PROP_FEEDBACK] = ("error", error_text(exc, lang))
+        return
+    state[PROP_FEEDBACK] = ("ok", t("prop.sent", lang))
+    state["prop_title"] = ""
+    state["prop_text"] = ""
+    state["prop_from"] = None
+    state["prop_to"] = None
+
+
+@st.fragment
+def _proposals(w: ws.Workshop, voter: str, lang: str) -> None:
+    """Propose a missing conflict (title, text, the two goals it links) and see one's own
+    proposals with their status. A fragment: sending one reruns only this section."""
+    try:
+        sent = fac.my_proposals(w.code, voter)
+    except DatabaseUnavailable as exc:
+        st.error(error_text(exc, lang))
+        return
+    cat = w.catalogue()
+    labels = _node_labels(cat, lang)
+    feedback = st.session_state.pop(PROP_FEEDBACK, None)
+    # Open/closed is the browser's state (constant arguments keep the element across reruns).
+    with st.expander(t("prop.title", lang), icon=":material/lightbulb:", key="prop_box"):
+        limit = fac.MAX_PROPOSALS_PER_PARTICIPANT
+        st.caption(t("prop.left", lang, n=max(0, limit - len(sent)), max=limit))
+        with st.form("prop_form", border=False):
+            st.text_input(t("prop.name", lang), max_chars=fac.PROPOSAL_TITLE_MAX, key="prop_title")
+            st.text_area(
+                t("prop.text", lang), max_chars=fac.PROPOSAL_TEXT_MAX, height=110, key="prop_text"
+            )
+            for key, label in (("prop_from", "prop.from"), ("prop_to", "prop.to")):
+                st.selectbox(
+                    t(label, lang),
+                    list(labels),
+                    index=None,
+                    format_func=labels.get,
+                    placeholder=t("prop.pick_node", lang),
+                    key=key,
+                )
+            st.form_submit_button(
+                t("prop.submit", lang),
+                type="primary",
+                key="prop_submit",
+                width="stretch",
+                on_click=_propose,
+                args=(w.code, voter, lang),
+            )
+        if feedback is not None:
+            kind, message = feedback
+            (st.success if kind == "ok" else st.error)(message)
+        if sent:
+            st.markdown(f"**{t('prop.mine', lang)}**")
+            with st.container(key="prop_mine"):
+                for p in sent:
+                    a = md_escape(labels.get(p.from_node, p.from_node))
+                    b = md_escape(labels.get(p.to_node, p.to_node))
+                    st.markdown(f"{md_escape(p.title)} · *{t('prop.status_' + p.status, lang)}*")
+                    st.caption(f"{a} ↔ {b}")
 
 
 def render() -> None:
@@ -261,25 +436,12 @@ def render() -> None:
         items = [current] if current is not None and current.voting == "open" else []
     else:
         items = [i for i in w.items if i.voting == "open"]
-    if not items:
+    if items:
+        _voting(w, voter, items, lang, mine)
+    else:
         st.info(
             t("ws.nothing_open", lang)
             if w.mode == "free" or w.current_item
             else t("ws.no_current", lang)
         )
-        return
-    if w.method == "ranking":
-        _ranking(w, voter, items, lang, mine)
-        return
-    if w.method == "dots":
-        used = sum(b.value or 0 for b in mine.values())
-        st.info(
-            t("ws.question_dots", lang, budget=w.dot_budget)
-            + " "
-            + t("ws.points_left", lang, n=w.dot_budget - used, budget=w.dot_budget)
-        )
-    for item in items:
-        if w.method == "dots":  # the points left above the cards must follow every change
-            _item_card(w, voter, item, lang, mine.get(item.id))
-        else:
-            _button_card(w, voter, item, lang)
+    _proposals(w, voter, lang)

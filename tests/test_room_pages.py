@@ -1,0 +1,315 @@
+"""The room pages (projector, phone) for facilitation: warm-ups, the timer, the agenda overview,
+proposals and who is in the room. Streamlit AppTest against a real SQLite file; the state is built
+with the real domain API."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from conflicts import facilitation as fac
+from conflicts import workshop as ws
+from conflicts.store import utcnow
+from conflicts.ui.widgets import md_escape
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SMALL = FIXTURES / "workshop_small.yaml"  # goals housing, nature, transport, climate
+TIMEOUT = 60
+WARMUP_EN = "Which goal matters most to your organisation?"
+
+
+def page(name: str, **query: str) -> AppTest:
+    at = AppTest.from_string(
+        f"from conflicts.ui.pages import {name}\n{name}.render()\n", default_timeout=TIMEOUT
+    )
+    for key, value in query.items():
+        at.query_params[key] = value
+    return at
+
+
+def param(at: AppTest, name: str) -> str:
+    value = at.query_params[name]
+    return value[0] if isinstance(value, list) else value
+
+
+def markdown(at: AppTest) -> str:
+    return "\n".join(m.value for m in at.markdown)
+
+
+def texts(at: AppTest) -> str:
+    """Every Markdown, caption, info, success and error text, Markdown escapes undone."""
+    parts = [e.value for kind in ("markdown", "caption", "info", "success", "error")
+             for e in getattr(at, kind)]  # fmt: skip
+    return "\n".join(parts).replace("\\", "")
+
+
+@pytest.fixture
+def database(tmp_path, monkeypatch) -> str:
+    url = f"sqlite:///{tmp_path / 'conflicts.db'}"
+    monkeypatch.setenv("CONFLICTS_DATABASE_URL", url)
+    return url
+
+
+def _open_workshop(method: str = "rating") -> ws.Workshop:
+    created = ws.create_workshop(str(SMALL), method=method)
+    ws.open_workshop(created.workshop.code)
+    return ws.get_workshop(created.workshop.code)
+
+
+def _warmup_step(method: str = "rating") -> tuple[str, ws.AgendaItem]:
+    w = _open_workshop(method)
+    item = fac.add_warmup(w.code, {"sv": "Vilket mål är viktigast?", "en": WARMUP_EN})
+    fac.step(w.code, +1)  # the warm-up is first on the agenda
+    fac.toggle_voting(w.code, item.id)
+    assert ws.get_workshop(w.code).current_item_id == item.id
+    return w.code, item
+
+
+def _voter(code: str, name: str, **self_description: str) -> str:
+    voter = f"voter-{name}-{'x' * 24}"
+    ws.join(code, voter, display_name=name, **self_description)
+    return voter
+
+
+# --------------------------------------------------------------------------------------------
+# Projector
+# --------------------------------------------------------------------------------------------
+def test_projector_shows_the_warmup_question_goals_and_tally(database) -> None:
+    code, item = _warmup_step()
+    at = page("projector", code=code, lang="en").run()
+    assert not at.exception
+    assert f"## {WARMUP_EN}" in markdown(at)
+    shown = texts(at)
+    for goal in ("Housing", "Nature", "Transport", "Climate"):
+        assert goal in shown
+    assert code in [m.value for m in at.markdown]  # voting is open: the join code is up
+    assert any("[ballots=0]" in c.value for c in at.caption)
+
+    ws.cast_ballot(code, _voter(code, "a"), item.id, value=2)  # Transport
+    ws.cast_ballot(code, _voter(code, "b"), item.id, value=2)
+    ws.cast_ballot(code, _voter(code, "c"), item.id, value=0)  # Housing
+    at.run()
+    shown = texts(at)
+    assert "★ **3.** Transport — **2** (67%)" in shown
+    assert "**1.** Housing — **1** (33%)" in shown
+    assert any("3 ballots in" in m.value for m in at.markdown)
+    assert any("[ballots=3]" in c.value for c in at.caption)
+
+    # Hidden until closed: the count stays, the distribution goes.
+    ws.set_hide_results(code, True)
+    at.run()
+    assert "(67%)" not in texts(at)
+    assert any("Results are shown when voting closes." in i.value for i in at.info)
+
+
+def test_projector_shows_the_timer_running_paused_and_up(database) -> None:
+    w = _open_workshop()
+    first = w.items[0]
+    ws.set_current_item(w.code, first.id)
+    fac.timer_start(w.code, 300)
+    at = page("projector", code=w.code, lang="en").run()
+    assert not at.exception
+    assert re.search(r"\*\*(5:00|4:5\d) left\*\*", markdown(at))
+
+    fac.timer_pause(w.code)
+    at.run()
+    assert re.search(r"\*\*(5:00|4:5\d) left · paused\*\*", markdown(at))
+
+    fac.timer_start(w.code, 5, now=utcnow() - timedelta(seconds=60))
+    at.run()
+    assert "**Time is up**" in markdown(at)
+
+    fac.timer_reset(w.code)
+    at.run()
+    assert "left" not in markdown(at) and "Time is up" not in markdown(at)
+
+
+def test_projector_overview_lists_states_and_outcomes(database) -> None:
+    w = _open_workshop()
+    first, second = w.items[0], w.items[1]
+    warm = fac.add_warmup(w.code, {"sv": "Uppvärmning?", "en": "Warm up?"})
+    fac.toggle_voting(w.code, first.id)
+    fac.toggle_voting(w.code, first.id)  # closed
+    fac.save_outcome(w.code, first.id, outcome="needs_analysis", owner="Region *Stockholm*")
+    fac.toggle_voting(w.code, second.id)  # open
+    at = page("projector", code=w.code, lang="en").run()
+    assert not at.exception
+    assert "## Agenda" in markdown(at)
+    shown = texts(at)
+    assert "1. Warm-up: Warm up? — ○ *Not started*" in shown
+    assert "2. Housing versus green space — ✓ *Voting closed*" in shown
+    assert "Outcome: **Needs analysis** · owner: Region *Stockholm*" in shown
+    assert "3. Roads versus climate — ● *Voting open*" in shown
+    assert "owner: Region \\*Stockholm\\*" in markdown(at)  # the owner's Markdown is escaped
+    assert w.code in [m.value for m in at.markdown]  # no current step, workshop open: the code
+    assert warm.id not in {o for o in fac.get_outcomes(w.code)}
+
+
+def test_projector_escapes_a_proposed_interaction(database) -> None:
+    w = _open_workshop()
+    voter = _voter(w.code, "p")
+    title = "**bold** <b>x</b>"
+    p = fac.propose(
+        w.code, voter, title=title, text="Line *one* <i>two</i>", from_node="housing",
+        to_node="climate",
+    )  # fmt: skip
+    item = fac.accept_proposal(w.code, p.id, score=-2)
+    ws.set_current_item(w.code, item.id)
+    at = page("projector", code=w.code, lang="en").run()
+    assert not at.exception
+    md = markdown(at)
+    assert f"## {md_escape(title)}" in md
+    assert "## \\*\\*bold\\*\\* \\<b\\>x\\</b\\>" in md
+    assert "**bold**" not in md.replace(md_escape(title), "")
+    assert "Line \\*one\\* \\<i\\>two\\</i\\>" in md  # the description
+    assert "Proposed in the workshop" in md
+
+
+def test_projector_shows_who_is_in_the_room(database) -> None:
+    w = _open_workshop()
+    item = fac.add_interaction(
+        w.code, from_node="transport", to_node="climate", score=-2, title="Trafik",
+        levels=["regional", "national"], actors=["kommun"],
+    )  # fmt: skip
+    _voter(w.code, "r", level="regional", actor_type="region")
+    _voter(w.code, "s", level="regional")
+    ws.set_current_item(w.code, item.id)
+    at = page("projector", code=w.code, lang="en").run()
+    assert not at.exception
+    md = markdown(at)
+    assert "Who is in the room?" in md
+    assert "✓ Regional · present (2)" in md
+    assert "✗ National · missing" in md
+    assert "✗ Municipality · missing" in md
+
+    # While voting is open the room panel gives way to the join code and the tally.
+    fac.toggle_voting(w.code, item.id)
+    at.run()
+    assert "Who is in the room?" not in markdown(at)
+
+
+# --------------------------------------------------------------------------------------------
+# The shared widget
+# --------------------------------------------------------------------------------------------
+def _panel_script(code: str, interaction_id: str) -> None:
+    from conflicts import workshop as ws
+    from conflicts.ui.room import representation_panel
+
+    w = ws.get_workshop(code)
+    representation_panel(w.catalogue(), interaction_id, ws.list_participants(code), "en")
+
+
+def test_representation_panel_lists_missing_and_none_given(database) -> None:
+    w = _open_workshop()
+    item = fac.add_interaction(
+        w.code, from_node="nature", to_node="housing", score=-1, title="X",
+        levels=["local", "eu"], actors=["kommun"],
+    )  # fmt: skip
+    _voter(w.code, "m", level="local", actor_type="municipality")
+    at = AppTest.from_function(
+        _panel_script, args=(w.code, item.interaction_id), default_timeout=TIMEOUT
+    ).run()
+    assert not at.exception
+    md = markdown(at)
+    assert "✓ Local · present (1)" in md
+    assert "✗ EU · missing" in md
+    assert "✓ Municipality · present (1)" in md
+    captions = " ".join(c.value for c in at.caption)
+    assert "Actors concerned: The municipality" in captions
+    assert "1 participants in the room; 1 needed are missing." in captions
+
+    # c2 names no levels and no actors: "None given." for both, no summary.
+    at = AppTest.from_function(_panel_script, args=(w.code, "c2"), default_timeout=TIMEOUT).run()
+    assert markdown(at).count("None given.") == 2
+    # A warm-up key is not an interaction: nothing is drawn, no error.
+    at = AppTest.from_function(
+        _panel_script, args=(w.code, "warmup-1"), default_timeout=TIMEOUT
+    ).run()
+    assert not at.exception and not at.markdown
+
+
+# --------------------------------------------------------------------------------------------
+# Phone
+# --------------------------------------------------------------------------------------------
+def _joined(code: str) -> tuple[AppTest, str]:
+    at = page("join", code=code, lang="en").run()
+    at.button(key="join_submit").click().run()
+    assert not at.exception
+    return at, param(at, "voter")
+
+
+@pytest.mark.parametrize("method", ["rating", "ranking"])
+def test_phone_casts_a_warmup_ballot(database, method: str) -> None:
+    code, item = _warmup_step(method)  # warm-ups are voted whatever the method
+    at, voter = _joined(code)
+    assert f"#### {WARMUP_EN}" in markdown(at)
+    labels = [at.button(key=f"vote_{item.id}_{n}").label for n in range(4)]
+    assert labels == ["Housing", "Nature", "Transport", "Climate"]
+    assert not [b for b in at.button if b.key == "ranking_submit"]
+    at.button(key=f"vote_{item.id}_2").click().run()
+    assert not at.exception
+    assert ws.my_ballots(code, voter)[item.id].value == 2
+    assert any(s.value == "✓ Saved: Transport" for s in at.success)
+    assert ws.get_tally(code).warmup(item.id).distribution["transport"] == 1
+
+    at.button(key=f"skip_{item.id}").click().run()
+    assert ws.my_ballots(code, voter)[item.id].skipped
+
+
+def _fill_proposal(at: AppTest, title: str, a: str, b: str, text: str = "") -> AppTest:
+    at.text_input(key="prop_title").input(title)
+    at.text_area(key="prop_text").input(text)
+    at.selectbox(key="prop_from").set_value(a)
+    at.selectbox(key="prop_to").set_value(b)
+    return at.button(key="prop_submit").click().run()
+
+
+def test_phone_submits_proposals_up_to_the_limit(database) -> None:
+    w = _open_workshop()
+    at, voter = _joined(w.code)
+    # The form is there even with nothing to vote on.
+    assert "Waiting for the facilitator" in texts(at)
+    _fill_proposal(at, "Noise <b>vs</b> housing", "transport", "housing", "Line 1\nLine 2")
+    assert not at.exception
+    (sent,) = fac.list_proposals(w.code)
+    assert (sent.title, sent.text, sent.from_node, sent.to_node) == (
+        "Noise <b>vs</b> housing",
+        "Line 1\nLine 2",
+        "transport",
+        "housing",
+    )
+    assert any(s.value == "Thank you! Your proposal was sent." for s in at.success)
+    assert at.text_input(key="prop_title").value == ""  # cleared after the commit
+    assert "Noise \\<b\\>vs\\</b\\> housing · *pending*" in markdown(at)
+
+    # Refused in the form, nothing stored: the same goal twice, no title.
+    _fill_proposal(at, "Loop", "nature", "nature")
+    assert any(e.value == "Choose two different goals." for e in at.error)
+    _fill_proposal(at, "  ", "nature", "climate")
+    assert any(e.value == "Write a short title." for e in at.error)
+    assert len(fac.list_proposals(w.code)) == 1
+
+    for n in (2, 3):
+        fac.propose(w.code, voter, title=f"P{n}", text=None, from_node="nature", to_node="climate")
+    at.run()
+    assert "You can send 0 more of 3 proposals." in texts(at)
+    _fill_proposal(at, "Fourth", "climate", "housing")
+    assert any(e.value == "You have already sent as many proposals as allowed." for e in at.error)
+    assert len(fac.list_proposals(w.code)) == 3
+    assert at.text_input(key="prop_title").value == "Fourth"  # kept after a refusal
+
+
+def test_phone_escapes_a_proposed_interaction_title(database) -> None:
+    w = _open_workshop()
+    voter = _voter(w.code, "p")
+    p = fac.propose(w.code, voter, title="# Big", text=None, from_node="housing", to_node="nature")
+    item = fac.accept_proposal(w.code, p.id)
+    ws.set_current_item(w.code, item.id)
+    fac.toggle_voting(w.code, item.id)
+    at, _ = _joined(w.code)
+    assert "#### \\# Big" in markdown(at)
+    assert ws.get_workshop(w.code).current_item_id == item.id

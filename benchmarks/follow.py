@@ -96,7 +96,7 @@ def run(steps: int, phones: int) -> dict:
             fac.locator("body").click(position={"x": 5, "y": 5})  # focus the page, not a field
             start = time.monotonic()
             fac.keyboard.press("n")
-            _wait_text(fac, "[data-testid='stCaption']", f"Step {n} of")
+            _wait_text(fac, "[data-testid='stCaptionContainer']", f"Step {n} of")
             figures["console"].append(time.monotonic() - start)
             _wait_text(projector, ".st-key-projector_side h2", title)
             figures["projector"].append(time.monotonic() - start)

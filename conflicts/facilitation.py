@@ -334,14 +334,22 @@ def _texts(
     max_len: int,
     *,
     required: bool,
+    multiline: bool = False,
 ) -> dict[str, str] | None:
-    """A multilingual text as ``{lang: text}`` for every catalogue language (see module doc)."""
+    """A multilingual text as ``{lang: text}`` for every catalogue language (see module doc).
+    ``multiline`` allows line breaks and tabs (descriptions; titles stay one line)."""
     if value is None or (isinstance(value, str) and not value.strip()):
         if required:
-            raise InvalidText(f"{field_name} is required", field=field_name)
+            raise InvalidText(f"{field_name} is required", field=field_name, code="text_required")
         return None
+
+    def clean(text: Any) -> str | None:
+        if multiline:
+            return _clean_multiline(text, field_name, max_len)
+        return _clean_text(text, field_name, max_len)
+
     if isinstance(value, str):
-        text = _clean_text(value, field_name, max_len, required=True)
+        text = clean(value)
         return {lang: text for lang in languages}
     if not isinstance(value, dict):
         raise InvalidText(f"{field_name} must be text", field=field_name)
@@ -353,12 +361,12 @@ def _texts(
                 field=field_name,
                 language=str(lang),
             )
-        clean = _clean_text(text, field_name, max_len)
-        if clean:
-            given[lang] = clean
+        cleaned = clean(text)
+        if cleaned:
+            given[lang] = cleaned
     if not given:
         if required:
-            raise InvalidText(f"{field_name} is required", field=field_name)
+            raise InvalidText(f"{field_name} is required", field=field_name, code="text_required")
         return None
     first = next(iter(given.values()))
     return {lang: given.get(lang, first) for lang in languages}
@@ -526,7 +534,9 @@ def _insert_interaction(
     from_node, to_node = _check_nodes(cat, from_node, to_node)
     score = _check_score(score)
     title_t = _texts(title, "title", langs, TITLE_MAX, required=True)
-    desc_t = _texts(description, "description", langs, DESCRIPTION_MAX, required=False)
+    desc_t = _texts(
+        description, "description", langs, DESCRIPTION_MAX, required=False, multiline=True
+    )
     qs = list(questions or [])
     if isinstance(questions, str | dict) or len(qs) > MAX_QUESTIONS:
         raise InvalidSetting(f"give a list of at most {MAX_QUESTIONS} questions", field="questions")

@@ -441,6 +441,10 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
     "actor_type.international": {"sv": "Internationell", "en": "International"},
     "actor_type.other": {"sv": "Annan", "en": "Other"},
     # --- facilitator console (issue 4) -----------------------------------------------------------
+    "err.text_required": {
+        "sv": "Ett obligatoriskt fält är tomt.",
+        "en": "A required field is empty.",
+    },
     "fac.choose": {"sv": "Interaktioner på dagordningen", "en": "Interactions on the agenda"},
     "fac.save_agenda": {"sv": "Spara dagordningen", "en": "Save the agenda"},
     "fac.remove": {"sv": "Ta bort", "en": "Remove"},

@@ -651,7 +651,7 @@ def _random_code(length: int) -> str:
 def _clean_text(value: str | None, field_name: str, max_len: int, *, required: bool = False):
     if value is None:
         if required:
-            raise InvalidText(f"{field_name} is required", field=field_name)
+            raise InvalidText(f"{field_name} is required", field=field_name, code="text_required")
         return None
     if not isinstance(value, str):
         raise InvalidText(f"{field_name} must be text", field=field_name)
@@ -664,7 +664,7 @@ def _clean_text(value: str | None, field_name: str, max_len: int, *, required: b
         )
     if not value:
         if required:
-            raise InvalidText(f"{field_name} is required", field=field_name)
+            raise InvalidText(f"{field_name} is required", field=field_name, code="text_required")
         return None
     return value
 

@@ -279,7 +279,7 @@ def test_add_interaction_validation(store, code):
         (ws.ValueOutOfRange, "value_out_of_range", {"score": 4}),
         (ws.ValueOutOfRange, "value_out_of_range", {"score": True}),
         (ws.TextTooLong, "text_too_long", {"title": "x" * 201}),
-        (ws.InvalidText, "invalid_text", {"title": "  "}),
+        (ws.InvalidText, "text_required", {"title": "  "}),
         (ws.InvalidText, "invalid_text", {"title": "a\x1bb"}),
         (ws.InvalidValue, "invalid_value", {"title": {"de": "Titel"}}),
         (ws.TextTooLong, "text_too_long", {"description": "d" * 2001}),
@@ -533,7 +533,7 @@ def test_proposals_validation_and_limit(store, code):
         (ws.InvalidValue, "unknown_node", {"from_node": "moon"}),
         (ws.InvalidValue, "self_loop", {"to_node": "transport"}),
         (ws.InvalidText, "invalid_text", {"title": "a\x07b"}),
-        (ws.InvalidText, "invalid_text", {"title": ""}),
+        (ws.InvalidText, "text_required", {"title": ""}),
         (ws.TextTooLong, "text_too_long", {"title": "t" * 121}),
         (ws.TextTooLong, "text_too_long", {"text": "t" * 1001}),
         (ws.InvalidText, "invalid_text", {"text": "bad\x1b[31m"}),
@@ -567,7 +567,7 @@ def test_proposals_merge_decline_accept(store, code):
     ws.open_workshop(code, store=store)
     for v in ("anna", "bo", "cy"):
         ws.join(code, v, v.title(), store=store)
-    p1 = _proposal(store, code, "anna", title="Buller")
+    p1 = _proposal(store, code, "anna", title="Buller", text="Trafikbuller\nhindrar byggande.")
     p2 = _proposal(store, code, "bo", title="Trafikbuller")
     p3 = _proposal(store, code, "cy", title="Buller igen")
     p4 = _proposal(store, code, "cy", title="Annat", from_node="nature", to_node="climate")
@@ -596,7 +596,7 @@ def test_proposals_merge_decline_accept(store, code):
     inter = w.catalogue().interactions_by_id["ws-1"]
     assert inter.tags == ["proposed"] and inter.score == -2
     assert inter.title.root == {"sv": "Buller", "en": "Buller"}
-    assert inter.description.root["en"] == "Trafikbuller hindrar byggande."
+    assert inter.description.root["en"] == "Trafikbuller\nhindrar byggande."  # lines kept
     assert (inter.from_, inter.to) == ("transport", "housing")
     got = {p.id: p for p in fac.list_proposals(code, store=store)}
     assert got[p1.id].status == "accepted" and got[p1.id].interaction_id == "ws-1"

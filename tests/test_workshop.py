@@ -133,7 +133,7 @@ def test_join_display_name_is_plain_text_max_60(store, created):
     err = _rejected(ws.TextTooLong, "text_too_long", ws.join, code, "v3", "x" * 61, store=store)
     assert err.params == {"field": "display_name", "max": 60}
     _rejected(ws.InvalidText, "invalid_text", ws.join, code, "v3", "a\x00b", store=store)
-    _rejected(ws.InvalidText, "invalid_text", ws.join, code, "  ", store=store)
+    _rejected(ws.InvalidText, "text_required", ws.join, code, "  ", store=store)
     _rejected(ws.InvalidValue, "invalid_value", ws.join, code, "v3", actor_type="king", store=store)
     _rejected(ws.InvalidValue, "invalid_value", ws.join, code, "v3", level="galactic", store=store)
     _rejected(ws.WorkshopNotFound, "unknown_code", ws.join, "AAAAAA", "v3", store=store)

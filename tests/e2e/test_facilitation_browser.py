@@ -1,0 +1,295 @@
+"""A whole rådslag in real browsers: a facilitator console, a projector and ten phones.
+
+The facilitator works only in the browser (keyboard shortcuts N and V, buttons, forms); phones
+join, answer a warm-up, vote on six conflicts and propose a missing one, which the facilitator
+accepts and the projector then draws. Every step is checked against the database. Screenshots of
+each kind of step go to ``artifacts/screenshots/`` (projector 1920x1080 and 1280x720, phone
+390x844). How long the projector and phones take to follow is measured by
+``benchmarks/follow.py``, not asserted here.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from conflicts import facilitation as fac
+from conflicts import workshop as ws
+from conflicts.store import Store
+from conflicts.testing import AppServer
+from tests.e2e.conftest import PHONE, PROJECTOR, screenshot, wait_for_app
+
+pytestmark = pytest.mark.e2e
+PARTICIPANTS = 10
+SMALL_PROJECTOR = {"width": 1280, "height": 720}
+FOLLOW_TIMEOUT = 10_000  # ms; generous for a loaded CI machine (the benchmark measures ~1 s)
+
+
+def _store(server: AppServer) -> Store:
+    return Store(f"sqlite:///{server.data_dir / 'conflicts.db'}")
+
+
+def _projector_shows(projector, text: str) -> None:
+    projector.wait_for_function(
+        "text => document.querySelector('.st-key-projector_side')?.innerText.includes(text)",
+        arg=text,
+        timeout=FOLLOW_TIMEOUT,
+    )
+
+
+def _ballots_on_projector(projector, n: int) -> None:
+    """Wait until the projector's caption counts ``n`` ballots in the whole workshop."""
+    projector.wait_for_function(
+        "n => [...document.querySelectorAll('[data-testid=stCaptionContainer]')]"
+        ".some(e => e.innerText.includes('[ballots=' + n + ']'))",
+        arg=n,
+        timeout=FOLLOW_TIMEOUT,
+    )
+
+
+def _shoot_projector(projector, name: str) -> None:
+    screenshot(projector, f"{name}-1920x1080")
+    projector.set_viewport_size(SMALL_PROJECTOR)
+    projector.wait_for_timeout(600)  # plotly relayout
+    screenshot(projector, f"{name}-1280x720")
+    projector.set_viewport_size(PROJECTOR)
+    projector.wait_for_timeout(300)
+
+
+def _press(page, key: str) -> None:
+    """A keyboard shortcut on the console, with the focus on the page (not in a field)."""
+    wait_for_app(page)
+    page.locator("h1").first.click()
+    page.keyboard.press(key)
+    wait_for_app(page)
+
+
+def _until(page, condition, what: str) -> None:
+    """Wait (up to FOLLOW_TIMEOUT) until the database shows what the last click should do."""
+    for _ in range(FOLLOW_TIMEOUT // 100):
+        if condition():
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError(f"not stored: {what}")
+
+
+def _tap(page, key: str) -> None:
+    """Tap a button once the page has followed and finished drawing, as a person would.
+
+    A tap that lands while the phone is still redrawing after the facilitator's change can be
+    dropped by Streamlit (no ✓ is shown, so the participant taps again; nothing is
+    acknowledged that was not stored). Known limitation, see the CHANGELOG."""
+    page.locator(f".st-key-{key}").wait_for(timeout=FOLLOW_TIMEOUT)
+    wait_for_app(page)
+    page.locator(f".st-key-{key} button").click()
+
+
+def _graph_edges(projector) -> list[str]:
+    return projector.evaluate(
+        """() => {
+          const gd = document.querySelector('.st-key-projector_graph .js-plotly-plot');
+          const ids = [];
+          for (const t of gd?._fullData || [])
+            for (const d of t.customdata || [])
+              if (Array.isArray(d) && d[0] === 'edge') ids.push(d[1]);
+          return ids;
+        }"""
+    )
+
+
+def test_a_whole_workshop_in_the_browser(browser, server) -> None:
+    store = _store(server)
+    created = ws.create_workshop("stockholm", title="Rådslag E2E", store=store)
+    code, key = created.workshop.code, created.facilitator_key
+    cat = created.workshop.catalogue()
+    conflicts = [i.id for i in cat.conflicts[:6]]
+    ws.set_agenda(code, conflicts, store=store)  # prepared before the day
+
+    # --- the facilitator unlocks the console, opens the workshop, adds a warm-up ---------------
+    console_ctx = browser.new_context(viewport=PROJECTOR)
+    console = console_ctx.new_page()
+    console.goto(f"{server.url}/facilitate?code={code}&lang=en")
+    wait_for_app(console)
+    console.locator(".st-key-unlock_key input").fill(key)
+    console.get_by_role("button", name="Unlock").click()
+    console.get_by_role("button", name="Open the workshop").click()
+    _until(console, lambda: ws.get_workshop(code, store=store).status == "open", "open")
+    wait_for_app(console)
+    console.get_by_text("Add a warm-up question").click()
+    console.locator(".st-key-warmup_submit button").click()
+    _until(console, lambda: ws.get_workshop(code, store=store).items[0].is_warmup, "warm-up")
+    wait_for_app(console)
+    items = ws.get_workshop(code, store=store).items
+    assert items[0].is_warmup and [i.interaction_id for i in items[1:]] == conflicts
+
+    projector_ctx = browser.new_context(viewport=PROJECTOR)
+    projector = projector_ctx.new_page()
+    projector.goto(f"{server.url}/projector?code={code}&lang=en")
+    wait_for_app(projector)
+    _projector_shows(projector, "Agenda")
+    _shoot_projector(projector, "step-overview")
+
+    # --- ten participants join; three say they are at the regional level -----------------------
+    phones = []
+    for n in range(PARTICIPANTS):
+        context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+        page = context.new_page()
+        page.goto(f"{server.url}/join?code={code}&lang=en")
+        wait_for_app(page)
+        page.locator(".st-key-join_name input").fill(f"Deltagare {n}")
+        if n < 3:
+            page.locator(".st-key-join_level").click()
+            page.get_by_role("option", name="Regional").click()
+        page.locator(".st-key-join_submit button").click()
+        phones.append((context, page))
+    for _, page in phones:
+        wait_for_app(page)
+    assert len(ws.list_participants(code, store=store)) == PARTICIPANTS
+    regional = [p for p in ws.list_participants(code, store=store) if p.level == "regional"]
+    assert len(regional) == 3
+
+    # --- warm-up: N shows it everywhere, V opens it, everyone answers -------------------------
+    warmup = items[0]
+    _press(console, "n")
+    _until(console, lambda: ws.get_workshop(code, store=store).current_item_id == warmup.id, "N")
+    _projector_shows(projector, warmup.question_text("en"))
+    _press(console, "v")
+    _until(console, lambda: ws.get_workshop(code, store=store).current_item.voting == "open", "V")
+    goals = fac.warmup_options(cat)
+    for n, (_, page) in enumerate(phones):
+        _tap(page, f"vote_{warmup.id}_{n % 2}")
+    for _, page in phones:
+        page.get_by_text("✓ Saved").first.wait_for(timeout=FOLLOW_TIMEOUT)
+    screenshot(phones[0][1], "step-warmup-390x844")
+    _ballots_on_projector(projector, PARTICIPANTS)
+    _shoot_projector(projector, "step-warmup")
+    warm = ws.get_tally(code, facilitator=True, store=store).warmup(warmup.id)
+    assert warm.distribution[goals[0]] == 5 and warm.distribution[goals[1]] == 5
+    _press(console, "v")
+    _until(
+        console, lambda: ws.get_workshop(code, store=store).item(warmup.id).voting == "closed", "V"
+    )
+
+    # --- six conflicts: next, open, vote, close, notes ----------------------------------------
+    for step, item in enumerate(items[1:], start=1):
+        title = cat.text(cat.interactions_by_id[item.interaction_id].title, "en")
+        _press(console, "n")
+        _until(
+            console, lambda i=item: ws.get_workshop(code, store=store).current_item_id == i.id, "N"
+        )
+        _projector_shows(projector, title)
+        _press(console, "v")
+        _until(
+            console,
+            lambda i=item: ws.get_workshop(code, store=store).item(i.id).voting == "open",
+            "V",
+        )
+        values = [((n + step) % 5) + 1 for n in range(PARTICIPANTS)]
+        for (_, page), value in zip(phones, values, strict=True):
+            _tap(page, f"vote_{item.id}_{value}")
+        for n, ((_, page), value) in enumerate(zip(phones, values, strict=True)):
+            try:
+                page.get_by_text(f"✓ Saved: {value}").wait_for(timeout=FOLLOW_TIMEOUT)
+            except Exception:
+                screenshot(page, f"debug-phone-{step}-{n}")
+                raise
+        _ballots_on_projector(projector, PARTICIPANTS * (step + 1))  # the warm-up's too
+        if step == 1:
+            screenshot(phones[1][1], "step-conflict-390x844")
+            _shoot_projector(projector, "step-conflict-voting")
+            room = console.locator(".st-key-room_panel").inner_text()
+            assert "missing" in room  # e.g. the EU and international levels are not here
+        tally = ws.get_tally(code, facilitator=True, store=store).item(item.id)
+        assert tally.ballots == PARTICIPANTS
+        assert tally.mean == pytest.approx(sum(values) / PARTICIPANTS)
+        _press(console, "v")
+        _until(
+            console,
+            lambda i=item: ws.get_workshop(code, store=store).item(i.id).voting == "closed",
+            "V",
+        )
+        # Notes are saved while the facilitator types (no blur, no button).
+        notes = console.get_by_label("Summary")
+        notes.click()
+        notes.type(f"Step {step}: the room is split.", delay=5)
+        typed = f"Step {step}: the room is split."
+        for _ in range(50):  # the autosave lands ~0.7 s after the last keystroke
+            saved = fac.get_outcomes(code, store=store).get(item.id)
+            if saved and saved.summary == typed:
+                break
+            console.wait_for_timeout(100)
+        assert fac.get_outcomes(code, store=store)[item.id].summary == typed
+        if step == 2:
+            _shoot_projector(projector, "step-conflict-closed")
+
+    # A reload keeps everything: the same step and the notes.
+    console.reload()
+    wait_for_app(console)
+    console.locator(".st-key-unlock_key input").fill(key)
+    console.get_by_role("button", name="Unlock").click()
+    wait_for_app(console)
+    assert console.get_by_label("Summary").input_value() == "Step 6: the room is split."
+    assert "Step 7 of 7" in " ".join(
+        console.locator("[data-testid=stCaptionContainer]").all_inner_texts()
+    )
+
+    # --- a participant proposes a missing conflict; the facilitator accepts it ----------------
+    phone = phones[2][1]
+    phone.get_by_text("Is a conflict missing? Propose it").click()
+    phone.locator(".st-key-prop_title input").fill("Night flights vs. <sleep>")
+    phone.locator(".st-key-prop_text textarea").fill("Noise at night harms health.")
+    for key, goal in (("prop_from", cat.goals[0]), ("prop_to", cat.goals[2])):
+        phone.locator(f".st-key-{key} [data-baseweb='select']").click()
+        phone.keyboard.type(cat.text(goal.title, "en")[:24], delay=20)  # filters the options
+        phone.keyboard.press("Enter")
+    phone.locator(".st-key-prop_submit button").click()
+    phone.get_by_text("Thank you! Your proposal was sent.").wait_for(timeout=FOLLOW_TIMEOUT)
+    screenshot(phone, "step-proposal-390x844")
+    (proposal,) = fac.list_proposals(code, store=store)
+    assert proposal.title == "Night flights vs. <sleep>"
+    assert (proposal.from_node, proposal.to_node) == (cat.goals[0].id, cat.goals[2].id)
+
+    console.reload()
+    wait_for_app(console)
+    console.locator(".st-key-unlock_key input").fill(key)
+    console.get_by_role("button", name="Unlock").click()
+    wait_for_app(console)
+    try:
+        console.get_by_role("tab", name="Proposals (1)").click(timeout=10_000)
+    except Exception:
+        screenshot(console, "debug-console")
+        print(console.get_by_role("tab").all_inner_texts())
+        raise
+    console.get_by_text("Night flights vs. <sleep>").wait_for()
+    console.locator(f".st-key-accept_{proposal.id} button").click()
+    wait_for_app(console)
+    w = ws.get_workshop(code, store=store)
+    added = w.items[-1]
+    assert added.interaction_id.startswith("ws-")
+    assert "proposed" in w.catalogue().interactions_by_id[added.interaction_id].tags
+
+    # The projector draws it as soon as it is on the table.
+    _press(console, "n")
+    _projector_shows(projector, "Night flights vs. <sleep>")
+    projector.wait_for_function(
+        "id => { const gd = document.querySelector('.st-key-projector_graph .js-plotly-plot');"
+        " return (gd?._fullData || []).some(t => (t.customdata || [])"
+        ".some(d => Array.isArray(d) && d[0] === 'edge' && d[1] === id)); }",
+        arg=added.interaction_id,
+        timeout=FOLLOW_TIMEOUT,
+    )
+    assert added.interaction_id in _graph_edges(projector)
+    _shoot_projector(projector, "step-proposed")
+
+    # --- the end: overview with what was decided ---------------------------------------------
+    _press(console, "o")
+    _projector_shows(projector, "Agenda")
+    _shoot_projector(projector, "step-end-overview")
+    console.get_by_role("button", name="End the workshop").click()
+    wait_for_app(console)
+    assert ws.get_workshop(code, store=store).status == "closed"
+    phones[0][1].get_by_text("workshop has ended", exact=False).wait_for(timeout=FOLLOW_TIMEOUT)
+
+    for context, _ in phones:
+        context.close()
+    console_ctx.close()
+    projector_ctx.close()

@@ -63,6 +63,16 @@ def _press(page, key: str) -> None:
     wait_for_app(page)
 
 
+def _unlock(console, key: str) -> None:
+    wait_for_app(console)
+    field = console.locator(".st-key-unlock_key input")
+    field.fill(key)
+    assert field.input_value() == key
+    console.get_by_role("button", name="Unlock").click()
+    console.locator(".st-key-step_next").wait_for()
+    wait_for_app(console)
+
+
 def _until(page, condition, what: str) -> None:
     """Wait (up to FOLLOW_TIMEOUT) until the database shows what the last click should do."""
     for _ in range(FOLLOW_TIMEOUT // 100):
@@ -108,9 +118,7 @@ def test_a_whole_workshop_in_the_browser(browser, server) -> None:
     console_ctx = browser.new_context(viewport=PROJECTOR)
     console = console_ctx.new_page()
     console.goto(f"{server.url}/facilitate?code={code}&lang=en")
-    wait_for_app(console)
-    console.locator(".st-key-unlock_key input").fill(key)
-    console.get_by_role("button", name="Unlock").click()
+    _unlock(console, key)
     console.get_by_role("button", name="Open the workshop").click()
     _until(console, lambda: ws.get_workshop(code, store=store).status == "open", "open")
     wait_for_app(console)
@@ -196,6 +204,7 @@ def test_a_whole_workshop_in_the_browser(browser, server) -> None:
         if step == 1:
             screenshot(phones[1][1], "step-conflict-390x844")
             _shoot_projector(projector, "step-conflict-voting")
+            screenshot(console, "console-1920x1080")
             room = console.locator(".st-key-room_panel").inner_text()
             assert "missing" in room  # e.g. the EU and international levels are not here
         tally = ws.get_tally(code, facilitator=True, store=store).item(item.id)
@@ -223,10 +232,7 @@ def test_a_whole_workshop_in_the_browser(browser, server) -> None:
 
     # A reload keeps everything: the same step and the notes.
     console.reload()
-    wait_for_app(console)
-    console.locator(".st-key-unlock_key input").fill(key)
-    console.get_by_role("button", name="Unlock").click()
-    wait_for_app(console)
+    _unlock(console, key)
     assert console.get_by_label("Summary").input_value() == "Step 6: the room is split."
     assert "Step 7 of 7" in " ".join(
         console.locator("[data-testid=stCaptionContainer]").all_inner_texts()
@@ -237,10 +243,11 @@ def test_a_whole_workshop_in_the_browser(browser, server) -> None:
     phone.get_by_text("Is a conflict missing? Propose it").click()
     phone.locator(".st-key-prop_title input").fill("Night flights vs. <sleep>")
     phone.locator(".st-key-prop_text textarea").fill("Noise at night harms health.")
-    for key, goal in (("prop_from", cat.goals[0]), ("prop_to", cat.goals[2])):
-        phone.locator(f".st-key-{key} [data-baseweb='select']").click()
-        phone.keyboard.type(cat.text(goal.title, "en")[:24], delay=20)  # filters the options
-        phone.keyboard.press("Enter")
+    for widget, goal in (("prop_from", cat.goals[0]), ("prop_to", cat.goals[2])):
+        box = phone.locator(f".st-key-{widget} input")  # a combobox: typing filters the options
+        box.click()
+        box.press_sequentially(cat.text(goal.title, "en")[:24], delay=20)
+        phone.get_by_role("option").first.click()
     phone.locator(".st-key-prop_submit button").click()
     phone.get_by_text("Thank you! Your proposal was sent.").wait_for(timeout=FOLLOW_TIMEOUT)
     screenshot(phone, "step-proposal-390x844")
@@ -249,16 +256,8 @@ def test_a_whole_workshop_in_the_browser(browser, server) -> None:
     assert (proposal.from_node, proposal.to_node) == (cat.goals[0].id, cat.goals[2].id)
 
     console.reload()
-    wait_for_app(console)
-    console.locator(".st-key-unlock_key input").fill(key)
-    console.get_by_role("button", name="Unlock").click()
-    wait_for_app(console)
-    try:
-        console.get_by_role("tab", name="Proposals (1)").click(timeout=10_000)
-    except Exception:
-        screenshot(console, "debug-console")
-        print(console.get_by_role("tab").all_inner_texts())
-        raise
+    _unlock(console, key)
+    console.get_by_role("tab", name="Proposals (1)").click()
     console.get_by_text("Night flights vs. <sleep>").wait_for()
     console.locator(f".st-key-accept_{proposal.id} button").click()
     wait_for_app(console)

@@ -465,7 +465,6 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
         "sv": "Deltagarna svarar med ett av katalogens mål.",
         "en": "Participants answer with one of the catalogue's goals.",
     },
-    "fac.warmup_label": {"sv": "Uppvärmning", "en": "Warm-up"},
     "fac.minutes": {"sv": "Minuter", "en": "Minutes"},
     "fac.timer_paused": {"sv": "pausad", "en": "paused"},
     "fac.questions": {"sv": "Frågor för dialog", "en": "Questions for dialogue"},

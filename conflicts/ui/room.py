@@ -140,14 +140,17 @@ def timer_badge(workshop: ws.Workshop, lang: str, *, key: str = "timer") -> None
 # --------------------------------------------------------------------------------------------
 # The agenda overview
 # --------------------------------------------------------------------------------------------
-def item_title(item: ws.AgendaItem, cat: Catalogue, lang: str) -> str:
-    """Escaped Markdown title of an agenda item: a warm-up by its question."""
+def item_text(item: ws.AgendaItem, cat: Catalogue, lang: str) -> str:
+    """Plain-text title of an agenda item (a warm-up by its question), e.g. for select boxes."""
     if item.is_warmup:
-        return f"{t('room.warmup', lang)}: {md_escape(item.question_text(lang))}"
+        return f"{t('room.warmup', lang)}: {item.question_text(lang)}"
     interaction = cat.interactions_by_id.get(item.interaction_id)
-    if interaction is None:
-        return md_escape(item.interaction_id)
-    return md_escape(cat.text(interaction.title, lang))
+    return cat.text(interaction.title, lang) if interaction else item.interaction_id
+
+
+def item_title(item: ws.AgendaItem, cat: Catalogue, lang: str) -> str:
+    """:func:`item_text` escaped for Markdown."""
+    return md_escape(item_text(item, cat, lang))
 
 
 def agenda_rows(

@@ -27,7 +27,7 @@ from conflicts.ui.live import (
     public_base_url,
     tally_chart,
 )
-from conflicts.ui.room import representation_panel, timer_text
+from conflicts.ui.room import item_text, item_title, representation_panel, timer_text
 from conflicts.ui.widgets import md_escape, score_badge
 
 WARMUP_PREFIX = facilitation.WARMUP_ID_PREFIX
@@ -147,14 +147,6 @@ def _settings(w: ws.Workshop, lang: str) -> None:
             st.code("\n".join(c for c, used in codes if not used) or "–")
 
 
-def item_label(cat: Catalogue, item: ws.AgendaItem, lang: str) -> str:
-    """The plain-text title of an agenda step (the warm-up's question for a warm-up)."""
-    if item.is_warmup:
-        return f"{t('fac.warmup_label', lang)}: {item.question_text(lang)}"
-    interaction = cat.interactions_by_id.get(item.interaction_id)
-    return cat.text(interaction.title, lang) if interaction else item.interaction_id
-
-
 # ------------------------------------------------------------------------------------------------
 # Stepping: previous / next / voting / overview, with keyboard shortcuts
 # ------------------------------------------------------------------------------------------------
@@ -206,7 +198,7 @@ def _step_bar(w: ws.Workshop, cat: Catalogue, lang: str) -> None:
             args=(lang, ws.set_current_item, w.code, None),
         )
         st.session_state["step_jump"] = w.current_item_id  # follow the stored step
-        labels = {i.id: f"{n}. {item_label(cat, i, lang)}" for n, i in enumerate(w.items, 1)}
+        labels = {i.id: f"{n}. {item_text(i, cat, lang)}" for n, i in enumerate(w.items, 1)}
         st.selectbox(
             t("fac.jump", lang),
             [None, *ids],
@@ -420,7 +412,7 @@ def _agenda(w: ws.Workshop, cat: Catalogue, lang: str) -> None:
         with st.container(border=True, key=f"agenda_{item.id}"):
             marker = "▶ " if showing else ""
             st.markdown(
-                f"{marker}**{n + 1}. {md_escape(item_label(cat, item, lang))}** · "
+                f"{marker}**{n + 1}. {item_title(item, cat, lang)}** · "
                 f"{t('ws.state_' + item.voting, lang)}"
             )
             with st.container(horizontal=True):
@@ -647,7 +639,7 @@ def _results(code: str, cat: Catalogue, lang: str) -> None:
     for warm in tally.warmups:
         if warm.ballots or warm.voting == "open":
             with st.expander(
-                f"{t('fac.warmup_label', lang)} · {t('ws.ballots_in', lang, n=warm.ballots)}",
+                f"{t('room.warmup', lang)} · {t('ws.ballots_in', lang, n=warm.ballots)}",
                 expanded=warm.voting == "open",
             ):
                 st.bar_chart(
@@ -673,7 +665,7 @@ def _results(code: str, cat: Catalogue, lang: str) -> None:
     for item in tally.items:
         if item.ballots or item.skips or item.voting == "open":
             with st.expander(
-                f"{titles.get(item.interaction_id, item.interaction_id)} · "
+                f"{md_escape(titles.get(item.interaction_id, item.interaction_id))} · "
                 f"{t('ws.ballots_in', lang, n=item.ballots)}",
                 expanded=item.voting == "open",
             ):

@@ -1,5 +1,6 @@
 """Accessibility: axe-core (bundled by axe-playwright-python) in Chromium finds no serious or
-critical violations on the participant, projector and explore pages."""
+critical violations on the participant pages (join, voting card, warm-up card, proposal form),
+the projector (conflict, warm-up, overview) and the explore page."""
 
 from __future__ import annotations
 
@@ -73,4 +74,49 @@ def test_explore_page(browser, server) -> None:
     # Streamlit 1.67's own sidebar navigation puts <div>s directly in a <ul> (axe 'list',
     # 'listitem'); that markup is not ours to fix. Everything else on the page is checked.
     assert _serious(page, {"exclude": [["[data-testid='stSidebarNavItems']"]]}) == []
+    context.close()
+
+
+@pytest.fixture(scope="module")
+def warmup_workshop(server):
+    """A workshop showing an open warm-up step (its own workshop: the one above stays put)."""
+    from conflicts import facilitation as fac
+
+    store = Store(f"sqlite:///{server.data_dir / 'conflicts.db'}")
+    code = ws.create_workshop("stockholm", store=store).workshop.code
+    ws.open_workshop(code, store=store)
+    warmup = fac.add_warmup(code, "Vilket mål är viktigast för er?", store=store)
+    ws.set_current_item(code, warmup.id, store=store)
+    ws.open_voting(code, warmup.id, store=store)
+    return code, warmup.id
+
+
+def test_warmup_card_and_proposal_form(browser, server, warmup_workshop) -> None:
+    code, item_id = warmup_workshop
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.goto(f"{server.url}/join?code={code}&lang=en")
+    wait_for_app(page)
+    page.locator(".st-key-join_submit button").click()
+    page.locator(f".st-key-vote_{item_id}_0 button").click()
+    page.locator("text=✓").first.wait_for(timeout=20_000)
+    page.get_by_text("Is a conflict missing? Propose it").click()
+    page.locator(".st-key-prop_title").wait_for()
+    wait_for_app(page)
+    assert _serious(page) == []
+    context.close()
+
+
+def test_projector_warmup_and_overview(browser, server, warmup_workshop) -> None:
+    code, _ = warmup_workshop
+    context = browser.new_context(viewport=PROJECTOR)
+    page = context.new_page()
+    page.goto(f"{server.url}/projector?code={code}&lang=en")
+    wait_for_app(page)
+    page.wait_for_selector(".js-plotly-plot")
+    assert _serious(page) == []  # the warm-up step
+    ws.set_current_item(code, None, store=Store(f"sqlite:///{server.data_dir / 'conflicts.db'}"))
+    page.get_by_text("Agenda").first.wait_for(timeout=20_000)
+    wait_for_app(page)
+    assert _serious(page) == []  # the overview between steps
     context.close()

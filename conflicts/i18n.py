@@ -283,8 +283,8 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
     "fac.step_of": {"sv": "Steg {n} av {total}", "en": "Step {n} of {total}"},
     "fac.overview": {"sv": "Visa översikt", "en": "Show overview"},
     "fac.shortcuts": {
-        "sv": "Kortkommandon: N nästa, P föregående, V öppna/stäng röstning.",
-        "en": "Shortcuts: N next, P previous, V open/close voting.",
+        "sv": "Kortkommandon: N nästa, P föregående, V öppna/stäng röstning, O översikt.",
+        "en": "Shortcuts: N next, P previous, V open/close voting, O overview.",
     },
     "fac.timer": {"sv": "Timer", "en": "Timer"},
     "fac.timer_start": {"sv": "Starta {m} min", "en": "Start {m} min"},

@@ -246,6 +246,7 @@ class Stats:
     vote_rtts: list[float] = field(default_factory=list)  # finished votes, in order
     tick_rtts: list[float] = field(default_factory=list)  # phones' run_every fragment runs
     tick_errors: int = 0
+    http_rtts: list[float] = field(default_factory=list)  # phones' revision polls (HTTP GET)
     rss_peak: float = 0.0
 
     def error(self, what: str) -> None:
@@ -279,33 +280,112 @@ def vote_keys(c: StreamlitClient) -> set[int]:
 
 
 # ------------------------------------------------------------------------------------ actors
-async def idle(
-    c: StreamlitClient, seconds: float, last_tick: list[float], args, stats: Stats
-) -> None:
-    """Wait ``seconds`` like a phone on the page: its run_every fragments tick on their timers."""
+@dataclass
+class PhoneClock:
+    """When a phone last ran its run_every fragments and last asked the revision endpoint."""
+
+    base: str
+    code: str
+    last_tick: float = field(default_factory=time.perf_counter)
+    last_http: float = field(default_factory=time.perf_counter)
+    seen: int | None = None  # the revision the page was drawn from
+    http: KeepAliveClient | None = None
+
+
+class KeepAliveClient:
+    """A phone's HTTP/1.1 connection, reused between requests like a browser's fetch()."""
+
+    def __init__(self, base: str) -> None:
+        self.url = urllib.parse.urlsplit(base)
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def get_json(self, path: str, timeout: float) -> tuple[int, dict | None]:
+        for attempt in (1, 2):  # the server may have closed an idle connection
+            try:
+                if self.writer is None:
+                    self.reader, self.writer = await asyncio.wait_for(
+                        asyncio.open_connection(self.url.hostname, self.url.port), timeout
+                    )
+                request = f"GET {path} HTTP/1.1\r\nHost: {self.url.netloc}\r\n\r\n"
+                self.writer.write(request.encode())
+                await self.writer.drain()
+                head = await asyncio.wait_for(self.reader.readuntil(b"\r\n\r\n"), timeout)
+                status = int(head.split(b" ", 2)[1])
+                length = int(re.search(rb"(?i)content-length:\s*(\d+)", head).group(1))
+                body = await asyncio.wait_for(self.reader.readexactly(length), timeout)
+                return status, (json.loads(body) if status == 200 else None)
+            except (OSError, asyncio.IncompleteReadError):
+                self.close()
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+        self.reader = self.writer = None
+
+
+async def poll_revision(c: StreamlitClient, clock: PhoneClock, args, stats: Stats) -> None:
+    """The phone's revision watch (conflicts.ui.watch): GET the endpoint; rerun on a change."""
+    clock.last_http = time.perf_counter()
+    start = clock.last_http
+    try:
+        clock.http = clock.http or KeepAliveClient(clock.base)
+        status, body = await clock.http.get_json(
+            f"/api/workshops/{clock.code}/revision", args.request_timeout
+        )
+    except (TimeoutError, OSError, ValueError, IndexError, AttributeError) as e:
+        stats.error(f"revision poll: {type(e).__name__}: {e}")
+        return
+    stats.http_rtts.append(time.perf_counter() - start)
+    if status != 200 or body is None:
+        stats.error(f"revision poll: HTTP {status}")
+        return
+    if clock.seen is None:
+        clock.seen = body["revision"]
+    elif body["revision"] != clock.seen:
+        clock.seen = body["revision"]
+        await c.rerun()
+
+
+async def idle(c: StreamlitClient, seconds: float, clock: PhoneClock, args, stats: Stats) -> None:
+    """Wait ``seconds`` like a phone on the page: its run_every fragments tick on their timers
+    and its revision watch asks the HTTP endpoint every ``--http-poll`` seconds."""
     end = time.perf_counter() + seconds
     while True:
         now = time.perf_counter()
-        if args.phone_ticks and c.fragments_auto and c.ws is not None:
-            due = last_tick[0] + min(c.fragments_auto.values())
-            if due <= end:
-                if due > now:
-                    await asyncio.sleep(due - now)
-                last_tick[0] = time.perf_counter()
-                try:
-                    for r in await c.tick_fragments():
-                        stats.tick_rtts.append(r.rtt)
-                except (StreamlitClientError, OSError) as e:
-                    stats.tick_errors += 1
-                    stats.error(f"phone fragment: {e}")
-                    with contextlib.suppress(Exception):
-                        await c.close()
-                    c.ws = None
-                    return
-                continue
-        if end > now:
-            await asyncio.sleep(end - now)
-        return
+        due_tick = (
+            clock.last_tick + min(c.fragments_auto.values())
+            if args.phone_ticks and c.fragments_auto and c.ws is not None
+            else float("inf")
+        )
+        due_http = clock.last_http + args.http_poll if args.http_poll > 0 else float("inf")
+        due = min(due_tick, due_http)
+        if due > end:
+            if end > now:
+                await asyncio.sleep(end - now)
+            return
+        if due > now:
+            await asyncio.sleep(due - now)
+        if due == due_http:
+            try:
+                await poll_revision(c, clock, args, stats)
+            except (StreamlitClientError, OSError) as e:
+                stats.error(f"rerun after revision change: {e}")
+            continue
+        clock.last_tick = time.perf_counter()
+        try:
+            for r in await c.tick_fragments():
+                stats.tick_rtts.append(r.rtt)
+        except (StreamlitClientError, OSError) as e:
+            stats.tick_errors += 1
+            stats.error(f"phone fragment: {e}")
+            with contextlib.suppress(Exception):
+                await c.close()
+            c.ws = None
+            return
 
 
 async def participant(
@@ -313,18 +393,20 @@ async def participant(
 ) -> None:
     """One phone: join, vote on every listed item, then stay on the page until everyone voted."""
     c: StreamlitClient | None = None
-    last_tick = [time.perf_counter()]
+    clock = PhoneClock(base, code)
     try:
-        c = await _join_and_vote(i, base, code, items, args, stats, rng, last_tick)
+        c = await _join_and_vote(i, base, code, items, args, stats, rng, clock)
     finally:
         stats.voted += 1
         if stats.voted >= args.participants:
             stats.all_voted.set()
     try:
         while c is not None and c.ws is not None and not stats.all_voted.is_set():
-            await idle(c, 1.0, last_tick, args, stats)
+            await idle(c, 1.0, clock, args, stats)
     finally:
         stats.participants_done += 1
+        if clock.http is not None:
+            clock.http.close()
         if c is not None:
             with contextlib.suppress(Exception):
                 await c.close()
@@ -338,7 +420,7 @@ async def _join_and_vote(
     args,
     stats: Stats,
     rng: random.Random,
-    last_tick: list[float],
+    clock: PhoneClock,
 ) -> StreamlitClient | None:
     path = f"/join?code={code}"
     try:
@@ -380,13 +462,13 @@ async def _join_and_vote(
             await c.close()
         return None
     stats.joined += 1
-    last_tick[0] = time.perf_counter()
+    clock.last_tick = clock.last_http = time.perf_counter()
     if set(items) - on_page:
         stats.error(f"items without vote buttons: {sorted(set(items) - on_page)}")
     todo = [it for it in items if it in on_page]
     rng.shuffle(todo)
     for item in todo:
-        await idle(c, rng.uniform(*args.think), last_tick, args, stats)
+        await idle(c, rng.uniform(*args.think), clock, args, stats)
         if c.ws is None:
             return None  # the session died while idle
         skip = rng.random() < args.skip
@@ -610,6 +692,13 @@ def main(argv: list[str] | None = None) -> int:
         help="phones do not run their run_every fragments (default: they do, like a browser, "
         "while thinking and after voting until everyone voted)",
     )
+    ap.add_argument(
+        "--http-poll",
+        type=float,
+        default=1.0,
+        help="seconds between a phone's GETs of the revision endpoint (0: off), like the "
+        "browser's revision watch (conflicts.ui.watch)",
+    )
     ap.add_argument("--timeout", type=float, default=600.0, help="global time limit (s)")
     ap.add_argument("--request-timeout", type=float, default=30.0, help="per rerun / request (s)")
     ap.add_argument(
@@ -767,6 +856,12 @@ def main(argv: list[str] | None = None) -> int:
         else "phones' run_every fragments: off"
     )
     print(
+        f"phones' revision polls (HTTP): {len(stats.http_rtts)}, p50/p95 "
+        f"{ms(percentile(stats.http_rtts, 50))}/{ms(percentile(stats.http_rtts, 95))} ms"
+        if args.http_poll > 0
+        else "phones' revision polls (HTTP): off"
+    )
+    print(
         f"projector: {len(stats.projector)} readings, fragment rtt p50/p95 "
         f"{ms(percentile(stats.projector_rtts, 50))}/{ms(percentile(stats.projector_rtts, 95))}"
         f" ms, lag p50/p95 {ms(percentile(lags, 50))}/{ms(percentile(lags, 95))} ms, "
@@ -798,6 +893,7 @@ def main(argv: list[str] | None = None) -> int:
         "projector_lag_p95_ms": ms(percentile(lags, 95)),
         "server_rss_mb": round(rss, 1) if rss else None,
         "cpu_s_per_ballot": round(cpu / len(stored), 5) if cpu is not None and stored else None,
+        "revision_poll_p95_ms": ms(percentile(stats.http_rtts, 95)),
     }
     print(json.dumps(out), flush=True)
     return 0 if not res["timed_out"] else 2

@@ -9,10 +9,14 @@ from __future__ import annotations
 
 import re
 import secrets
+import time
 from http.cookies import SimpleCookie
 
+from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
-from starlette.routing import BaseRoute
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 VOTER_COOKIE = "mk_voter"
@@ -97,6 +101,54 @@ def middleware() -> list[Middleware]:
     return [Middleware(VoterCookieMiddleware)]
 
 
+#: Where phones ask whether the facilitator changed anything (see conflicts.ui.watch).
+REVISION_ROUTE = "/api/workshops/{code}/revision"
+_POLL_TTL_S = 0.5
+_poll_cache: dict[str, tuple[float, tuple[int, int]]] = {}
+
+
+def _fresh(code: str) -> tuple[int, int] | None:
+    hit = _poll_cache.get(code)
+    return hit[1] if hit is not None and time.monotonic() - hit[0] < _POLL_TTL_S else None
+
+
+def _cached_poll(code: str) -> tuple[int, int]:
+    """``workshop.poll`` shared by every phone of this process for half a second: hundreds of
+    phones asking every second cost two small reads per second, not hundreds."""
+    from conflicts import workshop as ws
+
+    hit = _fresh(code)
+    if hit is not None:
+        return hit
+    now = time.monotonic()
+    result = ws.poll(code)  # raises WorkshopNotFound: unknown codes are never cached
+    if len(_poll_cache) > 1024:
+        _poll_cache.clear()
+    _poll_cache[code] = (now, result)
+    return result
+
+
+async def revision_endpoint(request: Request) -> JSONResponse:
+    """``GET /api/workshops/CODE/revision`` -> ``{"code", "revision", "tally_revision"}``.
+
+    404 ``{"error": "unknown_code"}``, 503 ``{"error": "database_unavailable"}``. Never cached
+    by the browser. Reveals nothing but two counters of a workshop whose code one knows."""
+    from conflicts import workshop as ws
+    from conflicts.store import DatabaseUnavailable
+
+    code = ws.normalise_code(request.path_params["code"])
+    headers = {"Cache-Control": "no-store"}
+    try:
+        # A fresh cached answer is served on the event loop: a thread hop costs more than it.
+        revision, tally_revision = _fresh(code) or await run_in_threadpool(_cached_poll, code)
+    except ws.WorkshopNotFound:
+        return JSONResponse({"error": "unknown_code"}, status_code=404, headers=headers)
+    except DatabaseUnavailable:
+        return JSONResponse({"error": "database_unavailable"}, status_code=503, headers=headers)
+    body = {"code": code, "revision": revision, "tally_revision": tally_revision}
+    return JSONResponse(body, headers=headers)
+
+
 def routes() -> list[BaseRoute]:
     """Extra HTTP routes (none may use Streamlit's reserved prefixes)."""
-    return []
+    return [Route(REVISION_ROUTE, revision_endpoint, methods=["GET"])]

@@ -20,13 +20,15 @@ from conflicts.i18n import t
 from conflicts.store import DatabaseUnavailable
 from conflicts.ui.common import language
 from conflicts.ui.live import code_entry, code_from_url, error_text, load_workshop, voter_id
+from conflicts.ui.watch import follow_revision
 from conflicts.ui.widgets import md_escape, score_badge
 
 FEEDBACK = "_join_feedback"  # item id -> ("ok" | "error", message)
 PROP_FEEDBACK = "_prop_feedback"  # ("ok" | "error", message) of the last proposal
-# How often a phone asks whether the facilitator changed anything. With the 1 s shared cache of
-# _revision a phone in follow mode sees a new step within 2 s (the issue's requirement).
-WATCH_EVERY = "1s"
+# Phones follow the facilitator through conflicts.ui.watch (an HTTP poll every second that
+# reruns the page only on a change). This fragment is the fallback for a browser where that
+# component cannot run: slow, because each tick is a script run on the server.
+WATCH_EVERY = "10s"
 
 
 @st.cache_data(ttl=1, show_spinner=False, max_entries=1024)
@@ -259,7 +261,7 @@ def _ranking(
 
 @st.fragment(run_every=WATCH_EVERY)
 def _watch(code: str) -> None:
-    """Rerun the page when the facilitator changes something (opens voting, moves on)."""
+    """Fallback: rerun the page when the facilitator changed something (see WATCH_EVERY)."""
     try:
         revision = _revision(code)
     except DatabaseUnavailable:
@@ -419,7 +421,8 @@ def render() -> None:
             _join_form(w, voter, lang)
         return
 
-    st.session_state.setdefault("_join_revision", w.revision)
+    st.session_state["_join_revision"] = w.revision  # what this page is drawn from
+    follow_revision(w.code, w.revision)
     _watch(w.code)
     name = participant.display_name
     st.caption(

@@ -1,5 +1,6 @@
 """Accessibility: axe-core (bundled by axe-playwright-python) in Chromium finds no serious or
 critical violations on the participant pages (join, voting card, warm-up card, proposal form),
+the facilitator console,
 the projector (conflict, warm-up, overview) and the explore page."""
 
 from __future__ import annotations
@@ -119,4 +120,25 @@ def test_projector_warmup_and_overview(browser, server, warmup_workshop) -> None
     page.get_by_text("Agenda").first.wait_for(timeout=20_000)
     wait_for_app(page)
     assert _serious(page) == []  # the overview between steps
+    context.close()
+
+
+def test_facilitator_console(browser, server) -> None:
+    store = Store(f"sqlite:///{server.data_dir / 'conflicts.db'}")
+    created = ws.create_workshop("stockholm", store=store)
+    other, key = created.workshop.code, created.facilitator_key
+    context = browser.new_context(viewport=PROJECTOR)
+    page = context.new_page()
+    page.goto(f"{server.url}/facilitate?code={other}&lang=en")
+    wait_for_app(page)
+    page.locator(".st-key-unlock_key input").fill(key)
+    page.get_by_role("button", name="Unlock").click()
+    page.locator(".st-key-step_next").wait_for()
+    wait_for_app(page)
+    page.locator("h1").first.click()  # the shortcut needs the focus on the page, not a field
+    page.keyboard.press("n")
+    page.locator(".st-key-room_panel").wait_for(timeout=20_000)
+    wait_for_app(page)
+    # Streamlit's own sidebar navigation markup is excluded (see test_explore_page).
+    assert _serious(page, {"exclude": [["[data-testid='stSidebarNavItems']"]]}) == []
     context.close()

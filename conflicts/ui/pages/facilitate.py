@@ -719,7 +719,7 @@ def render() -> None:
                 on_click=_act,
                 args=(lang, ws.close_workshop, w.code),
             )
-    st.caption(f"{t('fac.links', lang)}: {base}{w.join_path} · {base}/projector?code={w.code}")
+    st.markdown(f"{t('fac.links', lang)}: {base}{w.join_path} · {base}/projector?code={w.code}")
     _step_bar(w, cat, lang)
     left, right = st.columns([3, 2], gap="large")
     with left:

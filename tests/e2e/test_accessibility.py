@@ -1,7 +1,6 @@
 """Accessibility: axe-core (bundled by axe-playwright-python) in Chromium finds no serious or
 critical violations on the participant pages (join, voting card, warm-up card, proposal form),
-the facilitator console,
-the projector (conflict, warm-up, overview) and the explore page."""
+the facilitator console, the projector (conflict, warm-up, overview) and the explore page."""
 
 from __future__ import annotations
 

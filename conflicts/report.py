@@ -459,11 +459,12 @@ def _proposals_html(results: WorkshopResults, catalogue: Catalogue | None, lang:
     else:
         out.append(f"<p>{_e(t('res.no_proposals', lang))}</p>")
     if results.proposal_counts:
-        out.append(f'<p class="help">{_e(_proposal_counts(results, lang))}</p>')
+        out.append(f'<p class="help">{_e(proposal_counts_text(results, lang))}</p>')
     return "".join(out)
 
 
-def _proposal_counts(results: WorkshopResults, lang: str) -> str:
+def proposal_counts_text(results: WorkshopResults, lang: str) -> str:
+    """How many proposals were accepted, declined, merged and left pending (one line)."""
     c = results.proposal_counts
     return t(
         "res.proposal_counts",
@@ -715,7 +716,7 @@ def markdown_summary(
     else:
         lines.append(t("res.no_proposals", lang))
     if results.proposal_counts:
-        lines += ["", _proposal_counts(results, lang)]
+        lines += ["", proposal_counts_text(results, lang)]
     lines += ["", f"## {t('res.representation', lang)}", ""]
     comp = results.composition
     if comp is None or not comp.total:

@@ -83,3 +83,12 @@ def db_env(db_url, monkeypatch):
     monkeypatch.setenv("CONFLICTS_DATABASE_URL", db_url)
     monkeypatch.delenv("CONFLICTS_ADMIN_PASSWORD", raising=False)
     return db_url
+
+
+@pytest.fixture
+def database(tmp_path, monkeypatch) -> str:
+    """A fresh SQLite file for the app's pages (``CONFLICTS_DATABASE_URL``), no admin password."""
+    url = f"sqlite:///{tmp_path / 'conflicts.db'}"
+    monkeypatch.setenv("CONFLICTS_DATABASE_URL", url)
+    monkeypatch.delenv("CONFLICTS_ADMIN_PASSWORD", raising=False)
+    return url

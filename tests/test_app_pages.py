@@ -4,36 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
 from conflicts import workshop as ws
 from conflicts.catalogue import bundled_catalogues, load_catalogue
+from tests.apptest import TIMEOUT, page, param
 
 ROOT = Path(__file__).resolve().parent.parent
-TIMEOUT = 60
-
-
-def page(name: str, **query: str) -> AppTest:
-    """An AppTest running one page's render() (pages are functions behind st.navigation)."""
-    at = AppTest.from_string(
-        f"from conflicts.ui.pages import {name}\n{name}.render()\n", default_timeout=TIMEOUT
-    )
-    for key, value in query.items():
-        at.query_params[key] = value
-    return at
-
-
-def param(at: AppTest, name: str) -> str:
-    value = at.query_params[name]
-    return value[0] if isinstance(value, list) else value
-
-
-@pytest.fixture
-def database(tmp_path, monkeypatch) -> str:
-    url = f"sqlite:///{tmp_path / 'conflicts.db'}"
-    monkeypatch.setenv("CONFLICTS_DATABASE_URL", url)
-    return url
 
 
 def test_router_runs_the_default_page() -> None:

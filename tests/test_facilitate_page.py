@@ -11,15 +11,7 @@ from streamlit.testing.v1 import AppTest
 from conflicts import facilitation as fac
 from conflicts import workshop as ws
 from conflicts.ui.live import KEYS
-
-TIMEOUT = 60
-
-
-@pytest.fixture
-def database(tmp_path, monkeypatch) -> str:
-    url = f"sqlite:///{tmp_path / 'conflicts.db'}"
-    monkeypatch.setenv("CONFLICTS_DATABASE_URL", url)
-    return url
+from tests.apptest import TIMEOUT
 
 
 def console(code: str) -> AppTest:

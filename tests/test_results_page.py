@@ -9,17 +9,8 @@ from streamlit.testing.v1 import AppTest
 
 from conflicts import workshop as ws
 from conflicts.ui import router
+from tests.apptest import TIMEOUT
 from tests.test_results import FIXTURE, PEOPLE, build_round
-
-TIMEOUT = 60
-
-
-@pytest.fixture
-def database(tmp_path, monkeypatch) -> str:
-    url = f"sqlite:///{tmp_path / 'conflicts.db'}"
-    monkeypatch.setenv("CONFLICTS_DATABASE_URL", url)
-    monkeypatch.delenv("CONFLICTS_ADMIN_PASSWORD", raising=False)
-    return url
 
 
 def results_page(**query: str) -> AppTest:

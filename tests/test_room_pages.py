@@ -15,25 +15,11 @@ from conflicts import facilitation as fac
 from conflicts import workshop as ws
 from conflicts.store import utcnow
 from conflicts.ui.widgets import md_escape
+from tests.apptest import TIMEOUT, page, param
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SMALL = FIXTURES / "workshop_small.yaml"  # goals housing, nature, transport, climate
-TIMEOUT = 60
 WARMUP_EN = "Which goal matters most to your organisation?"
-
-
-def page(name: str, **query: str) -> AppTest:
-    at = AppTest.from_string(
-        f"from conflicts.ui.pages import {name}\n{name}.render()\n", default_timeout=TIMEOUT
-    )
-    for key, value in query.items():
-        at.query_params[key] = value
-    return at
-
-
-def param(at: AppTest, name: str) -> str:
-    value = at.query_params[name]
-    return value[0] if isinstance(value, list) else value
 
 
 def markdown(at: AppTest) -> str:
@@ -45,13 +31,6 @@ def texts(at: AppTest) -> str:
     parts = [e.value for kind in ("markdown", "caption", "info", "success", "error")
              for e in getattr(at, kind)]  # fmt: skip
     return "\n".join(parts).replace("\\", "")
-
-
-@pytest.fixture
-def database(tmp_path, monkeypatch) -> str:
-    url = f"sqlite:///{tmp_path / 'conflicts.db'}"
-    monkeypatch.setenv("CONFLICTS_DATABASE_URL", url)
-    return url
 
 
 def _open_workshop(method: str = "rating") -> ws.Workshop:

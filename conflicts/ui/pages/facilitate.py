@@ -291,14 +291,18 @@ def _notes(w: ws.Workshop, item: ws.AgendaItem, lang: str) -> None:
         return
     o = stored or facilitation.Outcome(item_id=item.id)
     save = partial(_save_note, lang, w.code, item.id)
-    autosave_text(
-        t("fac.summary", lang),
-        o.summary,
-        key=f"summary_{item.id}",
-        on_save=partial(save, "summary"),
-        max_chars=facilitation.SUMMARY_MAX,
-        rows=5,
-    )
+
+    def text_field(field_name: str, label_key: str, max_chars: int, rows: int) -> None:
+        autosave_text(
+            t(label_key, lang),
+            getattr(o, field_name),
+            key=f"{field_name}_{item.id}",
+            on_save=partial(save, field_name),
+            max_chars=max_chars,
+            rows=rows,
+        )
+
+    text_field("summary", "fac.summary", facilitation.SUMMARY_MAX, 5)
     # Choice widgets save on change; their key follows the stored version so that a change made
     # on the facilitator's other device shows here after the next rerun.
     stamp = o.updated_at.timestamp() if o.updated_at else 0
@@ -314,14 +318,7 @@ def _notes(w: ws.Workshop, item: ws.AgendaItem, lang: str) -> None:
             on_change=_save_widget,
             args=(lang, w.code, item.id, "outcome", key),
         )
-        autosave_text(
-            t("fac.owner", lang),
-            o.owner,
-            key=f"owner_{item.id}",
-            on_save=partial(save, "owner"),
-            max_chars=facilitation.OWNER_MAX,
-            rows=1,
-        )
+        text_field("owner", "fac.owner", facilitation.OWNER_MAX, 1)
     with right:
         key = f"due_{item.id}_{stamp}"
         st.date_input(
@@ -332,14 +329,7 @@ def _notes(w: ws.Workshop, item: ws.AgendaItem, lang: str) -> None:
             on_change=_save_widget,
             args=(lang, w.code, item.id, "due_date", key),
         )
-        autosave_text(
-            t("fac.next_step", lang),
-            o.next_step,
-            key=f"next_step_{item.id}",
-            on_save=partial(save, "next_step"),
-            max_chars=facilitation.NEXT_STEP_MAX,
-            rows=1,
-        )
+        text_field("next_step", "fac.next_step", facilitation.NEXT_STEP_MAX, 1)
     if o.updated_at:
         local = o.updated_at.astimezone()
         st.caption(t("fac.saved_at", lang, time=f"{local:%H:%M:%S}"))

@@ -97,15 +97,18 @@ def _vote_buttons(
     w: ws.Workshop,
     voter: str,
     item: ws.AgendaItem,
-    values: range,
+    options: list[tuple[int, str]],
     lang: str,
     mine: ws.Ballot | None,
+    *,
+    horizontal: bool = True,
 ) -> None:
-    with st.container(horizontal=True, gap="small", key=f"votes_{item.id}"):
-        for value in values:
+    """One button per ``(value, label)`` (the stored choice highlighted), then skip."""
+    with st.container(horizontal=horizontal, gap="small", key=f"votes_{item.id}"):
+        for value, label in options:
             chosen = mine is not None and not mine.skipped and mine.value == value
             st.button(
-                f"{value:+d}" if w.method == "score" else str(value),
+                label,
                 key=f"vote_{item.id}_{value}",
                 type="primary" if chosen else "secondary",
                 on_click=_cast,
@@ -148,10 +151,10 @@ def _item_card(
         if w.method == "rating":
             st.markdown(f"**{t('ws.question_rating', lang)}**")
             st.caption(f"{t('ws.rating_low', lang)} · {t('ws.rating_high', lang)}")
-            _vote_buttons(w, voter, item, range(1, 6), lang, mine)
+            _vote_buttons(w, voter, item, [(v, str(v)) for v in range(1, 6)], lang, mine)
         elif w.method == "score":
             st.markdown(f"**{t('ws.question_score', lang)}**")
-            _vote_buttons(w, voter, item, range(-3, 4), lang, mine)
+            _vote_buttons(w, voter, item, [(v, f"{v:+d}") for v in range(-3, 4)], lang, mine)
         elif w.method == "dots":
             current = 0 if mine is None or mine.value is None else mine.value
             key = f"dots_{item.id}"
@@ -204,24 +207,11 @@ def _warmup_card(w: ws.Workshop, voter: str, item: ws.AgendaItem, lang: str) -> 
         st.caption(f":material/quiz: {t('room.warmup', lang)}")
         st.markdown(f"#### {md_escape(item.question_text(lang))}")
         st.markdown(f"**{t('ws.warmup_pick', lang)}**")
-        with st.container(gap="small", key=f"votes_{item.id}"):
-            for index in range(len(fac.warmup_options(cat))):
-                chosen = mine is not None and not mine.skipped and mine.value == index
-                st.button(
-                    _goal_title(cat, index, lang) or str(index),
-                    key=f"vote_{item.id}_{index}",
-                    type="primary" if chosen else "secondary",
-                    on_click=_cast,
-                    args=(w.code, voter, item.id, index, lang),
-                    width="stretch",
-                )
-        st.button(
-            t("ws.skip", lang),
-            key=f"skip_{item.id}",
-            type="primary" if mine is not None and mine.skipped else "tertiary",
-            on_click=_cast,
-            args=(w.code, voter, item.id, None, lang),
-        )
+        goals = [
+            (index, _goal_title(cat, index, lang) or str(index))
+            for index in range(len(fac.warmup_options(cat)))
+        ]
+        _vote_buttons(w, voter, item, goals, lang, mine, horizontal=False)
         _feedback(item, mine, lang, _goal_title(cat, mine.value if mine else None, lang))
 
 

@@ -19,7 +19,7 @@ import streamlit as st
 from conflicts import results as res
 from conflicts import workshop as ws
 from conflicts.i18n import t
-from conflicts.report import missing_text, priority_figure
+from conflicts.report import missing_text, priority_figure, proposal_counts_text
 from conflicts.store import DatabaseUnavailable
 from conflicts.ui.common import language
 from conflicts.ui.live import (
@@ -150,17 +150,7 @@ def _proposals(r: res.WorkshopResults, lang: str) -> None:
         if p.get("text"):
             st.text(p["text"])
     if r.proposal_counts:
-        c = r.proposal_counts
-        st.caption(
-            t(
-                "res.proposal_counts",
-                lang,
-                accepted=c.get("accepted", 0),
-                declined=c.get("declined", 0),
-                merged=c.get("merged", 0),
-                pending=c.get("pending", 0),
-            )
-        )
+        st.caption(proposal_counts_text(r, lang))
 
 
 def _representation(r: res.WorkshopResults, lang: str) -> None:

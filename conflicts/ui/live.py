@@ -10,6 +10,7 @@ import io
 import os
 from urllib.parse import urlsplit
 
+import altair as alt
 import segno
 import streamlit as st
 
@@ -97,15 +98,39 @@ def fmt(value: float | None, digits: int = 1) -> str:
     return "–" if value is None else f"{value:.{digits}f}"
 
 
-def tally_chart(item: ItemTally, method: str, lang: str) -> None:
-    """Distribution of one item's ballots, with its summary numbers."""
+def tally_chart(item: ItemTally, method: str, lang: str, *, large: bool = False) -> None:
+    """Distribution of one item's ballots, with its summary numbers. ``large``: axis labels
+    readable from the back of a room (the projector)."""
     if item.hidden:
         st.info(t("ws.hidden", lang))
         return
     lo, hi = (-3, 3) if method == "score" else (1, 5) if method == "rating" else (None, None)
     if lo is not None:
-        dist = {str(v): item.distribution.get(v, 0) for v in range(lo, hi + 1)}
-        st.bar_chart(dist, height=220, x_label="", y_label="", color="#0072B2")
+        values = range(lo, hi + 1)
+        labels = [f"{v:+d}" if method == "score" else str(v) for v in values]
+        rows = [
+            {"value": label, "ballots": item.distribution.get(v, 0)}
+            for v, label in zip(values, labels, strict=True)
+        ]
+        size = 22 if large else 13
+        chart = (
+            alt.Chart(alt.Data(values=rows))
+            .mark_bar(color="#0072B2")
+            .encode(
+                x=alt.X(
+                    "value:N",
+                    sort=labels,
+                    title=None,
+                    axis=alt.Axis(labelAngle=0, labelFontSize=size, labelColor="#111111"),
+                ),
+                y=alt.Y(
+                    "ballots:Q",
+                    title=None,
+                    axis=alt.Axis(labelFontSize=size, labelColor="#111111", tickMinStep=1),
+                ),
+            )
+        )
+        st.altair_chart(chart, height=220)
         st.caption(
             " · ".join(
                 [

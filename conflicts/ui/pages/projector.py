@@ -177,7 +177,7 @@ def _live(
     if item is not None and (
         item.ballots + item.skips > 0 or (item.hidden and item.voting == "open")
     ):
-        tally_chart(item, tally.method, lang)
+        tally_chart(item, tally.method, lang, large=True)
     if people is not None and room_for is not None and cat is not None:
         with st.container(key="projector_room"):
             representation_panel(cat, room_for, people, lang, compact=True)

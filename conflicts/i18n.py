@@ -178,7 +178,7 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
         "en": "How important is it that we deal with this conflict now?",
     },
     "ws.question_score": {
-        "sv": "Hur påverkar målen varandra, enligt dig? (−3 omöjliggör … +3 odelbara)",
+        "sv": "Hur påverkar målen varandra, enligt dig? (−3 omöjliggörande … +3 odelbart)",
         "en": "How do the goals affect each other, in your view? (−3 cancelling … +3 indivisible)",
     },
     "ws.question_dots": {
@@ -578,7 +578,7 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
         "with now); the ranking follows the mean.",
     },
     "res.method_score": {
-        "sv": "Varje deltagare bedömde interaktionen på skalan −3 (omöjliggörande) … +3 (odelbar); "
+        "sv": "Varje deltagare bedömde interaktionen på skalan −3 (omöjliggörande) … +3 (odelbart); "
         "rangordningen sätter den starkaste konflikten (lägsta medelvärdet) först. Rummets "
         "bedömning visas bredvid katalogens.",
         "en": "Each participant scored the interaction on the −3 (cancelling) … +3 (indivisible) "

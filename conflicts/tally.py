@@ -11,17 +11,39 @@ Consensus: Tastle & Wierman (2007), for an ordinal scale with bounds ``lo..hi``:
     Cns = 1 + sum_i p_i * log2(1 - |X_i - mean| / (hi - lo))
 
 1 = everyone gave the same value; 0 = the votes are split evenly between the two extremes. It uses
-the whole distribution, stays within 0..1 for any distribution, and does not depend on the width
-of the scale, so a 1-5 rating and a -3..+3 score are comparable. Hand-checked examples (scale 1-5):
-``[3, 3]`` -> 1.0, ``[1, 5]`` -> 0.0, ``[1, 2, 3, 4, 5]`` -> 0.4340. ``None`` without ballots.
+the whole distribution and stays within 0..1 for any distribution. Hand-checked examples (scale
+1-5): ``[3, 3]`` -> 1.0, ``[1, 5]`` -> 0.0, ``[1, 2, 3, 4, 5]`` -> 0.4340. ``None`` without ballots.
+
+Consensus DOES depend on the width of the scale: the same kind of spread gives a different number
+on a wider scale. One ballot on every point of the scale (a uniform spread) gives 0.333 on a
+3-point scale, 0.434 on 5 points (rating 1..5) and 0.472 on 7 points (score -3..+3)
+(:data:`UNIFORM_CONSENSUS`). So compare consensus only between tallies of the same method on the
+same scale: every :class:`ItemTally` carries its ``method`` and ``scale``, and
+:func:`consensus_comparable` says whether two tallies may be compared (e.g. across workshops).
 
 Scales per method (``lo..hi``): rating 1..5, score -3..+3, dots 0..budget (dots given to the item),
 ranking 1..N (points: N for the 1st place ... 1 for the Nth, Slido style).
 
 Priority (the ranking of items) by method: rating -> mean (high first), dots -> total dots,
 ranking -> total points (equivalent to Slido's average over respondents), score -> mean ascending
-(the most negative, i.e. the strongest conflict the room sees, first). Ties keep agenda order;
-items without ballots come last and get no rank.
+(the most negative, i.e. the strongest conflict the room sees, first). Ties are broken by the
+number of ballots (more ballots first: a mean of twenty ballots is firmer than the same mean of
+two); equal priority and equal count share a rank and keep agenda order. Items without ballots
+come last and get no rank.
+
+Dots and ranking: a participant gives points only to some items, so ``mean``, ``median`` and
+``consensus`` there describe only those who gave the item points (one first place out of ten
+participants shows mean 3.0 and consensus 1.0). Report instead, beside them, the points per
+participant (``total`` / participants who could vote, as Slido's average over respondents) and
+the share of participants who gave the item any points: :attr:`ItemTally.points_per_participant`
+and :attr:`ItemTally.share_gave_any`, set when :func:`tally_workshop` is told ``participants``.
+
+Few ballots (rating and score, which rank by a mean): an item is flagged ``few_ballots`` when it
+has fewer than :data:`MIN_BALLOTS` (5) ballots, or fewer than :data:`MIN_BALLOT_SHARE` (20 %) of
+the participants when their number is known. Five is the smallest count where one dissenting
+ballot moves a 1-5 mean by at most 0.8 (4/5) rather than 2 (4/2) as with two ballots; 20 % keeps
+a large room from being led by a handful. The flag does not change the order: it tells the reader
+which means rest on too few ballots to trust.
 
 Warm-up items (a question whose options are the catalogue's goals, ballot value = the goal's index
 in catalogue order) are nominal, not ordinal: :func:`tally_warmup` gives only counts per goal
@@ -42,6 +64,19 @@ from dataclasses import asdict, dataclass, field, replace
 
 RATING_SCALE = (1, 5)
 SCORE_SCALE = (-3, 3)
+
+#: Tastle-Wierman consensus of one ballot on every point of a scale, by number of points: the
+#: same "everyone disagrees evenly" gives a different number on a wider scale.
+UNIFORM_CONSENSUS = {3: 0.333, 5: 0.434, 7: 0.472}
+
+#: Fewer ballots than this flags a mean as ``few_ballots`` (see the module docstring).
+MIN_BALLOTS = 5
+#: ... and so does a count below this share of the participants, when their number is known.
+MIN_BALLOT_SHARE = 0.2
+#: The methods that rank by a mean, for which ``few_ballots`` is computed.
+MEAN_METHODS = ("rating", "score")
+#: The methods where participants give points to only some items.
+POINTS_METHODS = ("dots", "ranking")
 
 
 def scale_for(method: str, *, dot_budget: int = 10, ranking_size: int = 3) -> tuple[int, int]:
@@ -81,10 +116,23 @@ class ItemTally:
     rank: int | None = None
     hidden: bool = False
     catalogue_score: int | None = None
+    #: The voting method and the ``(lo, hi)`` scale the numbers were computed on: consensus is
+    #: only comparable between tallies with the same method and scale.
+    method: str | None = None
+    scale: tuple[int, int] | None = None
+    #: The number of participants who could vote, when the caller knows it.
+    participants: int | None = None
+    #: Dots and ranking: total points / participants (None when hidden or participants unknown).
+    points_per_participant: float | None = None
+    #: Dots and ranking: the share of participants who gave the item any points (0..1).
+    share_gave_any: float | None = None
+    #: Rating and score: True when the mean rests on few ballots (see the module docstring).
+    few_ballots: bool = False
 
     def as_dict(self) -> dict:
         d = asdict(self)
         d["distribution"] = {str(k): v for k, v in self.distribution.items()}
+        d["scale"] = list(self.scale) if self.scale else None
         return d
 
 
@@ -151,6 +199,50 @@ def consensus(dist: dict[int, int], lo: int, hi: int) -> float | None:
     return min(1.0, max(0.0, 1 + total))
 
 
+def consensus_comparable(a: ItemTally, b: ItemTally) -> bool:
+    """Whether the consensus of two tallies may be compared (same method, same scale).
+
+    >>> r = ItemTally(1, "a", 1, "closed", method="rating", scale=(1, 5))
+    >>> s = ItemTally(2, "b", 1, "closed", method="score", scale=(-3, 3))
+    >>> consensus_comparable(r, r), consensus_comparable(r, s)
+    (True, False)
+    """
+    return a.method is not None and a.method == b.method and a.scale == b.scale
+
+
+def is_few_ballots(ballots: int, participants: int | None = None) -> bool:
+    """True when ``ballots`` (at least one) are too few to trust a mean.
+
+    Fewer than :data:`MIN_BALLOTS`, or fewer than :data:`MIN_BALLOT_SHARE` of ``participants``.
+
+    >>> is_few_ballots(4), is_few_ballots(5), is_few_ballots(5, participants=30), is_few_ballots(0)
+    (True, False, True, False)
+    """
+    if ballots <= 0:
+        return False
+    if ballots < MIN_BALLOTS:
+        return True
+    return participants is not None and ballots < MIN_BALLOT_SHARE * participants
+
+
+def with_participation(t: ItemTally, method: str, participants: int | None) -> ItemTally:
+    """Add the figures that need the number of participants (see the module docstring).
+
+    >>> ref = AgendaRef(1, "a", 1, "closed")
+    >>> t = with_participation(tally_item(ref, [(3, False, 1)], 1, 3), "ranking", 10)
+    >>> t.mean, t.points_per_participant, t.share_gave_any
+    (3.0, 0.3, 0.1)
+    """
+    extra: dict = {"participants": participants}
+    if method in MEAN_METHODS:
+        extra["few_ballots"] = is_few_ballots(t.ballots, participants)
+    if method in POINTS_METHODS and participants:
+        extra["share_gave_any"] = t.ballots / participants
+        if not t.hidden:
+            extra["points_per_participant"] = (t.total or 0) / participants
+    return replace(t, **extra)
+
+
 def tally_item(
     ref: AgendaRef, rows: Iterable[tuple[int | None, bool, int]], lo: int, hi: int
 ) -> ItemTally:
@@ -177,6 +269,7 @@ def tally_item(
         total=sum(v * c for v, c in dist.items()) if n else None,
         consensus=consensus(dist, lo, hi),
         catalogue_score=ref.catalogue_score,
+        scale=(lo, hi),
     )
 
 
@@ -192,17 +285,19 @@ def priority_of(t: ItemTally, method: str) -> float | None:
 def rank_items(tallies: list[ItemTally], method: str) -> list[ItemTally]:
     """Set ``priority`` and ``rank`` (1 = deal with first); return the tallies in priority order.
 
-    Equal priorities share a rank (1, 2, 2, 4); items without a priority come last, unranked.
+    Equal priorities are ordered by the number of ballots (more first); equal priority and equal
+    count share a rank (1, 2, 2, 4). Items without a priority come last, unranked.
     """
     descending = method != "score"
     with_p = [replace(t, priority=priority_of(t, method)) for t in tallies]
     ranked = sorted(
         (t for t in with_p if t.priority is not None),
-        key=lambda t: ((-t.priority if descending else t.priority), t.position),
+        key=lambda t: ((-t.priority if descending else t.priority), -t.ballots, t.position),
     )
     out: list[ItemTally] = []
     for i, t in enumerate(ranked):
-        rank = out[-1].rank if out and out[-1].priority == t.priority else i + 1
+        tied = out and (out[-1].priority, out[-1].ballots) == (t.priority, t.ballots)
+        rank = out[-1].rank if tied else i + 1
         out.append(replace(t, rank=rank))
     out += sorted((t for t in with_p if t.priority is None), key=lambda t: t.position)
     return out
@@ -215,8 +310,13 @@ def tally_workshop(
     *,
     dot_budget: int = 10,
     ranking_size: int = 3,
+    participants: int | None = None,
 ) -> list[ItemTally]:
     """Tally every agenda item from the store's ``(item_id, value, skipped, count)`` rows.
+
+    ``participants`` is the number of participants who could vote (e.g. those who joined the
+    workshop); with it, dots and ranking get points per participant and the share who gave any,
+    and rating and score flag few ballots also relative to the room.
 
     Returns the tallies in agenda order with ``priority`` and ``rank`` set.
     """
@@ -224,7 +324,14 @@ def tally_workshop(
     by_item: dict[int, list[tuple[int | None, bool, int]]] = {}
     for item_id, value, skipped, count in rows:
         by_item.setdefault(item_id, []).append((value, bool(skipped), count))
-    tallies = [tally_item(ref, by_item.get(ref.item_id, []), lo, hi) for ref in refs]
+    tallies = [
+        with_participation(
+            replace(tally_item(ref, by_item.get(ref.item_id, []), lo, hi), method=method),
+            method,
+            participants,
+        )
+        for ref in refs
+    ]
     ranked = {t.item_id: t for t in rank_items(tallies, method)}
     return [ranked[ref.item_id] for ref in refs]
 
@@ -241,6 +348,7 @@ def hide(t: ItemTally) -> ItemTally:
         consensus=None,
         priority=None,
         rank=None,
+        points_per_participant=None,
         hidden=True,
     )
 

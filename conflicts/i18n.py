@@ -135,6 +135,39 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
     "detail.m_synergies": {"sv": "Synergier", "en": "Synergies"},
     "detail.m_influence": {"sv": "Påverkan", "en": "Influence"},
     "detail.m_second_order": {"sv": "Andra ordningens påverkan", "en": "Second-order influence"},
+    "detail.m_influence_help": {
+        "sv": "Summan av poängen för de interaktioner som utgår från noden (radsumman i "
+        "korspåverkansmatrisen).",
+        "en": "The sum of the scores of the interactions acting from the node (the row sum of "
+        "the cross-impact matrix).",
+    },
+    "detail.m_influenced_by": {"sv": "Påverkas av", "en": "Influenced by"},
+    "detail.m_influenced_by_help": {
+        "sv": "Summan av poängen för de interaktioner som verkar på noden (kolumnsumman i "
+        "korspåverkansmatrisen).",
+        "en": "The sum of the scores of the interactions acting on the node (the column sum of "
+        "the cross-impact matrix).",
+    },
+    "detail.m_two_step": {"sv": "Påverkan i två steg", "en": "Two-step influence"},
+    "detail.m_two_step_help": {
+        "sv": "Radsumman av matrisen i kvadrat (A²): alla vägar i två steg, produkten av "
+        "poängen, även vägar tillbaka till noden.",
+        "en": "The row sum of the squared matrix (A²): every two-step path, the product of the "
+        "scores, including paths back to the node.",
+    },
+    "detail.m_second_order_help": {
+        "sv": "Vår egen variant: vägar i två steg utan dem som leder tillbaka till noden, "
+        "delat med 3 för att hamna på skalan −3…+3.",
+        "en": "Our own variant: two-step paths without those leading back to the node, divided "
+        "by 3 to land on the −3…+3 scale.",
+    },
+    "detail.m_second_order_note": {
+        "sv": "Andra ordningens påverkan är projektets egen variant (inte SEI:s formel) och kan "
+        "ge en annan ordning än påverkan i två steg. Se Weitz m.fl. 2018 och Nilsson m.fl. 2016.",
+        "en": "Second-order influence is this project's own variant (not SEI's formula) and can "
+        "order nodes differently from two-step influence. See Weitz et al. 2018 and Nilsson "
+        "et al. 2016.",
+    },
     "detail.m_conflict_strength": {"sv": "Konfliktstyrka", "en": "Conflict strength"},
     "detail.m_synergy_strength": {"sv": "Synergistyrka", "en": "Synergy strength"},
     "detail.interactions": {"sv": "Interaktioner", "en": "Interactions"},

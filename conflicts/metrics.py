@@ -12,15 +12,37 @@ Definitions, for a node ``n``:
 - ``out_strength``: sum of the scores of the interactions acting *from* ``n``
   (directed edges ``n -> m`` and mutual edges touching ``n``); ``in_strength`` likewise for
   interactions acting *on* ``n``. ``influence`` equals ``out_strength`` (first-order influence,
-  the row sum of the cross-impact matrix in SDG Synergies).
-- ``second_order_influence``: the influence that passes through one intermediate node::
+  the row sum of the cross-impact matrix ``A``, where ``A[i, j]`` is the score of ``i`` acting
+  on ``j``). ``influenced_by`` equals ``in_strength``: the column sum of ``A``, how much the rest
+  of the system acts on ``n`` (SEI's work for Sweden reports both the most influencing and the
+  most influenced targets, Weitz et al. 2018).
+- ``two_step_influence``: the plain two-step sum, the row sum of ``A²``::
+
+      sum over acting edges n -> k and k -> m of  score(n, k) * score(k, m)
+
+  every path of two steps, including those that come back to ``n``.
+- ``second_order_influence``: OUR OWN VARIANT of the two-step sum, not a published measure::
 
       sum over acting edges n -> k and k -> m with m != n of  score(n, k) * score(k, m) / 3
 
   The product of two scores is on a ±9 scale; dividing by 3 brings it back to the ±3 scale of a
   single interaction (two +3 "indivisible" steps give +3). Paths that return to ``n`` are left
-  out, and parallel edges each count. E.g. ``A -(-2)-> B -(+3)-> C`` gives ``A`` -2.
+  out (the effect of ``n`` on itself is not influence on the system), and parallel edges each
+  count. E.g. ``A -(-2)-> B -(+3)-> C`` gives ``A`` -2. Leaving out the paths back can reverse
+  the order of the plain sum: with ``A -(1)-> B -(3)-> A`` and ``C -(2)-> D -(1)-> A`` the row
+  sums of ``A²`` rank ``A`` (3) above ``C`` (2), this variant ranks ``C`` (0.67) above ``A``
+  (0). Show both, and name which one a ranking uses.
 - ``net``: ``synergy_strength - conflict_strength``.
+
+References
+----------
+.. [1] Nilsson, M., Griggs, D. & Visbeck, M. (2016). Map the interactions between Sustainable
+   Development Goals. Nature 534, 320-322. https://doi.org/10.1038/534320a (the 7-point scale).
+.. [2] Weitz, N., Carlsen, H., Nilsson, M. & Skånberg, K. (2018). Towards systemic and
+   contextual priority setting for implementing the 2030 Agenda. Sustainability Science 13
+   (the Swedish case: 1,122 scored interactions among 34 targets; it reports both the most
+   influencing and the most influenced targets, and effects through second-order interactions).
+   Our ``second_order_influence`` is not their formula; ``two_step_influence`` is the plain sum.
 
 Examples
 --------
@@ -66,6 +88,8 @@ class NodeMetrics:
     out_strength: int = 0
     in_strength: int = 0
     influence: int = 0
+    influenced_by: int = 0
+    two_step_influence: int = 0
     second_order_influence: float = 0.0
     net: int = 0
 
@@ -133,7 +157,9 @@ def node_metrics(G: nx.MultiDiGraph) -> dict[str, NodeMetrics]:
 
     result = {}
     for n in G:
-        second = sum(s1 * s2 for k, s1 in out_edges[n] for m, s2 in out_edges[k] if m != n) / 3
+        back = sum(s1 * s2 for k, s1 in out_edges[n] for m, s2 in out_edges[k] if m == n)
+        # The row sum of A² is sum_k A[n, k] * out_strength(k); our variant drops the paths back.
+        two_step = sum(s1 * out_s[k] for k, s1 in out_edges[n])
         c = count[n]
         result[n] = NodeMetrics(
             conflicts=c["conflicts"],
@@ -143,7 +169,9 @@ def node_metrics(G: nx.MultiDiGraph) -> dict[str, NodeMetrics]:
             out_strength=out_s[n],
             in_strength=in_s[n],
             influence=out_s[n],
-            second_order_influence=second,
+            influenced_by=in_s[n],
+            two_step_influence=two_step,
+            second_order_influence=(two_step - back) / 3,
             net=c["synergy_strength"] - c["conflict_strength"],
         )
     return result

@@ -184,3 +184,47 @@ def test_empty_graph():
     assert node_metrics(nx.MultiDiGraph()) == {}
     assert most_contested_nodes(nx.MultiDiGraph()) == []
     assert edge_summary(nx.MultiDiGraph())["interactions"] == 0
+
+
+def test_two_step_influence_influenced_by_and_our_variant_reverses_the_order():
+    # Four nodes, directed edges: A -1-> B, B -3-> A, C -2-> D, D -1-> A.
+    # Cross-impact matrix A (row acts on column); out_strength: A 1, B 3, C 2, D 1.
+    # Row sums of A² = sum_k A[n,k] * out_strength(k):
+    #   A: A[A,B]*out(B) = 1*3 = 3      B: A[B,A]*out(A) = 3*1 = 3
+    #   C: A[C,D]*out(D) = 2*1 = 2      D: A[D,A]*out(A) = 1*1 = 1
+    # Our variant drops paths back to n and divides by 3:
+    #   A: A->B->A returns -> 0          B: B->A->B returns -> 0
+    #   C: C->D->A = 2*1/3 = 0.667       D: D->A->B = 1*1/3 = 0.333
+    # Influenced by (column sums): A: 3 (from B) + 1 (from D) = 4; B: 1; C: 0; D: 2.
+    import networkx as nx
+
+    from conflicts.metrics import node_metrics
+
+    G = nx.MultiDiGraph()
+    for u, v, s in [("A", "B", 1), ("B", "A", 3), ("C", "D", 2), ("D", "A", 1)]:
+        G.add_edge(u, v, key=f"{u}{v}", score=s, mutual=False)
+    m = node_metrics(G)
+    assert {n: m[n].two_step_influence for n in "ABCD"} == {"A": 3, "B": 3, "C": 2, "D": 1}
+    assert {n: round(m[n].second_order_influence, 3) for n in "ABCD"} == {
+        "A": 0.0,
+        "B": 0.0,
+        "C": 0.667,
+        "D": 0.333,
+    }
+    assert {n: m[n].influenced_by for n in "ABCD"} == {"A": 4, "B": 1, "C": 0, "D": 2}
+    # The order reverses: the plain sum puts A above C, our variant C above A.
+    assert m["A"].two_step_influence > m["C"].two_step_influence
+    assert m["C"].second_order_influence > m["A"].second_order_influence
+
+
+def test_two_step_counts_mutual_edges_both_ways():
+    # a <-(+2, mutual)-> b: A[a,b] = A[b,a] = 2; out_strength a = b = 2.
+    # Row sum of A² for a: A[a,b]*out(b) = 4; our variant: the only path a->b->a returns -> 0.
+    import networkx as nx
+
+    from conflicts.metrics import node_metrics
+
+    G = nx.MultiDiGraph()
+    G.add_edge("a", "b", key="i1", score=2, mutual=True)
+    m = node_metrics(G)["a"]
+    assert (m.two_step_influence, m.second_order_influence, m.influenced_by) == (4, 0.0, 2)

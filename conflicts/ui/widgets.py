@@ -160,8 +160,26 @@ def node_panel(model: Model, node_id: str, lang: str) -> Selection:
         m.synergies,
         help=t("detail.m_synergy_strength", lang) + f": {m.synergy_strength}",
     )
-    c3.metric(t("detail.m_influence", lang), f"{m.influence:+g}")
-    c4.metric(t("detail.m_second_order", lang), f"{m.second_order_influence:+.1f}")
+    c3.metric(
+        t("detail.m_influence", lang), f"{m.influence:+g}", help=t("detail.m_influence_help", lang)
+    )
+    c4.metric(
+        t("detail.m_influenced_by", lang),
+        f"{m.influenced_by:+g}",
+        help=t("detail.m_influenced_by_help", lang),
+    )
+    c5, c6 = st.columns(2)
+    c5.metric(
+        t("detail.m_two_step", lang),
+        f"{m.two_step_influence:+g}",
+        help=t("detail.m_two_step_help", lang),
+    )
+    c6.metric(
+        t("detail.m_second_order", lang),
+        f"{m.second_order_influence:+.1f}",
+        help=t("detail.m_second_order_help", lang),
+    )
+    st.caption(t("detail.m_second_order_note", lang))
 
     st.markdown(f"**{t('detail.interactions', lang)}**")
     involved = [i for i in cat.interactions if node_id in (i.from_, i.to)]

@@ -177,6 +177,42 @@ class Evidence(_Model):
     source: str | None = None
 
 
+class TimeHorizon(StrEnum):
+    """When an interaction plays out (ICSU 2017: time is a key dimension of an interaction)."""
+
+    short = "short"  # within a plan period, a few years
+    medium = "medium"  # about a decade
+    long = "long"  # decades; often hard to reverse
+
+
+class Confidence(StrEnum):
+    """How sure the compilers are of the score (ICSU 2017 notes the state of the evidence)."""
+
+    high = "high"  # robust evidence, sources agree
+    medium = "medium"  # some evidence, or sources partly disagree
+    low = "low"  # little evidence, or contested
+
+
+class InteractionContext(_Model):
+    """Optional context of an interaction, after the key dimensions of ICSU (2017) "A Guide to
+    SDG Interactions": the same pair of goals can interact differently depending on time,
+    place and governance, and the evidence can be strong or weak."""
+
+    time_horizon: TimeHorizon | None = Field(
+        default=None, description="short (a few years), medium (about a decade), long (decades)."
+    )
+    geography: Text | None = Field(
+        default=None, description="Where the interaction holds, e.g. the dense core vs the rest."
+    )
+    governance: Text | None = Field(
+        default=None,
+        description="Which policies, rules or institutions shape the interaction.",
+    )
+    confidence: Confidence | None = Field(
+        default=None, description="high, medium or low confidence in the score."
+    )
+
+
 #: The outcomes a workshop can record for an interaction (the same as conflicts.store.OUTCOMES).
 WorkshopOutcome = Literal["resolved", "needs_analysis", "escalate", "invite_missing", "parked"]
 
@@ -219,6 +255,10 @@ class Interaction(_Model):
     illustrative: bool = Field(
         default=False,
         description="True when the score is illustrative, not from a published matrix.",
+    )
+    context: InteractionContext | None = Field(
+        default=None,
+        description="Optional ICSU context: time horizon, geography, governance, confidence.",
     )
     history: list[WorkshopRecord] = Field(
         default_factory=list,

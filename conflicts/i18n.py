@@ -141,6 +141,20 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
         "en": "The sum of the scores of the interactions acting from the node (the row sum of "
         "the cross-impact matrix).",
     },
+    "context.title": {"sv": "Sammanhang (ICSU)", "en": "Context (ICSU)"},
+    "context.time_horizon": {"sv": "Tidshorisont", "en": "Time horizon"},
+    "context.geography": {"sv": "Geografi", "en": "Geography"},
+    "context.governance": {"sv": "Styrning", "en": "Governance"},
+    "context.confidence": {"sv": "Säkerhet i bedömningen", "en": "Confidence"},
+    "horizon.short": {"sv": "Kort sikt (några år)", "en": "Short term (a few years)"},
+    "horizon.medium": {
+        "sv": "Medellång sikt (omkring ett decennium)",
+        "en": "Medium term (about a decade)",
+    },
+    "horizon.long": {"sv": "Lång sikt (decennier)", "en": "Long term (decades)"},
+    "confidence.high": {"sv": "Hög", "en": "High"},
+    "confidence.medium": {"sv": "Medel", "en": "Medium"},
+    "confidence.low": {"sv": "Låg", "en": "Low"},
     "detail.m_influenced_by": {"sv": "Påverkas av", "en": "Influenced by"},
     "detail.m_influenced_by_help": {
         "sv": "Summan av poängen för de interaktioner som verkar på noden (kolumnsumman i "

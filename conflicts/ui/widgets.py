@@ -12,6 +12,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from conflicts.catalogue import Interaction
+from conflicts.context import context_rows
 from conflicts.figure import selection_from_event
 from conflicts.i18n import scale_name, t
 from conflicts.ui.common import Model
@@ -110,6 +111,11 @@ def interaction_panel(model: Model, interaction: Interaction, lang: str) -> None
             )
         else:
             st.caption(t("detail.none", lang))
+
+    context = context_rows(cat, interaction, lang)
+    if context:
+        st.markdown(f"**{t('context.title', lang)}**")
+        st.markdown("\n".join(f"- {label}: {md_escape(value)}" for label, value in context))
 
     if interaction.evidence:
         st.markdown(f"**{t('detail.evidence', lang)}**")

@@ -417,38 +417,55 @@ def _cross_check(data: dict) -> list[tuple[Path_, str]]:
     """Cross-reference problems in raw parsed YAML.
 
     Works on the raw data rather than the model so that it runs even when some fields fail the
-    schema: the user sees every problem at once.
+    schema: the user sees every problem at once. Three passes, in this order: duplicate ids,
+    references to unknown ids, and texts against the declared languages.
     """
     problems: list[tuple[Path_, str]] = []
+    known_nodes, known_actors = _check_ids(data, problems)
+    _check_references(data, known_nodes, known_actors, problems)
+    _check_languages(data, problems)
+    return problems
 
-    def unique(items: list[tuple[Path_, Any]], kind: str) -> list[str]:
-        seen: dict[str, Path_] = {}
-        for path, ident in items:
-            if not isinstance(ident, str):
-                continue
-            if ident in seen:
-                first = _fmt_path(seen[ident])
-                problems.append(
-                    ((*path, "id"), f"duplicate {kind} id '{ident}' (first at {first})")
-                )
-            else:
-                seen[ident] = path
-        return list(seen)
 
+def _unique(items: list[tuple[Path_, Any]], kind: str, problems: list) -> list[str]:
+    """The distinct string ids of ``items``; each repeat is added to ``problems``."""
+    seen: dict[str, Path_] = {}
+    for path, ident in items:
+        if not isinstance(ident, str):
+            continue
+        if ident in seen:
+            first = _fmt_path(seen[ident])
+            problems.append(((*path, "id"), f"duplicate {kind} id '{ident}' (first at {first})"))
+        else:
+            seen[ident] = path
+    return list(seen)
+
+
+def _check_ids(data: dict, problems: list) -> tuple[list[str], list[str]]:
+    """Duplicate ids of nodes (goals and sub-goals share one namespace), actors, interactions;
+    returns the known node and actor ids."""
     node_items: list[tuple[Path_, Any]] = []
     for gi, goal in _items(data, "goals"):
         node_items.append((("goals", gi), goal.get("id")))
         node_items += [
             (("goals", gi, "subgoals", si), sub.get("id")) for si, sub in _items(goal, "subgoals")
         ]
-    known_nodes = unique(node_items, "goal/sub-goal")
-    known_actors = unique(
-        [(("actors", i), a.get("id")) for i, a in _items(data, "actors")], "actor"
+    known_nodes = _unique(node_items, "goal/sub-goal", problems)
+    known_actors = _unique(
+        [(("actors", i), a.get("id")) for i, a in _items(data, "actors")], "actor", problems
     )
-    unique(
-        [(("interactions", i), x.get("id")) for i, x in _items(data, "interactions")], "interaction"
+    _unique(
+        [(("interactions", i), x.get("id")) for i, x in _items(data, "interactions")],
+        "interaction",
+        problems,
     )
+    return known_nodes, known_actors
 
+
+def _check_references(
+    data: dict, known_nodes: list[str], known_actors: list[str], problems: list
+) -> None:
+    """Interaction ends, self-loops, interaction actors and positions that name unknown ids."""
     for i, x in _items(data, "interactions"):
         for end in ("from", "to"):
             ref = x.get(end)
@@ -477,13 +494,17 @@ def _cross_check(data: dict) -> list[tuple[Path_, str]]:
         if node not in known_nodes:
             problems.append((("positions", node), f"position for unknown node id '{node}'"))
 
+
+def _check_languages(data: dict, problems: list) -> None:
+    """Every text against ``meta.languages``: one text per declared language, none undeclared,
+    none empty (nothing to check when no language is declared)."""
     meta = data.get("meta") if isinstance(data.get("meta"), dict) else {}
     languages = meta.get("languages", ["sv"])
     declared = (
         {x for x in languages if isinstance(x, str)} if isinstance(languages, list) else set()
     )
     if not declared:
-        return problems
+        return
     listed = ", ".join(sorted(declared))
     for path, text in _walk_texts(Catalogue, data, ()):
         if isinstance(text, str):
@@ -505,7 +526,6 @@ def _cross_check(data: dict) -> list[tuple[Path_, str]]:
         for lang, value in text.items():
             if isinstance(value, str) and not value.strip():
                 problems.append(((*path, lang), "empty text"))
-    return problems
 
 
 def _fmt_path(path: Path_) -> str:

@@ -42,12 +42,14 @@ import html
 import math
 import textwrap
 from collections.abc import Mapping
-from typing import Any, Literal
+from dataclasses import dataclass, field
+from typing import Any
 
 import networkx as nx
 import plotly.graph_objects as go
 
 from conflicts.catalogue import SCALE, Catalogue
+from conflicts.geometry import bezier, edge_curves, goal_label_anchors, side, tangent
 from conflicts.graph import edge_class
 from conflicts.layout import compute_layout
 from conflicts.metrics import NodeMetrics, node_metrics
@@ -61,8 +63,6 @@ __all__ = [
     "selection_from_event",
     "wrap_label",
 ]
-
-EdgeClass = Literal["conflict", "synergy", "consistent"]
 
 #: Okabe-Ito colours of the edge classes (grey for consistent, 0).
 COLOURS: dict[str, str] = {"conflict": "#D55E00", "synergy": "#0072B2", "consistent": "#999999"}
@@ -187,102 +187,6 @@ def selection_from_event(event: Any) -> tuple[str, str] | None:
 
 
 # ------------------------------------------------------------------------------------------------
-# Geometry
-# ------------------------------------------------------------------------------------------------
-def _bezier(p0, c, p2, t):
-    # Rounded: 4 decimals are far below a pixel and keep the figure's JSON small.
-    a, b, d = (1 - t) ** 2, 2 * (1 - t) * t, t * t
-    return (
-        round(a * p0[0] + b * c[0] + d * p2[0], 4),
-        round(a * p0[1] + b * c[1] + d * p2[1], 4),
-    )
-
-
-def _tangent(p0, c, p2, t):
-    return (
-        2 * (1 - t) * (c[0] - p0[0]) + 2 * t * (p2[0] - c[0]),
-        2 * (1 - t) * (c[1] - p0[1]) + 2 * t * (p2[1] - c[1]),
-    )
-
-
-def _edge_curves(G: nx.MultiDiGraph, pos: Mapping[str, tuple[float, float]]) -> dict:
-    """Control point of every edge: straight lines, except for parallel/opposite edges."""
-    groups: dict[tuple[str, str], list[tuple[str, str, str]]] = {}
-    for u, v, k in G.edges(keys=True):
-        groups.setdefault((min(u, v), max(u, v)), []).append((u, v, k))
-    control = {}
-    for (a, b), edges in groups.items():
-        pa, pb = pos[a], pos[b]
-        dx, dy = pb[0] - pa[0], pb[1] - pa[1]
-        length = math.hypot(dx, dy) or 1.0
-        normal = (-dy / length, dx / length)  # relative to the canonical direction a -> b
-        m = len(edges)
-        for j, (_, _, k) in enumerate(edges):
-            bend = 0.0 if m == 1 else 0.18 * (j - (m - 1) / 2) * length
-            # The curve's midpoint lies halfway between the chord's midpoint and the control point.
-            control[k] = (
-                (pa[0] + pb[0]) / 2 + 2 * bend * normal[0],
-                (pa[1] + pb[1]) / 2 + 2 * bend * normal[1],
-            )
-    return control
-
-
-def _side(dx: float, dy: float) -> str:
-    """Left or right of a point in direction (dx, dy); above or below when nearly vertical."""
-    length = math.hypot(dx, dy)
-    if length == 0:
-        return "top center"
-    if abs(dx) >= 0.25 * length:
-        return "middle right" if dx > 0 else "middle left"
-    return "top center" if dy > 0 else "bottom center"
-
-
-def _goal_label_anchors(cat, G, pos, goals, sizes, unit, *, outside):
-    """(x, y, textposition) of each goal's label.
-
-    With ``outside``, beyond the goal's cluster of sub-goals, facing away from the centre of the
-    map (for big maps, where sub-goals carry no labels); else next to the goal on the side facing
-    the centre (the sub-goals and their labels fan outward). Filter-independent: the cluster
-    extent uses all of the goal's sub-goals that have a position.
-    """
-    centres = [pos[g.id] for g in cat.goals if g.id in pos] or [pos[n] for n in goals]
-    cx = sum(p[0] for p in centres) / len(centres)
-    cy = sum(p[1] for p in centres) / len(centres)
-    out = []
-    for n in goals:
-        x, y = pos[n]
-        dx, dy = (x - cx, y - cy) if outside else (cx - x, cy - y)
-        length = math.hypot(dx, dy)
-        if length < 1e-9:
-            dx, dy, length = 0.0, -1.0, 1.0
-        dx, dy = dx / length, dy / length
-        gap = (sizes[n] / 2 + 3) * unit
-        if outside:
-            subs = cat.goals_by_id[n].subgoals if n in cat.goals_by_id else []
-            extent = max((math.dist(pos[s.id], (x, y)) for s in subs if s.id in pos), default=0)
-            gap = max(gap, extent + (_SUBGOAL_SIZE / 2 + 3) * unit)
-        out.append((round(x + dx * gap, 4), round(y + dy * gap, 4), _textposition(dx, dy)))
-    return out
-
-
-def _textposition(dx: float, dy: float) -> str:
-    """The plotly textposition on the side of direction (dx, dy)."""
-    if dx == 0 and dy == 0:
-        return "top center"
-    sector = round(math.degrees(math.atan2(dy, dx)) / 45) % 8
-    return (
-        "middle right",
-        "top right",
-        "top center",
-        "top left",
-        "middle left",
-        "bottom left",
-        "bottom center",
-        "bottom right",
-    )[sector]
-
-
-# ------------------------------------------------------------------------------------------------
 # The figure
 # ------------------------------------------------------------------------------------------------
 def build_figure(
@@ -371,12 +275,43 @@ def build_figure(
     if missing:
         raise ValueError(f"no position for node(s): {', '.join(map(str, missing))}")
     metrics = node_metrics(G)
-    text = lambda value: cat.text(value, lang)  # noqa: E731
-    scale_index = 0 if lang == "sv" else 1
+    emph = _emphasis(G, selected, highlight, dim_others)
+    frame = _frame(pos, text_scale, height)
+    sizes = _node_sizes(G, metrics, node_size_by)
+    edges = _edge_parts(cat, G, pos, emph, sizes, frame.unit, lang)
+    nodes = list(G.nodes)
+    label_all = len(nodes) <= SUBGOAL_LABEL_LIMIT if subgoal_labels is None else subgoal_labels
 
-    # --- what is emphasised -----------------------------------------------------------------
+    traces = _edge_traces(edges, G.number_of_edges(), lang)
+    traces.append(_node_trace(cat, G, pos, sizes, metrics, emph, label_all, text_scale, lang))
+    goals = [n for n in nodes if G.nodes[n].get("kind", "goal") == "goal"]
+    if goals:
+        anchors = goal_label_anchors(
+            cat, pos, goals, sizes, frame.unit, outside=not label_all, subgoal_size=_SUBGOAL_SIZE
+        )
+        traces.append(_goal_label_trace(cat, G, goals, anchors, emph, text_scale, lang))
+    if emph.rings:
+        traces.append(_ring_trace(pos, sizes, [n for n in nodes if n in emph.rings], emph.rings))
+    traces.append(_midpoint_trace(edges.mid))
+    layout = _figure_layout(cat, frame, text_scale, uirevision)
+    if height is not None:
+        layout["height"] = height
+    return go.Figure(data=traces, layout=layout)
+
+
+# --- what is emphasised -------------------------------------------------------------------------
+@dataclass
+class _Emphasis:
+    edges: set[str]  # interaction ids drawn emphasised
+    rings: dict[str, float]  # node -> ring line width
+    dimming: bool  # dim what is not emphasised
+    bright: set[str]  # nodes shown at full strength while dimming
+
+
+def _emphasis(G, selected, highlight, dim_others) -> _Emphasis:
+    """What ``highlight`` and ``selected`` emphasise (the highlight's goals get thin rings)."""
     emph_edges: set[str] = set()
-    rings: dict[str, float] = {}  # node -> ring line width
+    rings: dict[str, float] = {}
     edge_ends = {k: (u, v) for u, v, k in G.edges(keys=True)}
     if highlight is not None and highlight in edge_ends:
         emph_edges.add(highlight)
@@ -394,85 +329,122 @@ def build_figure(
             emph_edges.add(ident)
             for n in edge_ends[ident]:
                 rings.setdefault(n, 3.0)
-    dimming = dim_others and bool(emph_edges or rings)
     bright = set(rings)
     for k in emph_edges:
         bright.update(edge_ends[k])
+    return _Emphasis(emph_edges, rings, dim_others and bool(emph_edges or rings), bright)
 
-    # --- extent: px per data unit, to keep arrowheads just outside their target node ----------
+
+def _text_colour(n: str, emph: _Emphasis) -> str:
+    return "rgba(120,120,120,0.3)" if n not in emph.bright else "#111111"
+
+
+# --- extent: px per data unit, to keep arrowheads just outside their target node --------------
+@dataclass
+class _Frame:
+    x: tuple[float, float]  # data range of all positions
+    y: tuple[float, float]
+    pad: float  # margin around them, in data units
+    unit: float  # data units per px (roughly)
+
+
+def _frame(pos, text_scale: float, height: int | None) -> _Frame:
     xs = [p[0] for p in pos.values()] or [0.0]
     ys = [p[1] for p in pos.values()] or [0.0]
     span = max(max(xs) - min(xs), max(ys) - min(ys), 1.0)
     pad = (0.08 * span + 0.3) * max(1.0, 0.85 * text_scale)  # room for outside goal labels
-    unit = (span + 2 * pad) / (height or 650)  # data units per px (roughly)
+    unit = (span + 2 * pad) / (height or 650)
+    return _Frame((min(xs), max(xs)), (min(ys), max(ys)), pad, unit)
 
-    sizes = _node_sizes(G, metrics, node_size_by)
 
-    # --- edges ----------------------------------------------------------------------------------
-    control = _edge_curves(G, pos)
-    lines: dict[tuple[str, float, str], tuple[list, list]] = {}
-    halo_x: list = []
-    halo_y: list = []
-    arrows: dict[str, list] = {"x": [], "y": [], "angle": [], "colour": [], "size": [], "op": []}
-    mid: dict[str, list] = {"x": [], "y": [], "custom": [], "hover": [], "bg": []}
+# --- edges --------------------------------------------------------------------------------------
+@dataclass
+class _EdgeParts:
+    lines: dict[tuple[str, float, str], tuple[list, list]] = field(default_factory=dict)
+    halo_x: list = field(default_factory=list)
+    halo_y: list = field(default_factory=list)
+    arrows: dict[str, list] = field(
+        default_factory=lambda: {k: [] for k in ("x", "y", "angle", "colour", "size", "op")}
+    )
+    mid: dict[str, list] = field(
+        default_factory=lambda: {k: [] for k in ("x", "y", "custom", "hover", "bg")}
+    )
+
+
+def _edge_parts(cat, G, pos, emph: _Emphasis, sizes, unit: float, lang: str) -> _EdgeParts:
+    """Line points (grouped by class, width and emphasis), arrowheads and hover midpoints."""
+    control = edge_curves(G, pos)
+    parts = _EdgeParts()
     for u, v, k, d in G.edges(keys=True, data=True):
         score = d.get("score", 0)
         cls = edge_class(score)
         width = edge_width(score)
-        state = "emph" if k in emph_edges else ("dim" if dimming else "normal")
+        state = "emph" if k in emph.edges else ("dim" if emph.dimming else "normal")
         p0, c, p2 = pos[u], control[k], pos[v]
         curved = c != ((p0[0] + p2[0]) / 2, (p0[1] + p2[1]) / 2)
         ts = [i / 12 for i in range(13)] if curved else [0.0, 1.0]
-        pts = [_bezier(p0, c, p2, t) for t in ts]
-        xs_, ys_ = lines.setdefault((cls, width, state), ([], []))
+        pts = [bezier(p0, c, p2, t) for t in ts]
+        xs_, ys_ = parts.lines.setdefault((cls, width, state), ([], []))
         xs_ += [p[0] for p in pts] + [None]
         ys_ += [p[1] for p in pts] + [None]
         if state == "emph":
-            halo_x += [p[0] for p in pts] + [None]
-            halo_y += [p[1] for p in pts] + [None]
-
+            parts.halo_x += [p[0] for p in pts] + [None]
+            parts.halo_y += [p[1] for p in pts] + [None]
         # arrowheads near the target (and near the source for mutual interactions)
-        length = math.dist(p0, p2) or 1.0
         ends = [(v, 1.0, 1)] + ([(u, 0.0, -1)] if d.get("mutual") else [])
         arrow_px = 8 + 1.6 * width + (3 if state == "emph" else 0)
         for node, t_end, direction in ends:
             back = (sizes[node] / 2 + 2 + arrow_px / 2) * unit
-            t = min(max(t_end - direction * back / length, 0.05), 0.95)
-            ax, ay = _bezier(p0, c, p2, t)
-            tx, ty = _tangent(p0, c, p2, t)
-            arrows["x"].append(ax)
-            arrows["y"].append(ay)
-            arrows["angle"].append(
-                round(math.degrees(math.atan2(direction * tx, direction * ty)), 1)
-            )
-            arrows["colour"].append(COLOURS[cls])
-            arrows["size"].append(arrow_px)
-            arrows["op"].append(_DIM if state == "dim" else 1.0)
+            _add_arrow(parts.arrows, (p0, c, p2), t_end, direction, back)
+            parts.arrows["colour"].append(COLOURS[cls])
+            parts.arrows["size"].append(arrow_px)
+            parts.arrows["op"].append(_DIM if state == "dim" else 1.0)
+        mx, my = bezier(p0, c, p2, 0.5)
+        parts.mid["x"].append(mx)
+        parts.mid["y"].append(my)
+        parts.mid["custom"].append(["edge", k])
+        parts.mid["hover"].append(_edge_hover(cat, G, u, v, k, d, lang))
+        parts.mid["bg"].append(_HOVER_BG[cls])
+    return parts
 
-        mx, my = _bezier(p0, c, p2, 0.5)
-        x = d.get("interaction")
-        title = text(x.title) if x is not None else str(k)
-        arrow = "↔" if d.get("mutual") else "→"
-        ends_text = f"{escape(text(G.nodes[u].get('title')) or u)} {arrow} " + escape(
-            text(G.nodes[v].get("title")) or v
-        )
-        score_text = f"{score:+d}" if score else "0"
-        mid["x"].append(mx)
-        mid["y"].append(my)
-        mid["custom"].append(["edge", k])
-        mid["hover"].append(
-            f"<b>{wrap_label(title, 40, 4)}</b><br>{ends_text}<br>"
-            f"{_label('score', lang)} {score_text}: {SCALE[score][scale_index]}"
-        )
-        mid["bg"].append(_HOVER_BG[cls])
 
+def _add_arrow(arrows: dict[str, list], curve, t_end: float, direction: int, back: float) -> None:
+    """Position and angle of an arrowhead ``back`` data units before the curve's end."""
+    p0, c, p2 = curve
+    length = math.dist(p0, p2) or 1.0
+    t = min(max(t_end - direction * back / length, 0.05), 0.95)
+    ax, ay = bezier(p0, c, p2, t)
+    tx, ty = tangent(p0, c, p2, t)
+    arrows["x"].append(ax)
+    arrows["y"].append(ay)
+    arrows["angle"].append(round(math.degrees(math.atan2(direction * tx, direction * ty)), 1))
+
+
+def _edge_hover(cat, G, u: str, v: str, k: str, d: dict, lang: str) -> str:
+    score = d.get("score", 0)
+    x = d.get("interaction")
+    title = cat.text(x.title, lang) if x is not None else str(k)
+    arrow = "↔" if d.get("mutual") else "→"
+    ends_text = f"{escape(cat.text(G.nodes[u].get('title'), lang) or u)} {arrow} " + escape(
+        cat.text(G.nodes[v].get("title"), lang) or v
+    )
+    score_text = f"{score:+d}" if score else "0"
+    scale_index = 0 if lang == "sv" else 1
+    return (
+        f"<b>{wrap_label(title, 40, 4)}</b><br>{ends_text}<br>"
+        f"{_label('score', lang)} {score_text}: {SCALE[score][scale_index]}"
+    )
+
+
+def _edge_traces(parts: _EdgeParts, n_edges: int, lang: str) -> list[dict]:
+    """Halo, edge lines, legend keys and arrowheads, bottom to top."""
     traces: list[dict] = []
-    if halo_x:
+    if parts.halo_x:
         traces.append(
             dict(
                 type="scatter",
-                x=halo_x,
-                y=halo_y,
+                x=parts.halo_x,
+                y=parts.halo_y,
                 mode="lines",
                 line=dict(color=_HALO, width=14),
                 opacity=0.7,
@@ -483,9 +455,9 @@ def build_figure(
         )
     order = {"normal": 1, "dim": 0, "emph": 2}
     # a dense map (SDG-sized) reads better with lighter lines
-    normal_opacity = _EDGE_OPACITY if G.number_of_edges() <= 60 else 0.6
+    normal_opacity = _EDGE_OPACITY if n_edges <= 60 else 0.6
     for (cls, width, state), (lx, ly) in sorted(
-        lines.items(), key=lambda item: (order[item[0][2]], item[0][1], item[0][0])
+        parts.lines.items(), key=lambda item: (order[item[0][2]], item[0][1], item[0][0])
     ):
         traces.append(
             dict(
@@ -506,61 +478,87 @@ def build_figure(
                 meta={"kind": "edges", "class": cls, "width": width, "state": state},
             )
         )
-    # Legend keys: conflict and synergy always, consistent when present.
-    present = {cls for cls, _, _ in lines}
-    for cls in ("conflict", "synergy", "consistent"):
-        if cls == "consistent" and cls not in present:
-            continue
-        traces.append(
-            dict(
-                type="scatter",
-                x=[None],
-                y=[None],
-                mode="lines",
-                line=dict(color=COLOURS[cls], width=3, dash=DASHES[cls]),
-                name=_label(cls, lang),
-                legendgroup=cls,
-                showlegend=True,
-                hoverinfo="skip",
-                meta={"kind": "legend", "class": cls},
-            )
-        )
-    if arrows["x"]:
-        traces.append(
-            dict(
-                type="scatter",
-                x=arrows["x"],
-                y=arrows["y"],
-                mode="markers",
-                marker=dict(
-                    symbol="arrow",
-                    angle=arrows["angle"],
-                    size=arrows["size"],
-                    color=arrows["colour"],
-                    opacity=arrows["op"],
-                    line=dict(width=0),
-                ),
-                unselected=dict(marker=dict(opacity=0.6)),
-                hoverinfo="skip",
-                showlegend=False,
-                meta={"kind": "arrows"},
-            )
-        )
+    traces += _legend_traces({cls for cls, _, _ in parts.lines}, lang)
+    if parts.arrows["x"]:
+        traces.append(_arrow_trace(parts.arrows))
+    return traces
 
-    # --- nodes ----------------------------------------------------------------------------------
+
+def _legend_traces(present: set[str], lang: str) -> list[dict]:
+    """Legend keys: conflict and synergy always, consistent when present."""
+    return [
+        dict(
+            type="scatter",
+            x=[None],
+            y=[None],
+            mode="lines",
+            line=dict(color=COLOURS[cls], width=3, dash=DASHES[cls]),
+            name=_label(cls, lang),
+            legendgroup=cls,
+            showlegend=True,
+            hoverinfo="skip",
+            meta={"kind": "legend", "class": cls},
+        )
+        for cls in ("conflict", "synergy", "consistent")
+        if cls != "consistent" or cls in present
+    ]
+
+
+def _arrow_trace(arrows: dict[str, list]) -> dict:
+    return dict(
+        type="scatter",
+        x=arrows["x"],
+        y=arrows["y"],
+        mode="markers",
+        marker=dict(
+            symbol="arrow",
+            angle=arrows["angle"],
+            size=arrows["size"],
+            color=arrows["colour"],
+            opacity=arrows["op"],
+            line=dict(width=0),
+        ),
+        unselected=dict(marker=dict(opacity=0.6)),
+        hoverinfo="skip",
+        showlegend=False,
+        meta={"kind": "arrows"},
+    )
+
+
+def _midpoint_trace(mid: dict[str, list]) -> dict:
+    """Nearly invisible markers at the edges' midpoints: what makes an interaction clickable."""
+    return dict(
+        type="scatter",
+        x=mid["x"],
+        y=mid["y"],
+        mode="markers",
+        marker=dict(size=14, opacity=0.01, color="#000000"),
+        selected=dict(marker=dict(opacity=0.35)),
+        unselected=dict(marker=dict(opacity=0.01)),
+        customdata=mid["custom"],
+        hovertext=mid["hover"],
+        hoverinfo="text",
+        hoverlabel=dict(bgcolor=mid["bg"], font=dict(color="white")),
+        showlegend=False,
+        name="",
+        meta={"kind": "edge-midpoints"},
+    )
+
+
+# --- nodes --------------------------------------------------------------------------------------
+def _node_trace(cat, G, pos, sizes, metrics, emph: _Emphasis, label_all, text_scale, lang) -> dict:
+    """The node markers, with sub-goal labels (all, or only the bright ones while dimming)."""
     nodes = list(G.nodes)
-    label_all = len(nodes) <= SUBGOAL_LABEL_LIMIT if subgoal_labels is None else subgoal_labels
-    text_colour = lambda n: "rgba(120,120,120,0.3)" if n not in bright else "#111111"  # noqa: E731
     node = {k: [] for k in ("x", "y", "text", "hover", "custom", "colour", "pos", "op")}
     for n in nodes:
         d = G.nodes[n]
         x, y = pos[n]
-        title = text(d.get("title")) or str(n)
+        title = cat.text(d.get("title"), lang) or str(n)
         goal = d.get("goal", n)
-        if d.get("kind", "goal") != "goal" and (label_all or (dimming and n in bright)):
+        if d.get("kind", "goal") != "goal" and (label_all or (emph.dimming and n in emph.bright)):
             gx, gy = pos.get(goal, (x, y))
             node["text"].append(wrap_label(title, _WRAP, 2))
-            node["pos"].append(_side(x - gx, y - gy))
+            node["pos"].append(side(x - gx, y - gy))
         else:
             node["text"].append("")
             node["pos"].append("top center")
@@ -568,105 +566,87 @@ def build_figure(
         node["y"].append(y)
         node["custom"].append(["node", n])
         node["colour"].append(d.get("colour", "#777777"))
-        node["op"].append(_DIM if dimming and n not in bright else 1.0)
+        node["op"].append(_DIM if emph.dimming and n not in emph.bright else 1.0)
         node["hover"].append(_node_hover(cat, G, n, title, metrics[n], lang))
     font: dict[str, Any] = {"size": round(10 * text_scale), "shadow": "auto"}
-    if dimming:  # no shadow: it would smear the pale, dimmed labels
-        font.update(color=[text_colour(n) for n in nodes], shadow="none")
-    traces.append(
-        dict(
-            type="scatter",
-            x=node["x"],
-            y=node["y"],
-            mode="markers+text",
-            text=node["text"],
-            textposition=node["pos"],
-            textfont=font,
-            hovertext=node["hover"],
-            hoverinfo="text",
-            customdata=node["custom"],
-            marker=dict(
-                color=node["colour"],
-                size=[sizes[n] for n in nodes],
-                opacity=node["op"],
-                line=dict(color="white", width=1.5),
-            ),
-            selected=dict(marker=dict(opacity=1.0)),
-            unselected=dict(marker=dict(opacity=0.6)),
-            showlegend=False,
-            name="",
-            meta={"kind": "nodes"},
-            cliponaxis=False,  # labels may reach into the margins rather than be cut off
-        )
-    )
-    goals = [n for n in nodes if G.nodes[n].get("kind", "goal") == "goal"]
-    if goals:
-        anchors = _goal_label_anchors(cat, G, pos, goals, sizes, unit, outside=not label_all)
-        label_font: dict[str, Any] = {
-            "size": round(13 * text_scale),
-            "weight": "bold",
-            "shadow": "auto",
-        }
-        if dimming:
-            label_font.update(color=[text_colour(n) for n in goals], shadow="none")
-        traces.append(
-            dict(
-                type="scatter",
-                x=[a[0] for a in anchors],
-                y=[a[1] for a in anchors],
-                mode="text",
-                text=[wrap_label(text(G.nodes[n].get("title")) or str(n), _WRAP, 3) for n in goals],
-                textposition=[a[2] for a in anchors],
-                textfont=label_font,
-                hoverinfo="skip",
-                showlegend=False,
-                meta={"kind": "goal-labels"},
-                cliponaxis=False,
-            )
-        )
-    if rings:
-        ring_nodes = [n for n in nodes if n in rings]
-        traces.append(
-            dict(
-                type="scatter",
-                x=[pos[n][0] for n in ring_nodes],
-                y=[pos[n][1] for n in ring_nodes],
-                mode="markers",
-                marker=dict(
-                    symbol="circle-open",
-                    size=[sizes[n] + 10 for n in ring_nodes],
-                    color="#000000",
-                    line=dict(width=[rings[n] for n in ring_nodes], color="#000000"),
-                ),
-                unselected=dict(marker=dict(opacity=1.0)),
-                hoverinfo="skip",
-                showlegend=False,
-                meta={"kind": "rings"},
-            )
-        )
-    traces.append(
-        dict(
-            type="scatter",
-            x=mid["x"],
-            y=mid["y"],
-            mode="markers",
-            marker=dict(size=14, opacity=0.01, color="#000000"),
-            selected=dict(marker=dict(opacity=0.35)),
-            unselected=dict(marker=dict(opacity=0.01)),
-            customdata=mid["custom"],
-            hovertext=mid["hover"],
-            hoverinfo="text",
-            hoverlabel=dict(bgcolor=mid["bg"], font=dict(color="white")),
-            showlegend=False,
-            name="",
-            meta={"kind": "edge-midpoints"},
-        )
+    if emph.dimming:  # no shadow: it would smear the pale, dimmed labels
+        font.update(color=[_text_colour(n, emph) for n in nodes], shadow="none")
+    return dict(
+        type="scatter",
+        x=node["x"],
+        y=node["y"],
+        mode="markers+text",
+        text=node["text"],
+        textposition=node["pos"],
+        textfont=font,
+        hovertext=node["hover"],
+        hoverinfo="text",
+        customdata=node["custom"],
+        marker=dict(
+            color=node["colour"],
+            size=[sizes[n] for n in nodes],
+            opacity=node["op"],
+            line=dict(color="white", width=1.5),
+        ),
+        selected=dict(marker=dict(opacity=1.0)),
+        unselected=dict(marker=dict(opacity=0.6)),
+        showlegend=False,
+        name="",
+        meta={"kind": "nodes"},
+        cliponaxis=False,  # labels may reach into the margins rather than be cut off
     )
 
+
+def _goal_label_trace(cat, G, goals, anchors, emph: _Emphasis, text_scale, lang) -> dict:
+    label_font: dict[str, Any] = {
+        "size": round(13 * text_scale),
+        "weight": "bold",
+        "shadow": "auto",
+    }
+    if emph.dimming:
+        label_font.update(color=[_text_colour(n, emph) for n in goals], shadow="none")
+    return dict(
+        type="scatter",
+        x=[a[0] for a in anchors],
+        y=[a[1] for a in anchors],
+        mode="text",
+        text=[
+            wrap_label(cat.text(G.nodes[n].get("title"), lang) or str(n), _WRAP, 3) for n in goals
+        ],
+        textposition=[a[2] for a in anchors],
+        textfont=label_font,
+        hoverinfo="skip",
+        showlegend=False,
+        meta={"kind": "goal-labels"},
+        cliponaxis=False,
+    )
+
+
+def _ring_trace(pos, sizes, ring_nodes: list[str], rings: dict[str, float]) -> dict:
+    return dict(
+        type="scatter",
+        x=[pos[n][0] for n in ring_nodes],
+        y=[pos[n][1] for n in ring_nodes],
+        mode="markers",
+        marker=dict(
+            symbol="circle-open",
+            size=[sizes[n] + 10 for n in ring_nodes],
+            color="#000000",
+            line=dict(width=[rings[n] for n in ring_nodes], color="#000000"),
+        ),
+        unselected=dict(marker=dict(opacity=1.0)),
+        hoverinfo="skip",
+        showlegend=False,
+        meta={"kind": "rings"},
+    )
+
+
+def _figure_layout(cat, frame: _Frame, text_scale: float, uirevision: str | None) -> dict:
     axis = dict(visible=False, showgrid=False, zeroline=False, fixedrange=False)
-    layout = dict(
-        xaxis=dict(axis, range=[min(xs) - pad, max(xs) + pad]),
-        yaxis=dict(axis, range=[min(ys) - pad, max(ys) + pad], scaleanchor="x", scaleratio=1),
+    pad = frame.pad
+    return dict(
+        xaxis=dict(axis, range=[frame.x[0] - pad, frame.x[1] + pad]),
+        yaxis=dict(axis, range=[frame.y[0] - pad, frame.y[1] + pad], scaleanchor="x", scaleratio=1),
         paper_bgcolor="rgba(0,0,0,0)",
         plot_bgcolor="rgba(0,0,0,0)",
         margin=dict(l=8, r=8, t=8, b=8) if text_scale <= 1 else dict(l=80, r=80, t=30, b=30),
@@ -687,9 +667,6 @@ def build_figure(
         ),
         uirevision=uirevision or f"graph:{cat.text(cat.meta.title, 'en')}:{cat.meta.version}",
     )
-    if height is not None:
-        layout["height"] = height
-    return go.Figure(data=traces, layout=layout)
 
 
 def _node_sizes(

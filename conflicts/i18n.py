@@ -14,7 +14,6 @@ from __future__ import annotations
 
 LANGUAGES: tuple[str, ...] = ("sv", "en")
 DEFAULT_LANGUAGE = "sv"
-LANGUAGE_NAMES = {"sv": "Svenska", "en": "English"}
 
 TRANSLATIONS: dict[str, dict[str, str]] = {
     # --- app shell ------------------------------------------------------------------------------

@@ -3,7 +3,9 @@
 ``db_url`` runs a test against real databases: a fresh SQLite file, and PostgreSQL when
 ``CONFLICTS_TEST_POSTGRES_URL`` is set (e.g. ``postgresql://postgres@127.0.0.1:5432/test``). Each
 PostgreSQL test gets its own schema (``search_path`` in the URL), dropped afterwards, so runs are
-isolated from each other and from whatever else lives in that database.
+isolated from each other and from whatever else lives in that database. Without the URL those
+tests skip, except when ``CONFLICTS_REQUIRE_POSTGRES`` is set (CI): then they fail, so a missing
+server cannot pass unnoticed.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import pytest
 
 FIXTURES = Path(__file__).parent / "fixtures"
 POSTGRES_ENV = "CONFLICTS_TEST_POSTGRES_URL"
+REQUIRE_POSTGRES_ENV = "CONFLICTS_REQUIRE_POSTGRES"
 
 
 def _postgres_schema_url(base: str, schema: str) -> str:
@@ -45,7 +48,10 @@ def db_url(request, tmp_path):
         return
     base = os.environ.get(POSTGRES_ENV)
     if not base:
-        pytest.skip(f"{POSTGRES_ENV} is not set")
+        message = f"{POSTGRES_ENV} is not set"
+        if os.environ.get(REQUIRE_POSTGRES_ENV):
+            pytest.fail(f"{message}, but {REQUIRE_POSTGRES_ENV} is")
+        pytest.skip(message)
     from conflicts.config import normalise_database_url
 
     schema = f"t_{uuid.uuid4().hex[:12]}"

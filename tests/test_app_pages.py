@@ -8,6 +8,7 @@ from streamlit.testing.v1 import AppTest
 
 from conflicts import workshop as ws
 from conflicts.catalogue import bundled_catalogues, load_catalogue
+from conflicts.i18n import t
 from tests.apptest import TIMEOUT, page, param
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -23,7 +24,7 @@ def test_explore_pick_an_interaction_shows_details() -> None:
     cat = load_catalogue(bundled_catalogues()["stockholm"])
     at = page("explore", lang="en").run()
     assert not at.exception
-    assert any("Nothing selected yet" in i.value for i in at.info)
+    assert any(t("explore.nothing_selected", "en") in i.value for i in at.info)
     conflict = cat.conflicts[0]
     at.selectbox(key="pick_interaction").set_value(conflict.id).run()
     assert not at.exception
@@ -79,14 +80,14 @@ def test_join_vote_and_reload(database) -> None:
     # A participant out of range or after closing gets a message, nothing is written.
     ws.close_voting(code, item.id)
     at.run()
-    assert any("No voting is open" in i.value for i in at.info)
+    assert any(t("ws.nothing_open", "en") in i.value for i in at.info)
     assert ws.get_tally(code, facilitator=True).item(item.id).ballots == 1
 
 
 def test_join_unknown_code(database) -> None:
     at = page("join", code="ZZZZZZ", lang="en").run()
     assert not at.exception
-    assert at.error[0].value == "There is no workshop with that code."
+    assert at.error[0].value == t("err.unknown_code", "en")
 
 
 def test_projector_shows_code_and_count(database) -> None:
@@ -107,7 +108,7 @@ def test_facilitator_console_needs_the_key(database) -> None:
     assert not at.exception
     at.text_input(key="unlock_key").input("not-the-key")
     at.button(key="unlock_submit").click().run()
-    assert at.error[0].value == "Wrong key."
+    assert at.error[0].value == t("err.access_denied", "en")
     assert ws.get_workshop(code).status == "draft"
 
     at.text_input(key="unlock_key").input(created.facilitator_key)
@@ -170,9 +171,9 @@ def test_dot_voting_keeps_the_budget(database) -> None:
     code, items = _voting_workshop("dots", dot_budget=5)
     at, voter = _joined(code)
     at.number_input(key=f"dots_{items[0]}").set_value(4).run()
-    assert any("Points left: 1 of 5" in i.value for i in at.info)
+    assert any(t("ws.points_left", "en", n=1, budget=5) in i.value for i in at.info)
     at.number_input(key=f"dots_{items[1]}").set_value(3).run()  # over budget: refused
-    assert any("do not have that many points" in e.value for e in at.error)
+    assert any(t("err.budget_exceeded", "en") in e.value for e in at.error)
     assert sum(b.value or 0 for b in ws.my_ballots(code, voter).values()) == 4
 
 

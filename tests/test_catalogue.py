@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -166,26 +164,15 @@ def test_cli_validate_json(capsys: pytest.CaptureFixture[str]) -> None:
     assert out[1]["errors"][0]["line"] == 21
 
 
-def test_cli_validate_exit_codes_in_a_subprocess() -> None:
-    ok = subprocess.run(
-        [sys.executable, "-m", "conflicts", "validate", *map(str, bundled_catalogues().values())],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert ok.returncode == 0, ok.stderr
-    assert "OK" in ok.stdout
-    bad = subprocess.run(
-        [sys.executable, "-m", "conflicts", "validate", str(BAD / "several.yaml")],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert bad.returncode == 1
-    assert "Traceback" not in bad.stderr
-    assert "several.yaml:10:12: interactions[0].score" in bad.stderr
+def test_cli_validate_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:
+    # In-process: the one subprocess smoke test of ``python -m conflicts`` is in
+    # tests/test_workshop_cli.py (a subprocess costs seconds of imports).
+    assert main(["validate", *map(str, bundled_catalogues().values())]) == 0
+    assert "OK" in capsys.readouterr().out
+    assert main(["validate", str(BAD / "several.yaml")]) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    assert "several.yaml:10:12: interactions[0].score" in err
 
 
 def test_cli_schema_prints_json(capsys: pytest.CaptureFixture[str]) -> None:

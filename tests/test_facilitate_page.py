@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from conflicts import facilitation as fac
 from conflicts import workshop as ws
+from conflicts.i18n import t
 from conflicts.ui.live import KEYS
 from tests.apptest import TIMEOUT
 
@@ -54,7 +55,7 @@ def test_next_previous_overview_and_jump(workshop) -> None:
     at.button(key="step_overview").click().run()
     assert current(code) is None
     assert not at.exception
-    assert any("projector shows the agenda" in i.value for i in at.info)
+    assert any(t("fac.no_step", "en") in i.value for i in at.info)
 
 
 def test_the_step_bar_follows_a_change_made_on_another_device(workshop) -> None:
@@ -75,7 +76,7 @@ def test_open_and_close_voting_with_one_action(workshop) -> None:
     at.button(key="step_toggle").click().run()
     item = ws.get_workshop(code).current_item
     assert item.voting == "open"
-    assert at.button(key="step_toggle").label == "Close voting"
+    assert at.button(key="step_toggle").label == t("fac.close_voting", "en")
     at.button(key="step_toggle").click().run()
     assert ws.get_workshop(code).current_item.voting == "closed"
 
@@ -143,7 +144,7 @@ def test_agenda_move_order_remove_choose_and_add(workshop) -> None:
     at.button(key="warmup_submit").click().run()
     first = ws.get_workshop(code).items[0]
     assert first.is_warmup
-    assert first.question_text("en") == "Which goal matters most to your organisation?"
+    assert first.question_text("en") == t("fac.warmup_default", "en")
     assert not at.exception
 
 
@@ -177,7 +178,7 @@ def test_outcome_and_date_are_saved_and_shown_after_a_reload(workshop) -> None:
     again = console(code)  # a reload (new session)
     outcome = next(s for s in again.selectbox if s.key.startswith(f"outcome_{item_id}_"))
     assert outcome.value == "escalate"
-    assert any(c.value.startswith("Saved ") for c in again.caption)
+    assert any(c.value.startswith(t("fac.saved_at", "en", time="")) for c in again.caption)
 
 
 def test_proposals_accept_decline_merge(workshop) -> None:
@@ -201,7 +202,7 @@ def test_proposals_accept_decline_merge(workshop) -> None:
     p3 = fac.propose(code, voters[2], title="Off topic", text="", from_node=b, to_node=a)
 
     at = console(code)
-    assert "Proposals (3)" in [tab.label for tab in at.tabs]
+    assert t("fac.tab_proposals", "en", n=3) in [tab.label for tab in at.tabs]
     shown = " ".join(m.value for m in at.markdown)
     assert "\\*\\*Airport\\*\\* \\<b\\>noise\\</b\\>" in shown  # as text, not Markdown/HTML
 
@@ -217,4 +218,4 @@ def test_proposals_accept_decline_merge(workshop) -> None:
     w = ws.get_workshop(code)
     added = w.catalogue().interactions_by_id[w.items[-1].interaction_id]
     assert added.score == -2 and "proposed" in added.tags
-    assert "Proposals (0)" in [tab.label for tab in at.tabs]
+    assert t("fac.tab_proposals", "en", n=0) in [tab.label for tab in at.tabs]

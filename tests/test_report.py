@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 import pytest
 
 from conflicts import facilitation as fac
-from conflicts import report
+from conflicts import i18n, report
 from conflicts import workshop as ws
 from conflicts.results import build_results, load_results
 from tests.test_results import FIXTURE, PEOPLE, SUMMARY, build_round
@@ -63,13 +63,16 @@ def test_html_report_content(store, round1):
     assert "Workshop report: Runda 1" in text
     assert "3/4 (75 %)" in text  # c1's participation
     assert "4.67" not in text and ">4.7<" in text  # c1's mean, one decimal
-    assert "Needs analysis" in text and "Regionens planeringsenhet" in text
+    assert i18n.t("outcome.needs_analysis", "en") in text and "Regionens planeringsenhet" in text
     assert "Ta fram underlag" in text and "2025-06-30" in text
     assert html_escaped(SUMMARY) in text  # the notes, escaped
     assert "<b>nu</b>" not in text
     assert "Buller vid skolor" in text and "Dubblett" not in text  # only the accepted one
     assert "1 accepted, 1 declined" in text
-    assert "Municipality" in text and "State agency" in text and "Not stated" in text
+    assert all(
+        i18n.t(k, "en") in text
+        for k in ("actor_type.municipality", "actor_type.state_agency", "res.not_stated")
+    )
     assert "Most important goal?" in text  # the warm-up
     assert "Tastle–Wierman" in text and "Priority 1–5" in text
     created = ws.get_workshop(round1.code, store=store).created_at.date().isoformat()
@@ -232,8 +235,8 @@ def test_priority_figure_sizes_nodes_by_priority(store, round1):
 def test_report_of_an_empty_workshop(store):
     w = ws.create_workshop(FIXTURE, title="Tom", store=store).workshop
     page = ws.export_workshop(w.code, "html", lang="en", store=store)
-    assert "No outcomes were recorded." in page and "No proposals were accepted." in page
-    assert "Nobody joined." in page
+    assert i18n.t("res.no_outcomes", "en") in page and i18n.t("res.no_proposals", "en") in page
+    assert i18n.t("res.nobody", "en") in page
     md = report.markdown_summary(
         load_results(w.code, lang="en", store=store),
         generated_at=datetime(2025, 1, 2, 3, 4, tzinfo=UTC),

@@ -8,6 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from conflicts import workshop as ws
+from conflicts.i18n import t
 from conflicts.ui import router
 from tests.apptest import TIMEOUT
 from tests.test_results import FIXTURE, PEOPLE, build_round
@@ -47,7 +48,7 @@ def test_locked_until_the_key_is_given(database):
     rnd = build_round()
     at = results_page(code=rnd.code, lang="en").run()
     assert not at.exception
-    assert at.title[0].value == "Results: Runda 1"
+    assert at.title[0].value == t("res.title", "en", title="Runda 1")
     assert not at.dataframe and not at.get("download_button")
     at.text_input(key="unlock_key").input("wrong key")
     at.button(key="unlock_submit").click().run()
@@ -70,7 +71,7 @@ def test_results_after_unlocking(database):
     assert list(table["participation"][:3]) == [75, 100, 50]
     assert list(table["distribution"][0]) == [0, 0, 0, 1, 2]
     assert table["dispersion"][1] == pytest.approx(0.0)
-    assert table["outcome"][0] == "Needs analysis"
+    assert table["outcome"][0] == t("outcome.needs_analysis", "en")
     shown = texts(at)
     assert "Regionens planeringsenhet" in shown and "Ta fram underlag" in shown
     assert "Buller vid skolor" in shown  # the accepted proposal
@@ -100,8 +101,8 @@ def test_compare_with_another_round(database):
     assert moved["Roads versus climate"] == 2  # 3rd -> 1st
     assert moved["Housing versus green space"] == -1  # 1st -> 2nd (c3 had no votes in round 2)
     shown = texts(at)
-    assert "Runda 1 compared with Runda 2" in shown
-    assert "Moved up: Roads versus climate" in shown
+    assert t("res.compare_heading", "en", a="Runda 1", b="Runda 2") in shown
+    assert t("res.moved_up", "en", items="Roads versus climate") in shown
 
 
 def test_compare_refuses_another_catalogue(database, tmp_path):
@@ -119,6 +120,6 @@ def test_compare_refuses_another_catalogue(database, tmp_path):
 
 def test_unknown_code_and_no_code(database):
     at = results_page(code="ZZZZZZ", lang="en").run()
-    assert not at.exception and at.error[0].value == "There is no workshop with that code."
+    assert not at.exception and at.error[0].value == t("err.unknown_code", "en")
     at = results_page(lang="en").run()
-    assert not at.exception and at.title[0].value == "Results"
+    assert not at.exception and at.title[0].value == t("nav.results", "en")

@@ -13,6 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from conflicts import facilitation as fac
 from conflicts import workshop as ws
+from conflicts.i18n import t
 from conflicts.store import utcnow
 from conflicts.ui.widgets import md_escape
 from tests.apptest import TIMEOUT, page, param
@@ -75,14 +76,14 @@ def test_projector_shows_the_warmup_question_goals_and_tally(database) -> None:
     shown = texts(at)
     assert "★ **3.** Transport — **2** (67%)" in shown
     assert "**1.** Housing — **1** (33%)" in shown
-    assert any("3 ballots in" in m.value for m in at.markdown)
+    assert any(t("ws.ballots_in", "en", n=3) in m.value for m in at.markdown)
     assert any("[ballots=3]" in c.value for c in at.caption)
 
     # Hidden until closed: the count stays, the distribution goes.
     ws.set_hide_results(code, True)
     at.run()
     assert "(67%)" not in texts(at)
-    assert any("Results are shown when voting closes." in i.value for i in at.info)
+    assert any(t("ws.hidden", "en") in i.value for i in at.info)
 
 
 def test_projector_shows_the_timer_running_paused_and_up(database) -> None:
@@ -104,7 +105,7 @@ def test_projector_shows_the_timer_running_paused_and_up(database) -> None:
 
     fac.timer_reset(w.code)
     at.run()
-    assert "left" not in markdown(at) and "Time is up" not in markdown(at)
+    assert "left" not in markdown(at) and t("ws.timer_up", "en") not in markdown(at)
 
 
 def test_projector_overview_lists_states_and_outcomes(database) -> None:
@@ -123,7 +124,8 @@ def test_projector_overview_lists_states_and_outcomes(database) -> None:
     assert "2. Housing versus green space — ✓ *Voting closed*" in shown
     assert "Outcome: **Needs analysis** · owner: Region *Stockholm*" in shown
     assert "3. Roads versus climate — ● *Voting open*" in shown
-    assert "owner: Region \\*Stockholm\\*" in markdown(at)  # the owner's Markdown is escaped
+    owner = "Region \\*Stockholm\\*"  # the owner's Markdown is escaped
+    assert t("room.owner", "en", owner=owner) in markdown(at)
     assert w.code in [m.value for m in at.markdown]  # no current step, workshop open: the code
     assert warm.id not in {o for o in fac.get_outcomes(w.code)}
 
@@ -145,7 +147,7 @@ def test_projector_escapes_a_proposed_interaction(database) -> None:
     assert "## \\*\\*bold\\*\\* \\<b\\>x\\</b\\>" in md
     assert "**bold**" not in md.replace(md_escape(title), "")
     assert "Line \\*one\\* \\<i\\>two\\</i\\>" in md  # the description
-    assert "Proposed in the workshop" in md
+    assert t("prop.proposed", "en") in md
 
 
 def test_projector_shows_who_is_in_the_room(database) -> None:
@@ -160,7 +162,7 @@ def test_projector_shows_who_is_in_the_room(database) -> None:
     at = page("projector", code=w.code, lang="en").run()
     assert not at.exception
     md = markdown(at)
-    assert "Who is in the room?" in md
+    assert t("room.title", "en") in md
     assert "✓ Regional · present (2)" in md
     assert "✗ National · missing" in md
     assert "✗ Municipality · missing" in md
@@ -168,7 +170,7 @@ def test_projector_shows_who_is_in_the_room(database) -> None:
     # While voting is open the room panel gives way to the join code and the tally.
     fac.toggle_voting(w.code, item.id)
     at.run()
-    assert "Who is in the room?" not in markdown(at)
+    assert t("room.title", "en") not in markdown(at)
 
 
 # --------------------------------------------------------------------------------------------
@@ -198,12 +200,12 @@ def test_representation_panel_lists_missing_and_none_given(database) -> None:
     assert "✗ EU · missing" in md
     assert "✓ Municipality · present (1)" in md
     captions = " ".join(c.value for c in at.caption)
-    assert "Actors concerned: The municipality" in captions
-    assert "1 participants in the room; 1 needed are missing." in captions
+    assert t("room.needed_actors", "en", names="The municipality") in captions
+    assert t("room.summary", "en", n=1, missing=1) in captions
 
     # c2 names no levels and no actors: "None given." for both, no summary.
     at = AppTest.from_function(_panel_script, args=(w.code, "c2"), default_timeout=TIMEOUT).run()
-    assert markdown(at).count("None given.") == 2
+    assert markdown(at).count(t("room.none_needed", "en")) == 2
     # A warm-up key is not an interaction: nothing is drawn, no error.
     at = AppTest.from_function(
         _panel_script, args=(w.code, "warmup-1"), default_timeout=TIMEOUT
@@ -232,7 +234,7 @@ def test_phone_casts_a_warmup_ballot(database, method: str) -> None:
     at.button(key=f"vote_{item.id}_2").click().run()
     assert not at.exception
     assert ws.my_ballots(code, voter)[item.id].value == 2
-    assert any(s.value == "✓ Saved: Transport" for s in at.success)
+    assert any(s.value == t("ws.saved", "en", value="Transport") for s in at.success)
     assert ws.get_tally(code).warmup(item.id).distribution["transport"] == 1
 
     at.button(key=f"skip_{item.id}").click().run()
@@ -251,7 +253,7 @@ def test_phone_submits_proposals_up_to_the_limit(database) -> None:
     w = _open_workshop()
     at, voter = _joined(w.code)
     # The form is there even with nothing to vote on.
-    assert "Waiting for the facilitator" in texts(at)
+    assert t("ws.no_current", "en") in texts(at)
     _fill_proposal(at, "Noise <b>vs</b> housing", "transport", "housing", "Line 1\nLine 2")
     assert not at.exception
     (sent,) = fac.list_proposals(w.code)
@@ -261,23 +263,23 @@ def test_phone_submits_proposals_up_to_the_limit(database) -> None:
         "transport",
         "housing",
     )
-    assert any(s.value == "Thank you! Your proposal was sent." for s in at.success)
+    assert any(s.value == t("prop.sent", "en") for s in at.success)
     assert at.text_input(key="prop_title").value == ""  # cleared after the commit
     assert "Noise \\<b\\>vs\\</b\\> housing · *pending*" in markdown(at)
 
     # Refused in the form, nothing stored: the same goal twice, no title.
     _fill_proposal(at, "Loop", "nature", "nature")
-    assert any(e.value == "Choose two different goals." for e in at.error)
+    assert any(e.value == t("err.self_loop", "en") for e in at.error)
     _fill_proposal(at, "  ", "nature", "climate")
-    assert any(e.value == "Write a short title." for e in at.error)
+    assert any(e.value == t("prop.title_required", "en") for e in at.error)
     assert len(fac.list_proposals(w.code)) == 1
 
     for n in (2, 3):
         fac.propose(w.code, voter, title=f"P{n}", text=None, from_node="nature", to_node="climate")
     at.run()
-    assert "You can send 0 more of 3 proposals." in texts(at)
+    assert t("prop.left", "en", n=0, max=3) in texts(at)
     _fill_proposal(at, "Fourth", "climate", "housing")
-    assert any(e.value == "You have already sent as many proposals as allowed." for e in at.error)
+    assert any(e.value == t("err.proposal_limit", "en") for e in at.error)
     assert len(fac.list_proposals(w.code)) == 3
     assert at.text_input(key="prop_title").value == "Fourth"  # kept after a refusal
 

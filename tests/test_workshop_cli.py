@@ -88,36 +88,17 @@ def test_list(db_env, workshop_catalogue, capsys):
     assert json.loads(capsys.readouterr().out)[0]["code"] == code
 
 
-def test_subprocess_create_and_export(db_url, workshop_catalogue):
-    env = {**os.environ, "CONFLICTS_DATABASE_URL": db_url, "PYTHONPATH": str(ROOT)}
-    run = [sys.executable, "-m", "conflicts", "workshop"]
-    done = subprocess.run(
-        [*run, "create", str(workshop_catalogue), "--json"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
-    code = json.loads(done.stdout)["code"]
-    done = subprocess.run(
-        [*run, "export", code, "--format", "csv"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
-    assert done.stdout.startswith("record,")
-    bad = subprocess.run(
-        [*run, "list"],
-        env={**env, "CONFLICTS_DATABASE_URL": "postgresql://postgres@127.0.0.1:1/none"},
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert bad.returncode == 1
-    assert "[database_unavailable]" in bad.stderr and "Traceback" not in bad.stderr
+def test_create_then_export_and_an_unreachable_database(
+    db_env, workshop_catalogue, capsys, monkeypatch
+):
+    assert main(["workshop", "create", str(workshop_catalogue), "--json"]) == 0
+    code = json.loads(capsys.readouterr().out)["code"]
+    assert main(["workshop", "export", code, "--format", "csv"]) == 0
+    assert capsys.readouterr().out.startswith("record,")
+    monkeypatch.setenv("CONFLICTS_DATABASE_URL", "postgresql://postgres@127.0.0.1:1/none")
+    assert main(["workshop", "list"]) == 1
+    err = capsys.readouterr().err
+    assert "[database_unavailable]" in err and "Traceback" not in err
 
 
 # --- issue 5: the report, the summary and the catalogue written back --------------------------
@@ -165,11 +146,15 @@ def test_export_help_names_every_format(capsys):
     assert "{json,csv,html,md,yaml}" in out and "--output FILE" in out
 
 
-def test_subprocess_export_html_to_a_file(db_url, workshop_catalogue, tmp_path, monkeypatch):
-    """The contract line: python -m conflicts workshop export CODE --format html --output FILE."""
-    monkeypatch.setenv("CONFLICTS_DATABASE_URL", db_url)
+def test_subprocess_export_html_to_a_file(database, workshop_catalogue, tmp_path):
+    """The contract line: python -m conflicts workshop export CODE --format html --output FILE.
+
+    The one smoke test in a subprocess (the entry point, exit code, real stdout/stderr); every
+    other CLI test calls ``main(argv)`` in-process, as a subprocess costs seconds of imports. On
+    SQLite only: the in-process tests cover both databases.
+    """
     code = _voted_workshop(workshop_catalogue)
-    env = {**os.environ, "CONFLICTS_DATABASE_URL": db_url, "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "CONFLICTS_DATABASE_URL": database, "PYTHONPATH": str(ROOT)}
     target = tmp_path / "report.html"
     done = subprocess.run(
         [

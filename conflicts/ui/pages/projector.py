@@ -137,20 +137,7 @@ def _live(
     """Ballots in and the tally of the current step (and who is in the room for ``room_for``);
     reruns the page when the state (or, on the overview, an outcome) changes."""
     try:
-        revision, tally_revision = ws.poll(code)
-        if revision != st.session_state.get(REVISION):
-            st.session_state[REVISION] = revision
-            st.rerun()
-        if outcomes_seen is not None and (
-            _outcome_signature(fac.get_outcomes(code)) != outcomes_seen
-        ):
-            st.rerun()
-        tally = _cached(TALLY, (revision, tally_revision), lambda: ws.get_tally(code))
-        people = (
-            _cached(PEOPLE, (revision, tally_revision), lambda: ws.list_participants(code))
-            if room_for and cat is not None
-            else None
-        )
+        tally, people = _poll(code, room_for=room_for, cat=cat, outcomes_seen=outcomes_seen)
     except DatabaseUnavailable:
         return
     overview = outcomes_seen is not None
@@ -165,14 +152,8 @@ def _live(
     else:
         item = tally.item(item_id) if item_id is not None else None
         count = item.ballots + item.skips if item else total
-    people_text = t("ws.participants", lang, n=tally.participants)
     before_voting = item is not None and item.voting == "not_started" and not count
-    with st.container(horizontal=True, vertical_alignment="center", gap="medium"):
-        if not before_voting:  # no "0 ballots in" while the room discusses
-            with st.container(key="ballot_count", width="content"):  # overview: who is here
-                st.markdown(people_text if overview else t("ws.ballots_in", lang, n=count))
-        small = t("ws.ballots_in", lang, n=total) if overview else people_text
-        st.caption(f"{small} [ballots={total}]", width="content")
+    _ballot_line(tally, lang, count, total, overview=overview, before_voting=before_voting)
     # No empty chart before the first ballot (a hidden tally says so while voting is open).
     if item is not None and (
         item.ballots + item.skips > 0 or (item.hidden and item.voting == "open")
@@ -181,6 +162,36 @@ def _live(
     if people is not None and room_for is not None and cat is not None:
         with st.container(key="projector_room"):
             representation_panel(cat, room_for, people, lang, compact=True)
+
+
+def _poll(code: str, *, room_for, cat, outcomes_seen):
+    """The tally (and the people in the room when ``room_for``), read again only when the
+    ballots or the state changed; reruns the whole page when the state (or, on the overview, an
+    outcome) changed."""
+    revision, tally_revision = ws.poll(code)
+    if revision != st.session_state.get(REVISION):
+        st.session_state[REVISION] = revision
+        st.rerun()
+    if outcomes_seen is not None and (_outcome_signature(fac.get_outcomes(code)) != outcomes_seen):
+        st.rerun()
+    tally = _cached(TALLY, (revision, tally_revision), lambda: ws.get_tally(code))
+    people = (
+        _cached(PEOPLE, (revision, tally_revision), lambda: ws.list_participants(code))
+        if room_for and cat is not None
+        else None
+    )
+    return tally, people
+
+
+def _ballot_line(tally, lang: str, count: int, total: int, *, overview, before_voting) -> None:
+    """The big count (ballots in; on the overview, who is here) and the small one beside it."""
+    people_text = t("ws.participants", lang, n=tally.participants)
+    with st.container(horizontal=True, vertical_alignment="center", gap="medium"):
+        if not before_voting:  # no "0 ballots in" while the room discusses
+            with st.container(key="ballot_count", width="content"):  # overview: who is here
+                st.markdown(people_text if overview else t("ws.ballots_in", lang, n=count))
+        small = t("ws.ballots_in", lang, n=total) if overview else people_text
+        st.caption(f"{small} [ballots={total}]", width="content")
 
 
 def _join_box(w: ws.Workshop, lang: str) -> None:
@@ -222,75 +233,94 @@ def render() -> None:
 
     graph_col, side_col = st.columns([3, 2], gap="large")
     with graph_col:
-        fig = build_figure(
-            cat,
-            model.graph,
-            model.positions,
-            lang=lang,
-            highlight=interaction.id if interaction else None,
-            dim_others=interaction is not None,
-            text_scale=1.6,
-            subgoal_labels=False,
-        )
-        st.plotly_chart(
-            fig,
-            key="projector_graph",
-            height="stretch",
-            config={"displayModeBar": False, "responsive": True},
-        )
+        _graph(model, interaction, lang)
     voting_open = current is not None and current.voting == "open"
     show_join = voting_open or (current is None and w.status == "open")
     timer = fac.timer_state(w) is not None
     with side_col, st.container(key="projector_side"):
         if current is None or (interaction is None and not warmup):
-            if timer:
-                _clock(w, lang)
-            try:
-                outcomes = fac.get_outcomes(w.code)
-            except DatabaseUnavailable:
-                outcomes = {}
-            if show_join:  # the code first: people arrive while the agenda is up
-                _join_box(w, lang)
-            agenda_overview(w, cat, outcomes, lang)
-            _live(w.code, lang, None, outcomes_seen=_outcome_signature(outcomes))
-            return
-        if warmup:
-            with st.container(horizontal=True, vertical_alignment="center"):
-                st.caption(f":material/quiz: {t('room.warmup', lang)}", width="content")
-                if timer:
-                    _clock(w, lang)
-            st.markdown(f"## {md_escape(current.question_text(lang))}")
-            st.caption(t("ws.warmup_pick", lang))
-            _live(w.code, lang, current.id, warmup=True, cat=cat)
-            if show_join:
-                _join_box(w, lang)
-            return
-        st.markdown(f"## {md_escape(cat.text(interaction.title, lang))}")
-        badges = score_badge(interaction.score, lang)
-        if "proposed" in interaction.tags:
-            badges += f" :violet-badge[:material/lightbulb: {t('prop.proposed', lang)}]"
-        with st.container(
-            horizontal=True, vertical_alignment="center", gap="medium", key="projector_badges"
-        ):
-            st.markdown(badges, width="content")
-            if timer:
-                _clock(w, lang)
-        # What fits at 1280x720 in each phase: before voting the description, the questions and
-        # who is in the room; while voting the join code and the live tally; after voting the
-        # result and the questions for dialogue.
-        if interaction.description and current.voting == "not_started":
-            with st.container(key="projector_description"):
-                st.markdown(_text_block(cat.text(interaction.description, lang)))
-        if interaction.questions and not voting_open:  # the dialogue, before and after
-            st.markdown(
-                "\n".join(f"- {md_escape(cat.text(q, lang))}" for q in interaction.questions)
-            )
-        if show_join:
-            _join_box(w, lang)
-        _live(
-            w.code,
-            lang,
-            current.id,
-            cat=cat,
-            room_for=interaction.id if current.voting == "not_started" else None,
-        )
+            _overview_side(w, cat, lang, show_join=show_join, timer=timer)
+        elif warmup:
+            _warmup_side(w, cat, current, lang, show_join=show_join, timer=timer)
+        else:
+            _interaction_side(w, cat, current, interaction, lang, show_join=show_join, timer=timer)
+
+
+def _graph(model: Model, interaction, lang: str) -> None:
+    """The map, the current interaction emphasised and the rest dimmed."""
+    fig = build_figure(
+        model.catalogue,
+        model.graph,
+        model.positions,
+        lang=lang,
+        highlight=interaction.id if interaction else None,
+        dim_others=interaction is not None,
+        text_scale=1.6,
+        subgoal_labels=False,
+    )
+    st.plotly_chart(
+        fig,
+        key="projector_graph",
+        height="stretch",
+        config={"displayModeBar": False, "responsive": True},
+    )
+
+
+def _overview_side(w: ws.Workshop, cat: Catalogue, lang: str, *, show_join, timer) -> None:
+    """No step (or a step whose interaction is gone): the agenda with its outcomes."""
+    if timer:
+        _clock(w, lang)
+    try:
+        outcomes = fac.get_outcomes(w.code)
+    except DatabaseUnavailable:
+        outcomes = {}
+    if show_join:  # the code first: people arrive while the agenda is up
+        _join_box(w, lang)
+    agenda_overview(w, cat, outcomes, lang)
+    _live(w.code, lang, None, outcomes_seen=_outcome_signature(outcomes))
+
+
+def _warmup_side(w: ws.Workshop, cat: Catalogue, current, lang: str, *, show_join, timer) -> None:
+    """A warm-up question: the goals to pick from, with the count once ballots are in."""
+    with st.container(horizontal=True, vertical_alignment="center"):
+        st.caption(f":material/quiz: {t('room.warmup', lang)}", width="content")
+        if timer:
+            _clock(w, lang)
+    st.markdown(f"## {md_escape(current.question_text(lang))}")
+    st.caption(t("ws.warmup_pick", lang))
+    _live(w.code, lang, current.id, warmup=True, cat=cat)
+    if show_join:
+        _join_box(w, lang)
+
+
+def _interaction_side(
+    w: ws.Workshop, cat: Catalogue, current, interaction, lang: str, *, show_join, timer
+) -> None:
+    """An interaction step: title, score, and what fits the phase (see below)."""
+    st.markdown(f"## {md_escape(cat.text(interaction.title, lang))}")
+    badges = score_badge(interaction.score, lang)
+    if "proposed" in interaction.tags:
+        badges += f" :violet-badge[:material/lightbulb: {t('prop.proposed', lang)}]"
+    with st.container(
+        horizontal=True, vertical_alignment="center", gap="medium", key="projector_badges"
+    ):
+        st.markdown(badges, width="content")
+        if timer:
+            _clock(w, lang)
+    # What fits at 1280x720 in each phase: before voting the description, the questions and
+    # who is in the room; while voting the join code and the live tally; after voting the
+    # result and the questions for dialogue.
+    if interaction.description and current.voting == "not_started":
+        with st.container(key="projector_description"):
+            st.markdown(_text_block(cat.text(interaction.description, lang)))
+    if interaction.questions and current.voting != "open":  # the dialogue, before and after
+        st.markdown("\n".join(f"- {md_escape(cat.text(q, lang))}" for q in interaction.questions))
+    if show_join:
+        _join_box(w, lang)
+    _live(
+        w.code,
+        lang,
+        current.id,
+        cat=cat,
+        room_for=interaction.id if current.voting == "not_started" else None,
+    )

@@ -576,6 +576,92 @@ def _index_nodes(node: yaml.Node, path: Path_, pos: _Positions, dupes: list) -> 
             _index_nodes(item, (*path, i), pos, dupes)
 
 
+# Bounds for what one catalogue may hold, checked on the parser's event stream before anything is
+# built: the SDG catalogue (169 targets) has ~7,100 nodes, depth 6, longest text 629 characters,
+# 100 kB, so these leave ample room for real catalogues while a hostile file is refused in
+# milliseconds with bounded memory.
+MAX_CATALOGUE_BYTES = 2 * 1024 * 1024
+MAX_NODES = 50_000
+MAX_DEPTH = 16
+MAX_TEXT_LENGTH = 20_000
+_MAX_ALIAS_PROBLEMS = 20
+
+
+def _check_shape(text: str, filename: str) -> None:
+    """Refuse aliases and oversized documents before the YAML is composed or loaded.
+
+    A YAML alias (``*name``) repeats a node by reference, so seven levels of ten aliases each
+    expand to ten million nodes when a loader or validator walks them (the "billion laughs"): a
+    592-byte file took the server to 4.6 GB. A catalogue has no use for aliases or merge keys,
+    so they are refused outright, and the document's node count, nesting depth and text lengths
+    are capped. Raises :class:`CatalogueError` naming the offending line and column.
+
+    Examples
+    --------
+    >>> _check_shape("a: &x [1]\\nb: *x\\n", "bad.yaml")
+    Traceback (most recent call last):
+    ...
+    conflicts.errors.CatalogueError: bad.yaml:2:4: YAML aliases (*x) are not allowed in a catalogue: write the value out
+    """
+    if len(text) > MAX_CATALOGUE_BYTES:
+        raise CatalogueError(
+            [
+                Problem(
+                    filename,
+                    1,
+                    1,
+                    "",
+                    f"the file is too large ({len(text):,} characters; at most "
+                    f"{MAX_CATALOGUE_BYTES:,})",
+                )
+            ]
+        )
+    problems: list[Problem] = []
+    nodes = depth = 0
+    for event in yaml.parse(text, Loader=_YAML_LOADER):
+        mark = event.start_mark
+        where = (filename, mark.line + 1, mark.column + 1, "")
+        if isinstance(event, yaml.AliasEvent):
+            problems.append(
+                Problem(
+                    *where,
+                    f"YAML aliases (*{event.anchor}) are not allowed in a catalogue: "
+                    "write the value out",
+                )
+            )
+            if len(problems) >= _MAX_ALIAS_PROBLEMS:
+                break
+            continue
+        if isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                problems.append(
+                    Problem(*where, f"nested too deeply (more than {MAX_DEPTH} levels)")
+                )
+                break
+        elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
+            depth -= 1
+            continue
+        elif isinstance(event, yaml.ScalarEvent) and len(event.value) > MAX_TEXT_LENGTH:
+            problems.append(
+                Problem(
+                    *where,
+                    f"a text of {len(event.value):,} characters is too long "
+                    f"(at most {MAX_TEXT_LENGTH:,})",
+                )
+            )
+            break
+        if isinstance(event, yaml.ScalarEvent | yaml.MappingStartEvent | yaml.SequenceStartEvent):
+            nodes += 1
+            if nodes > MAX_NODES:
+                problems.append(
+                    Problem(*where, f"too many entries (more than {MAX_NODES:,} values)")
+                )
+                break
+    if problems:
+        raise CatalogueError(problems)
+
+
 def _pydantic_message(err: dict) -> str:
     kind, msg, value = err["type"], err["msg"], err.get("input")
     if kind in ("greater_than_equal", "less_than_equal") and err["loc"][-1:] == ("score",):
@@ -605,6 +691,7 @@ def parse_catalogue(text: str, filename: str = "<catalogue>") -> Catalogue:
         problems.append(Problem(filename, line, col, _fmt_path(path), message))
 
     try:
+        _check_shape(text, filename)
         root = yaml.compose(text, Loader=_YAML_LOADER)
         data = yaml.load(text, Loader=_YAML_LOADER) if root is not None else None
     except yaml.MarkedYAMLError as exc:
@@ -675,6 +762,18 @@ def load_catalogue(path: str | Path) -> Catalogue:
 
 def parse_catalogue_bytes(raw: bytes, filename: str) -> Catalogue:
     """Like :func:`parse_catalogue` for raw bytes (an upload): the text must be UTF-8."""
+    if len(raw) > MAX_CATALOGUE_BYTES:  # refused before decoding a huge upload
+        raise CatalogueError(
+            [
+                Problem(
+                    filename,
+                    1,
+                    1,
+                    "",
+                    f"the file is too large ({len(raw):,} bytes; at most {MAX_CATALOGUE_BYTES:,})",
+                )
+            ]
+        )
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -57,3 +57,20 @@ def database_url() -> str:
 def admin_password() -> str | None:
     """The admin password (``CONFLICTS_ADMIN_PASSWORD``), or None when unset or empty."""
     return os.environ.get(ADMIN_PASSWORD_ENV) or None
+
+
+def configure_logging() -> None:
+    """Send the app's own log records (``conflicts.*``) to standard error with a timestamp.
+
+    Streamlit configures only its own logger; without a handler, Python would print our records
+    bare through its last-resort handler. Idempotent: the server module is imported more than once.
+    """
+    import logging
+
+    logger = logging.getLogger("conflicts")
+    if not logger.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
+        logger.propagate = False

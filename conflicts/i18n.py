@@ -468,6 +468,10 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
         "sv": "Databasen svarar inte just nu. Inget sparades; försök igen om en stund.",
         "en": "The database is not answering right now. Nothing was saved; try again in a moment.",
     },
+    "err.database_misconfigured": {
+        "sv": "Appens databas är felkonfigurerad (CONFLICTS_DATABASE_URL). Inget sparades; be den som driftar appen att läsa serverloggen.",
+        "en": "The app's database is misconfigured (CONFLICTS_DATABASE_URL). Nothing was saved; ask whoever runs the app to read the server log.",
+    },
     # --- enumerations ---------------------------------------------------------------------------
     "level.local": {"sv": "Lokal", "en": "Local"},
     "level.regional": {"sv": "Regional", "en": "Regional"},

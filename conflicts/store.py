@@ -38,6 +38,7 @@ declaration AND append a migration that brings an existing database there idempo
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable
@@ -69,12 +70,13 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy import exc as sa_exc
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 
 from conflicts import config
 from conflicts.errors import ConflictsError
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 
 class DatabaseUnavailable(ConflictsError):
@@ -85,6 +87,53 @@ class DatabaseUnavailable(ConflictsError):
     def __init__(self, message: str = "the database is unavailable, try again"):
         super().__init__(message)
         self.params: dict = {}
+
+
+class DatabaseMisconfigured(DatabaseUnavailable):
+    """``CONFLICTS_DATABASE_URL`` is malformed or names a database this app does not support.
+
+    A subclass of :class:`DatabaseUnavailable` so that every page that already handles an outage
+    shows a clear message instead of a raw ``ArgumentError`` or ``ModuleNotFoundError``.
+    """
+
+    code = "database_misconfigured"
+
+
+SUPPORTED_BACKENDS = ("sqlite", "postgresql")
+_URL_HELP = "expected sqlite:///path/to/file.db or postgresql://user@host:5432/database"
+
+
+def check_database_url(url: str) -> URL:
+    """Parse a database URL, or raise :class:`DatabaseMisconfigured` saying what is wrong.
+
+    The message never repeats the URL itself: it may hold a password.
+
+    Examples
+    --------
+    >>> check_database_url("sqlite:///var/conflicts.db").get_backend_name()
+    'sqlite'
+    >>> check_database_url("mysql://root@localhost/test")
+    Traceback (most recent call last):
+    ...
+    conflicts.store.DatabaseMisconfigured: CONFLICTS_DATABASE_URL names a mysql database; only sqlite and postgresql are supported (expected sqlite:///path/to/file.db or postgresql://user@host:5432/database)
+    """
+    try:
+        parsed = make_url(url)
+    except sa_exc.ArgumentError:
+        raise DatabaseMisconfigured(
+            f"CONFLICTS_DATABASE_URL is not a database URL ({_URL_HELP})"
+        ) from None
+    backend = parsed.get_backend_name()
+    if backend not in SUPPORTED_BACKENDS:
+        raise DatabaseMisconfigured(
+            f"CONFLICTS_DATABASE_URL names a {backend} database; only "
+            f"{' and '.join(SUPPORTED_BACKENDS)} are supported ({_URL_HELP})"
+        )
+    if backend == "postgresql" and not parsed.database:
+        raise DatabaseMisconfigured(
+            f"CONFLICTS_DATABASE_URL names no PostgreSQL database ({_URL_HELP})"
+        )
+    return parsed
 
 
 def utcnow() -> datetime:
@@ -384,7 +433,7 @@ def make_engine(url: str | None = None) -> Engine:
     engine on the same database is what a second process would have (tests use it that way).
     """
     url = config.normalise_database_url(url or config.database_url())
-    parsed = make_url(url)
+    parsed = check_database_url(url)
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database or ""
         if database and database != ":memory:" and not database.startswith("file:"):
@@ -403,16 +452,14 @@ def make_engine(url: str | None = None) -> Engine:
         )
         _configure_sqlite(engine)
         return engine
-    if parsed.get_backend_name() == "postgresql":
-        return create_engine(
-            url,
-            connect_args={"connect_timeout": PG_CONNECT_TIMEOUT_S},
-            pool_pre_ping=True,
-            pool_size=10,
-            max_overflow=30,
-            pool_timeout=30,
-        )
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(
+        url,
+        connect_args={"connect_timeout": PG_CONNECT_TIMEOUT_S},
+        pool_pre_ping=True,
+        pool_size=10,
+        max_overflow=30,
+        pool_timeout=30,
+    )
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -515,9 +562,9 @@ class Store:
                     time.sleep(delay)
                     delay *= 2
                     continue
-                raise DatabaseUnavailable(_describe(exc)) from exc
+                raise _logged(DatabaseUnavailable(_describe(exc))) from exc
             except sa_exc.TimeoutError as exc:  # pool exhausted
-                raise DatabaseUnavailable("the database is busy, try again") from exc
+                raise _logged(DatabaseUnavailable("the database is busy, try again")) from exc
         raise AssertionError("unreachable")  # pragma: no cover
 
     # ---- schema ----------------------------------------------------------------------------
@@ -561,6 +608,37 @@ def _describe(exc: sa_exc.DBAPIError) -> str:
     orig = str(getattr(exc, "orig", exc)).strip().splitlines()
     detail = orig[0] if orig else type(exc).__name__
     return f"the database is unavailable ({detail}); nothing was written, try again"
+
+
+# An outage seen by hundreds of phones at once is logged once per cause per minute, not per request.
+_LOG_EVERY_S = 60.0
+_last_logged: dict[str, float] = {}
+
+
+def _logged(exc: DatabaseUnavailable) -> DatabaseUnavailable:
+    """Write the cause of an outage to the server log (users see a translated message only)."""
+    message = str(exc)
+    now = time.monotonic()
+    if now - _last_logged.get(message, -_LOG_EVERY_S) >= _LOG_EVERY_S:
+        if len(_last_logged) > 256:
+            _last_logged.clear()
+        _last_logged[message] = now
+        log.error("%s", message)
+    return exc
+
+
+def check_database(url: str | None = None) -> str | None:
+    """Check at start-up that the database URL is valid and the database answers.
+
+    Returns None when it does, else the cause, which is also written to the server log once, so
+    that whoever deploys the app sees a wrong host, port, database name or password at once.
+    """
+    try:
+        Store(url).init()
+    except DatabaseUnavailable as exc:
+        log.error("database check at start-up failed: %s", exc)
+        return str(exc)
+    return None
 
 
 _stores: dict[str, Store] = {}

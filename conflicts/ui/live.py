@@ -28,7 +28,7 @@ def error_text(exc: Exception, lang: str) -> str:
     """A translated, user-facing message for a domain error (never a traceback)."""
     code = getattr(exc, "code", None)
     if isinstance(exc, DatabaseUnavailable):
-        code = "database_unavailable"
+        code = exc.code  # database_unavailable, or database_misconfigured
     key = f"err.{code}"
     try:
         return t(key, lang, **getattr(exc, "params", {}))

@@ -6,6 +6,7 @@ To add a page: write ``conflicts/ui/pages/<name>.py`` with a ``render()`` functi
 
 from __future__ import annotations
 
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import streamlit as st
@@ -72,8 +73,13 @@ def _requested_page() -> str:
     return urlsplit(url).path.rstrip("/").rsplit("/", 1)[-1] if isinstance(url, str) else ""
 
 
+APP_ICON = Path(__file__).parent / "assets" / "icon.png"
+
+
 def main() -> None:
-    st.set_page_config(page_title="Målkonflikt", page_icon=":material/hub:", layout="wide")
+    # A file icon, served by the app: a ":material/…:" icon is fetched as the favicon from a
+    # third-party host, which would send every participant's address out of the room's network.
+    st.set_page_config(page_title="Målkonflikt", page_icon=str(APP_ICON), layout="wide")
     lang = language()
     room = _requested_page() in ROOM_PAGES
     page = st.navigation(pages(lang), position="hidden" if room else "sidebar")

@@ -98,7 +98,9 @@ def enable_tcp_nodelay() -> None:
 
 def middleware() -> list[Middleware]:
     """Middleware applied to every HTTP request (before Streamlit's own)."""
-    return [Middleware(VoterCookieMiddleware)]
+    from conflicts.headers import SecurityHeadersMiddleware
+
+    return [Middleware(SecurityHeadersMiddleware), Middleware(VoterCookieMiddleware)]
 
 
 #: Where phones ask whether the facilitator changed anything (see conflicts.ui.watch).

@@ -17,7 +17,7 @@ returns. Domain errors raised inside roll the transaction back, so nothing is pa
   committed transactions on power loss; ballots are the product and a workshop writes a few per
   second at most, so we pay the extra fsync per commit and a returned ballot is durable.
 * PostgreSQL: READ COMMITTED; write transactions that need it lock the workshop row with
-  ``SELECT ... FOR UPDATE`` (see :mod:`conflicts.workshop`), which serialises writes per workshop.
+  ``SELECT ... FOR UPDATE`` (see :mod:`conflicts.workshops`), which serialises writes per workshop.
   Deadlocks and serialisation failures (SQLSTATE 40P01/40001) are retried.
 
 Errors: a database that cannot be reached, is locked for longer than the busy timeout, or drops the
@@ -142,7 +142,7 @@ workshops = Table(
     Column("tally_revision", Integer, nullable=False, default=0),
     Column("created_at", TS, nullable=False),
     Column("updated_at", TS, nullable=False),
-    # Version 2: the facilitator's timer of one step (see conflicts.facilitation). Running:
+    # Version 2: the facilitator's timer of one step (see conflicts.workshops). Running:
     # started_at + duration; paused: paused_remaining_s is set. All NULL: no timer.
     Column("timer_item_id", Integer, nullable=True),
     Column("timer_started_at", TS, nullable=True),

@@ -7,7 +7,7 @@ see :mod:`conflicts.config`). Exit codes: 0 success, 1 a domain error (printed a
 * ``workshop create CATALOGUE [--title T] [--json]`` -- CATALOGUE is a file or a bundled name.
   ``--json`` prints exactly ``{"code", "join_path", "facilitator_key"}``.
 * ``workshop export CODE --format html|md|csv|json|yaml [--output FILE]`` -- the formats are the
-  keys of :data:`conflicts.workshop.EXPORT_FORMATS`, so a new format needs no change here: ``html``
+  keys of :data:`conflicts.reports.export.EXPORT_FORMATS`, so a new format needs no change here: ``html``
   the self-contained report (opens offline, prints to PDF), ``md`` the summary for the minutes,
   ``csv``/``json`` the anonymised ballots and tallies, ``yaml`` the catalogue written back with
   the workshop's accepted proposals and recorded outcomes (the next round starts from it).
@@ -21,8 +21,9 @@ import json
 import sys
 from pathlib import Path
 
-from conflicts import workshop as ws
+from conflicts import workshops as ws
 from conflicts.errors import CatalogueError, ConflictsError
+from conflicts.reports import export
 
 
 def _fail(exc: ConflictsError) -> int:
@@ -62,7 +63,7 @@ def _create(args: argparse.Namespace) -> int:
 
 def _export(args: argparse.Namespace) -> int:
     try:
-        text = ws.export_workshop(args.code, args.format)
+        text = export.export_workshop(args.code, args.format)
     except ConflictsError as exc:
         return _fail(exc)
     if args.output:
@@ -121,7 +122,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     e.add_argument("code", metavar="CODE", help="the workshop's join code")
     e.add_argument(
         "--format",
-        choices=list(ws.EXPORT_FORMATS),
+        choices=list(export.EXPORT_FORMATS),
         default="json",
         help="html | md | csv | json | yaml (default: json)",
     )

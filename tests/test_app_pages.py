@@ -6,7 +6,7 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from conflicts import workshop as ws
+from conflicts import workshops as ws
 from conflicts.catalogue import bundled_catalogues, load_catalogue
 from tests.apptest import TIMEOUT, page, param
 

@@ -8,8 +8,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conflicts import facilitation as fac
-from conflicts import workshop as ws
+from conflicts import workshops as ws
 from conflicts.ui.live import KEYS
 from tests.apptest import TIMEOUT
 
@@ -60,8 +59,8 @@ def test_next_previous_overview_and_jump(workshop) -> None:
 def test_the_step_bar_follows_a_change_made_on_another_device(workshop) -> None:
     code, items = workshop.code, workshop.items
     at = console(code)
-    fac.step(code, 1)  # the facilitator's tablet moves on
-    fac.step(code, 1)
+    ws.step(code, 1)  # the facilitator's tablet moves on
+    ws.step(code, 1)
     at.run()
     assert at.selectbox(key="step_jump").value == items[1].id
     assert any("Step 2 of" in c.value for c in at.caption)
@@ -82,22 +81,22 @@ def test_open_and_close_voting_with_one_action(workshop) -> None:
 
 def test_timer_start_pause_extend_resume_reset(workshop) -> None:
     code = workshop.code
-    fac.step(code, 1)
+    ws.step(code, 1)
     at = console(code)
     at.number_input(key="timer_minutes").set_value(3).run()
     at.button(key="timer_start").click().run()
-    state = fac.timer_state(ws.get_workshop(code))
+    state = ws.timer_state(ws.get_workshop(code))
     assert state is not None and state.duration_s == 180 and not state.paused
     at.button(key="timer_pause").click().run()
-    assert fac.timer_state(ws.get_workshop(code)).paused
+    assert ws.timer_state(ws.get_workshop(code)).paused
     at.button(key="timer_extend").click().run()
-    state = fac.timer_state(ws.get_workshop(code))
+    state = ws.timer_state(ws.get_workshop(code))
     assert state.duration_s == 240 and 230 <= state.remaining_s <= 240
     at.button(key="timer_resume").click().run()
-    assert not fac.timer_state(ws.get_workshop(code)).paused
+    assert not ws.timer_state(ws.get_workshop(code)).paused
     assert any("left" in m.value for m in at.markdown)
     at.button(key="timer_reset").click().run()
-    assert fac.timer_state(ws.get_workshop(code)) is None
+    assert ws.timer_state(ws.get_workshop(code)) is None
 
 
 def test_agenda_move_order_remove_choose_and_add(workshop) -> None:
@@ -162,17 +161,17 @@ def test_adding_a_conflict_with_the_same_goal_twice_is_refused(workshop) -> None
 
 def test_outcome_and_date_are_saved_and_shown_after_a_reload(workshop) -> None:
     code = workshop.code
-    fac.step(code, 1)
+    ws.step(code, 1)
     item_id = current(code)
     at = console(code)
     outcome = next(s for s in at.selectbox if s.key.startswith(f"outcome_{item_id}_"))
     outcome.set_value("escalate").run()
-    stored = fac.get_outcomes(code)[item_id]
+    stored = ws.get_outcomes(code)[item_id]
     assert stored.outcome == "escalate"
     due = next(d for d in at.date_input if d.key.startswith(f"due_{item_id}_"))
     due.set_value("2027-03-01").run()
-    assert str(fac.get_outcomes(code)[item_id].due_date) == "2027-03-01"
-    assert fac.get_outcomes(code)[item_id].outcome == "escalate"  # the other field stays
+    assert str(ws.get_outcomes(code)[item_id].due_date) == "2027-03-01"
+    assert ws.get_outcomes(code)[item_id].outcome == "escalate"  # the other field stays
 
     again = console(code)  # a reload (new session)
     outcome = next(s for s in again.selectbox if s.key.startswith(f"outcome_{item_id}_"))
@@ -189,7 +188,7 @@ def test_proposals_accept_decline_merge(workshop) -> None:
         voter = f"voter-{n}-abcdefgh"
         ws.join(code, voter, display_name=f"Person {n}")
         voters.append(voter)
-    p1 = fac.propose(
+    p1 = ws.propose(
         code,
         voters[0],
         title="**Airport** <b>noise</b>",
@@ -197,8 +196,8 @@ def test_proposals_accept_decline_merge(workshop) -> None:
         from_node=a,
         to_node=b,
     )
-    p2 = fac.propose(code, voters[1], title="Airport noise again", text="", from_node=a, to_node=b)
-    p3 = fac.propose(code, voters[2], title="Off topic", text="", from_node=b, to_node=a)
+    p2 = ws.propose(code, voters[1], title="Airport noise again", text="", from_node=a, to_node=b)
+    p3 = ws.propose(code, voters[2], title="Off topic", text="", from_node=b, to_node=a)
 
     at = console(code)
     assert "Proposals (3)" in [tab.label for tab in at.tabs]
@@ -212,7 +211,7 @@ def test_proposals_accept_decline_merge(workshop) -> None:
     at.button(key=f"accept_{p1.id}").click().run()
     assert not at.exception
 
-    status = {p.id: p.status for p in fac.list_proposals(code)}
+    status = {p.id: p.status for p in ws.list_proposals(code)}
     assert status == {p1.id: "accepted", p2.id: "merged", p3.id: "declined"}
     w = ws.get_workshop(code)
     added = w.catalogue().interactions_by_id[w.items[-1].interaction_id]

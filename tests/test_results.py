@@ -1,4 +1,4 @@
-"""Workshop results (conflicts.results) from real workshops on real databases.
+"""Workshop results (conflicts.reports.results) from real workshops on real databases.
 
 ``build_round`` is the scenario the report, write-back, CLI and page tests share: a workshop on
 the small test catalogue with distinctive voter ids and names (so that a leak is easy to grep),
@@ -12,10 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from conflicts import facilitation as fac
-from conflicts import results as res
-from conflicts import workshop as ws
+from conflicts import workshops as ws
 from conflicts.i18n import TRANSLATIONS
+from conflicts.reports import results as res
 
 FIXTURE = Path(__file__).parent / "fixtures" / "workshop_small.yaml"
 
@@ -56,7 +55,7 @@ def build_round(store=None, *, title: str = "Runda 1", ratings=None, method="rat
             else:
                 ws.cast_ballot(code, vid, items[iid], value, store=store)
         ws.close_voting(code, items[iid], store=store)
-    fac.save_outcome(
+    ws.save_outcome(
         code,
         items["c1"],
         summary=SUMMARY,
@@ -66,8 +65,8 @@ def build_round(store=None, *, title: str = "Runda 1", ratings=None, method="rat
         due_date="2025-06-30",
         store=store,
     )
-    fac.save_outcome(code, items["c3"], outcome="parked", store=store)
-    p = fac.propose(
+    ws.save_outcome(code, items["c3"], outcome="parked", store=store)
+    p = ws.propose(
         code,
         voters[0],
         title="Buller vid skolor",
@@ -76,7 +75,7 @@ def build_round(store=None, *, title: str = "Runda 1", ratings=None, method="rat
         to_node="housing",
         store=store,
     )
-    d = fac.propose(
+    d = ws.propose(
         code,
         voters[1],
         title="Dubblett",
@@ -85,9 +84,9 @@ def build_round(store=None, *, title: str = "Runda 1", ratings=None, method="rat
         to_node="climate",
         store=store,
     )
-    item = fac.accept_proposal(code, p.id, score=-2, store=store)
-    fac.decline_proposal(code, d.id, store=store)
-    warm = fac.add_warmup(
+    item = ws.accept_proposal(code, p.id, score=-2, store=store)
+    ws.decline_proposal(code, d.id, store=store)
+    warm = ws.add_warmup(
         code, {"sv": "Viktigaste målet?", "en": "Most important goal?"}, store=store
     )
     ws.open_voting(code, warm.id, store=store)

@@ -7,7 +7,8 @@ import inspect
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conflicts import workshop as ws
+from conflicts import workshops as ws
+from conflicts.reports import export
 from conflicts.ui import router
 from tests.apptest import TIMEOUT
 from tests.test_results import FIXTURE, PEOPLE, build_round
@@ -77,7 +78,7 @@ def test_results_after_unlocking(database):
     assert "1 accepted, 1 declined" in shown
     # every export format can be downloaded; names and voter ids are nowhere on the page
     downloads = at.get("download_button")
-    assert len(downloads) == len(ws.EXPORT_FORMATS) == 5
+    assert len(downloads) == len(export.EXPORT_FORMATS) == 5
     for vid, (name, _, _) in PEOPLE.items():
         assert vid not in shown and (name is None or name not in shown)
     assert len(at.get("plotly_chart")) == 1

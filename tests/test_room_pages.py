@@ -11,8 +11,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conflicts import facilitation as fac
-from conflicts import workshop as ws
+from conflicts import workshops as ws
 from conflicts.store import utcnow
 from conflicts.ui.widgets import md_escape
 from tests.apptest import TIMEOUT, page, param
@@ -41,9 +40,9 @@ def _open_workshop(method: str = "rating") -> ws.Workshop:
 
 def _warmup_step(method: str = "rating") -> tuple[str, ws.AgendaItem]:
     w = _open_workshop(method)
-    item = fac.add_warmup(w.code, {"sv": "Vilket mål är viktigast?", "en": WARMUP_EN})
-    fac.step(w.code, +1)  # the warm-up is first on the agenda
-    fac.toggle_voting(w.code, item.id)
+    item = ws.add_warmup(w.code, {"sv": "Vilket mål är viktigast?", "en": WARMUP_EN})
+    ws.step(w.code, +1)  # the warm-up is first on the agenda
+    ws.toggle_voting(w.code, item.id)
     assert ws.get_workshop(w.code).current_item_id == item.id
     return w.code, item
 
@@ -89,20 +88,20 @@ def test_projector_shows_the_timer_running_paused_and_up(database) -> None:
     w = _open_workshop()
     first = w.items[0]
     ws.set_current_item(w.code, first.id)
-    fac.timer_start(w.code, 300)
+    ws.timer_start(w.code, 300)
     at = page("projector", code=w.code, lang="en").run()
     assert not at.exception
     assert re.search(r"\*\*(5:00|4:5\d) left\*\*", markdown(at))
 
-    fac.timer_pause(w.code)
+    ws.timer_pause(w.code)
     at.run()
     assert re.search(r"\*\*(5:00|4:5\d) left · paused\*\*", markdown(at))
 
-    fac.timer_start(w.code, 5, now=utcnow() - timedelta(seconds=60))
+    ws.timer_start(w.code, 5, now=utcnow() - timedelta(seconds=60))
     at.run()
     assert "**Time is up**" in markdown(at)
 
-    fac.timer_reset(w.code)
+    ws.timer_reset(w.code)
     at.run()
     assert "left" not in markdown(at) and "Time is up" not in markdown(at)
 
@@ -110,11 +109,11 @@ def test_projector_shows_the_timer_running_paused_and_up(database) -> None:
 def test_projector_overview_lists_states_and_outcomes(database) -> None:
     w = _open_workshop()
     first, second = w.items[0], w.items[1]
-    warm = fac.add_warmup(w.code, {"sv": "Uppvärmning?", "en": "Warm up?"})
-    fac.toggle_voting(w.code, first.id)
-    fac.toggle_voting(w.code, first.id)  # closed
-    fac.save_outcome(w.code, first.id, outcome="needs_analysis", owner="Region *Stockholm*")
-    fac.toggle_voting(w.code, second.id)  # open
+    warm = ws.add_warmup(w.code, {"sv": "Uppvärmning?", "en": "Warm up?"})
+    ws.toggle_voting(w.code, first.id)
+    ws.toggle_voting(w.code, first.id)  # closed
+    ws.save_outcome(w.code, first.id, outcome="needs_analysis", owner="Region *Stockholm*")
+    ws.toggle_voting(w.code, second.id)  # open
     at = page("projector", code=w.code, lang="en").run()
     assert not at.exception
     assert "## Agenda" in markdown(at)
@@ -125,18 +124,18 @@ def test_projector_overview_lists_states_and_outcomes(database) -> None:
     assert "3. Roads versus climate — ● *Voting open*" in shown
     assert "owner: Region \\*Stockholm\\*" in markdown(at)  # the owner's Markdown is escaped
     assert w.code in [m.value for m in at.markdown]  # no current step, workshop open: the code
-    assert warm.id not in {o for o in fac.get_outcomes(w.code)}
+    assert warm.id not in {o for o in ws.get_outcomes(w.code)}
 
 
 def test_projector_escapes_a_proposed_interaction(database) -> None:
     w = _open_workshop()
     voter = _voter(w.code, "p")
     title = "**bold** <b>x</b>"
-    p = fac.propose(
+    p = ws.propose(
         w.code, voter, title=title, text="Line *one* <i>two</i>", from_node="housing",
         to_node="climate",
     )  # fmt: skip
-    item = fac.accept_proposal(w.code, p.id, score=-2)
+    item = ws.accept_proposal(w.code, p.id, score=-2)
     ws.set_current_item(w.code, item.id)
     at = page("projector", code=w.code, lang="en").run()
     assert not at.exception
@@ -150,7 +149,7 @@ def test_projector_escapes_a_proposed_interaction(database) -> None:
 
 def test_projector_shows_who_is_in_the_room(database) -> None:
     w = _open_workshop()
-    item = fac.add_interaction(
+    item = ws.add_interaction(
         w.code, from_node="transport", to_node="climate", score=-2, title="Trafik",
         levels=["regional", "national"], actors=["kommun"],
     )  # fmt: skip
@@ -166,7 +165,7 @@ def test_projector_shows_who_is_in_the_room(database) -> None:
     assert "✗ Municipality · missing" in md
 
     # While voting is open the room panel gives way to the join code and the tally.
-    fac.toggle_voting(w.code, item.id)
+    ws.toggle_voting(w.code, item.id)
     at.run()
     assert "Who is in the room?" not in markdown(at)
 
@@ -175,7 +174,7 @@ def test_projector_shows_who_is_in_the_room(database) -> None:
 # The shared widget
 # --------------------------------------------------------------------------------------------
 def _panel_script(code: str, interaction_id: str) -> None:
-    from conflicts import workshop as ws
+    from conflicts import workshops as ws
     from conflicts.ui.room import representation_panel
 
     w = ws.get_workshop(code)
@@ -184,7 +183,7 @@ def _panel_script(code: str, interaction_id: str) -> None:
 
 def test_representation_panel_lists_missing_and_none_given(database) -> None:
     w = _open_workshop()
-    item = fac.add_interaction(
+    item = ws.add_interaction(
         w.code, from_node="nature", to_node="housing", score=-1, title="X",
         levels=["local", "eu"], actors=["kommun"],
     )  # fmt: skip
@@ -254,7 +253,7 @@ def test_phone_submits_proposals_up_to_the_limit(database) -> None:
     assert "Waiting for the facilitator" in texts(at)
     _fill_proposal(at, "Noise <b>vs</b> housing", "transport", "housing", "Line 1\nLine 2")
     assert not at.exception
-    (sent,) = fac.list_proposals(w.code)
+    (sent,) = ws.list_proposals(w.code)
     assert (sent.title, sent.text, sent.from_node, sent.to_node) == (
         "Noise <b>vs</b> housing",
         "Line 1\nLine 2",
@@ -270,25 +269,25 @@ def test_phone_submits_proposals_up_to_the_limit(database) -> None:
     assert any(e.value == "Choose two different goals." for e in at.error)
     _fill_proposal(at, "  ", "nature", "climate")
     assert any(e.value == "Write a short title." for e in at.error)
-    assert len(fac.list_proposals(w.code)) == 1
+    assert len(ws.list_proposals(w.code)) == 1
 
     for n in (2, 3):
-        fac.propose(w.code, voter, title=f"P{n}", text=None, from_node="nature", to_node="climate")
+        ws.propose(w.code, voter, title=f"P{n}", text=None, from_node="nature", to_node="climate")
     at.run()
     assert "You can send 0 more of 3 proposals." in texts(at)
     _fill_proposal(at, "Fourth", "climate", "housing")
     assert any(e.value == "You have already sent as many proposals as allowed." for e in at.error)
-    assert len(fac.list_proposals(w.code)) == 3
+    assert len(ws.list_proposals(w.code)) == 3
     assert at.text_input(key="prop_title").value == "Fourth"  # kept after a refusal
 
 
 def test_phone_escapes_a_proposed_interaction_title(database) -> None:
     w = _open_workshop()
     voter = _voter(w.code, "p")
-    p = fac.propose(w.code, voter, title="# Big", text=None, from_node="housing", to_node="nature")
-    item = fac.accept_proposal(w.code, p.id)
+    p = ws.propose(w.code, voter, title="# Big", text=None, from_node="housing", to_node="nature")
+    item = ws.accept_proposal(w.code, p.id)
     ws.set_current_item(w.code, item.id)
-    fac.toggle_voting(w.code, item.id)
+    ws.toggle_voting(w.code, item.id)
     at, _ = _joined(w.code)
     assert "#### \\# Big" in markdown(at)
     assert ws.get_workshop(w.code).current_item_id == item.id

@@ -10,7 +10,7 @@ from sqlalchemy import Column, Integer, Table, func, inspect, select, text
 
 from conflicts import config
 from conflicts import store as st
-from conflicts import workshop as ws
+from conflicts import workshops as ws
 from conflicts.store import DatabaseUnavailable, Store
 
 

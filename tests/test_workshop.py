@@ -12,8 +12,9 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from sqlalchemy import func, select
 
-from conflicts import workshop as ws
+from conflicts import workshops as ws
 from conflicts.errors import CatalogueError
+from conflicts.reports import export
 from conflicts.store import Store, ballots, make_engine, participants, workshops
 
 VOTER = "cookie-5f0c1e9a-raw-voter-id"
@@ -464,12 +465,12 @@ def _exportable(store, created):
 
 def test_export_json_is_anonymised(store, created):
     code, names = _exportable(store, created)
-    text = ws.export_workshop(code, "json", store=store)
+    text = export.export_workshop(code, "json", store=store)
     for secret in [*names, *names.values(), created.facilitator_key]:
         assert secret not in text
     data = json.loads(text)
     assert set(data) == {"workshop", "items", "ballots"} | {
-        "agenda",  # schema version 2: conflicts.facilitation
+        "agenda",  # schema version 2: conflicts.workshops
         "warmups",
         "outcomes",
         "proposals",
@@ -485,18 +486,20 @@ def test_export_json_is_anonymised(store, created):
     assert first["interaction_id"] == "c1" and first["mean"] == 3.5 and first["ballots"] == 2
     assert first["title"] == "Bostäder mot grönområden"
     # pseudonyms are stable between exports
-    assert {b["participant"] for b in json.loads(ws.export_workshop(code, store=store))["ballots"]} == pseudos  # fmt: skip
+    assert {b["participant"] for b in json.loads(export.export_workshop(code, store=store))["ballots"]} == pseudos  # fmt: skip
 
 
 def test_export_csv_is_anonymised(store, created):
     code, names = _exportable(store, created)
-    text = ws.export_workshop(code, "csv", store=store)
+    text = export.export_workshop(code, "csv", store=store)
     for secret in [*names, *names.values()]:
         assert secret not in text
     rows = list(csv.DictReader(io.StringIO(text)))
-    assert list(rows[0]) == ws.CSV_COLUMNS
+    assert list(rows[0]) == export.CSV_COLUMNS
     kinds = [r["record"] for r in rows]
     assert kinds == ["ballot"] * 3 + ["tally"] * 10
     tally_c1 = rows[3]
     assert tally_c1["interaction_id"] == "c1" and tally_c1["mean"] == "3.5000"
-    _rejected(ws.InvalidSetting, "invalid_setting", ws.export_workshop, code, "pdf", store=store)
+    _rejected(
+        ws.InvalidSetting, "invalid_setting", export.export_workshop, code, "pdf", store=store
+    )

@@ -12,8 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from conflicts import workshop as ws
+from conflicts import workshops as ws
+from conflicts.workshops import lifecycle
 from conflicts.cli import main
+from conflicts.reports import export
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -31,7 +33,7 @@ def test_create_json_prints_exactly_three_fields(db_env, workshop_catalogue, cap
 
 
 def test_create_human_output_and_bundled_name(db_env, workshop_catalogue, capsys, monkeypatch):
-    monkeypatch.setattr(ws, "bundled_catalogues", lambda: {"small": workshop_catalogue})
+    monkeypatch.setattr(lifecycle, "bundled_catalogues", lambda: {"small": workshop_catalogue})
     assert main(["workshop", "create", "small"]) == 0
     out = capsys.readouterr().out
     assert "join code:" in out and "/join?code=" in out and "facilitator key:" in out
@@ -138,7 +140,10 @@ def test_export_every_format_to_stdout_and_to_a_file(
     code = _voted_workshop(workshop_catalogue)
     assert main(["workshop", "export", code, "--format", fmt]) == 0
     out = capsys.readouterr().out
-    assert out == ws.export_workshop(code, fmt) or fmt in ("html", "md")  # these carry a timestamp
+    assert out == export.export_workshop(code, fmt) or fmt in (
+        "html",
+        "md",
+    )  # these carry a timestamp
     assert "cli-voter-XK9-secret" not in out and "Hieronymus" not in out
     first = {
         "html": "<!DOCTYPE html>",

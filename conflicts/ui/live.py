@@ -14,7 +14,7 @@ import altair as alt
 import segno
 import streamlit as st
 
-from conflicts import workshop as ws
+from conflicts import workshops as ws
 from conflicts.i18n import t
 from conflicts.store import DatabaseUnavailable
 from conflicts.tally import ItemTally

@@ -115,7 +115,7 @@ def _fresh(code: str) -> tuple[int, int] | None:
 def _cached_poll(code: str) -> tuple[int, int]:
     """``workshop.poll`` shared by every phone of this process for half a second: hundreds of
     phones asking every second cost two small reads per second, not hundreds."""
-    from conflicts import workshop as ws
+    from conflicts import workshops as ws
 
     hit = _fresh(code)
     if hit is not None:
@@ -133,7 +133,7 @@ async def revision_endpoint(request: Request) -> JSONResponse:
 
     404 ``{"error": "unknown_code"}``, 503 ``{"error": "database_unavailable"}``. Never cached
     by the browser. Reveals nothing but two counters of a workshop whose code one knows."""
-    from conflicts import workshop as ws
+    from conflicts import workshops as ws
     from conflicts.store import DatabaseUnavailable
 
     code = ws.normalise_code(request.path_params["code"])

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from conflicts import workshop as ws
+from conflicts import workshops as ws
 from conflicts.store import Store
 from tests.e2e.conftest import PHONE, PROJECTOR, wait_for_app
 

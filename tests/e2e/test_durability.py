@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conflicts import workshop as ws
+from conflicts import workshops as ws
 from conflicts.store import Store
 from conflicts.testing import AppServer
 from tests.e2e.conftest import PHONE, PROJECTOR, wait_for_app

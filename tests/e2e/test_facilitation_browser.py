@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import pytest
 
-from conflicts import facilitation as fac
-from conflicts import workshop as ws
+from conflicts import workshops as ws
 from conflicts.store import Store
 from conflicts.testing import AppServer
 from tests.e2e.conftest import PHONE, PROJECTOR, screenshot, wait_for_app
@@ -162,7 +161,7 @@ def test_a_whole_workshop_in_the_browser(browser, server) -> None:
     _projector_shows(projector, warmup.question_text("en"))
     _press(console, "v")
     _until(console, lambda: ws.get_workshop(code, store=store).current_item.voting == "open", "V")
-    goals = fac.warmup_options(cat)
+    goals = ws.warmup_options(cat)
     for n, (_, page) in enumerate(phones):
         _tap(page, f"vote_{warmup.id}_{n % 2}")
     for _, page in phones:
@@ -222,11 +221,11 @@ def test_a_whole_workshop_in_the_browser(browser, server) -> None:
         notes.type(f"Step {step}: the room is split.", delay=5)
         typed = f"Step {step}: the room is split."
         for _ in range(50):  # the autosave lands ~0.7 s after the last keystroke
-            saved = fac.get_outcomes(code, store=store).get(item.id)
+            saved = ws.get_outcomes(code, store=store).get(item.id)
             if saved and saved.summary == typed:
                 break
             console.wait_for_timeout(100)
-        assert fac.get_outcomes(code, store=store)[item.id].summary == typed
+        assert ws.get_outcomes(code, store=store)[item.id].summary == typed
         if step == 2:
             _shoot_projector(projector, "step-conflict-closed")
 
@@ -251,7 +250,7 @@ def test_a_whole_workshop_in_the_browser(browser, server) -> None:
     phone.locator(".st-key-prop_submit button").click()
     phone.get_by_text("Thank you! Your proposal was sent.").wait_for(timeout=FOLLOW_TIMEOUT)
     screenshot(phone, "step-proposal-390x844")
-    (proposal,) = fac.list_proposals(code, store=store)
+    (proposal,) = ws.list_proposals(code, store=store)
     assert proposal.title == "Night flights vs. <sleep>"
     assert (proposal.from_node, proposal.to_node) == (cat.goals[0].id, cat.goals[2].id)
 

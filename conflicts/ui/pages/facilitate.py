@@ -10,8 +10,7 @@ from functools import partial
 
 import streamlit as st
 
-from conflicts import facilitation
-from conflicts import workshop as ws
+from conflicts import workshops as ws
 from conflicts.catalogue import Catalogue, bundled_catalogues
 from conflicts.i18n import t
 from conflicts.store import METHODS, MODES, OUTCOMES, DatabaseUnavailable
@@ -30,7 +29,7 @@ from conflicts.ui.live import (
 from conflicts.ui.room import item_text, item_title, representation_panel, timer_text
 from conflicts.ui.widgets import md_escape, score_badge
 
-WARMUP_PREFIX = facilitation.WARMUP_ID_PREFIX
+WARMUP_PREFIX = ws.WARMUP_ID_PREFIX
 
 
 def _act(lang: str, fn, *args, **kwargs) -> None:
@@ -166,7 +165,7 @@ def _step_bar(w: ws.Workshop, cat: Catalogue, lang: str) -> None:
             shortcut="P",
             disabled=at is None or at == 0,
             on_click=_act,
-            args=(lang, facilitation.step, w.code, -1),
+            args=(lang, ws.step, w.code, -1),
         )
         st.button(
             t("fac.next", lang),
@@ -176,7 +175,7 @@ def _step_bar(w: ws.Workshop, cat: Catalogue, lang: str) -> None:
             shortcut="N",
             disabled=not ids or at == len(ids) - 1,
             on_click=_act,
-            args=(lang, facilitation.step, w.code, 1),
+            args=(lang, ws.step, w.code, 1),
         )
         voting_open = current is not None and current.voting == "open"
         st.button(
@@ -186,7 +185,7 @@ def _step_bar(w: ws.Workshop, cat: Catalogue, lang: str) -> None:
             shortcut="V",
             disabled=current is None or (w.status != "open" and not voting_open),
             on_click=_act,
-            args=(lang, facilitation.toggle_voting, w.code, current.id if current else None),
+            args=(lang, ws.toggle_voting, w.code, current.id if current else None),
         )
         st.button(
             t("fac.overview", lang),
@@ -217,7 +216,7 @@ def _step_bar(w: ws.Workshop, cat: Catalogue, lang: str) -> None:
 # The current step: what the room discusses, the timer, who is in the room, notes
 # ------------------------------------------------------------------------------------------------
 def _timer(w: ws.Workshop, lang: str) -> None:
-    state = facilitation.timer_state(w)
+    state = ws.timer_state(w)
     mine = state is not None and state.item_id == w.current_item_id
     with st.container(horizontal=True, vertical_alignment="bottom", key="timer_bar"):
         if mine:
@@ -228,7 +227,7 @@ def _timer(w: ws.Workshop, lang: str) -> None:
                     key="timer_resume",
                     icon=":material/play_arrow:",
                     on_click=_act,
-                    args=(lang, facilitation.timer_resume, w.code),
+                    args=(lang, ws.timer_resume, w.code),
                 )
             elif not state.expired:
                 st.button(
@@ -236,20 +235,20 @@ def _timer(w: ws.Workshop, lang: str) -> None:
                     key="timer_pause",
                     icon=":material/pause:",
                     on_click=_act,
-                    args=(lang, facilitation.timer_pause, w.code),
+                    args=(lang, ws.timer_pause, w.code),
                 )
             st.button(
                 t("fac.timer_extend", lang),
                 key="timer_extend",
                 on_click=_act,
-                args=(lang, facilitation.timer_extend, w.code, 60),
+                args=(lang, ws.timer_extend, w.code, 60),
             )
             st.button(
                 t("fac.timer_reset", lang),
                 key="timer_reset",
                 type="tertiary",
                 on_click=_act,
-                args=(lang, facilitation.timer_reset, w.code),
+                args=(lang, ws.timer_reset, w.code),
             )
         else:
             minutes = st.number_input(
@@ -260,14 +259,14 @@ def _timer(w: ws.Workshop, lang: str) -> None:
                 key="timer_start",
                 icon=":material/timer:",
                 on_click=_act,
-                args=(lang, facilitation.timer_start, w.code, int(minutes) * 60),
+                args=(lang, ws.timer_start, w.code, int(minutes) * 60),
             )
 
 
 def _save_note(lang: str, code: str, item_id: int, field_name: str, value) -> None:
     """Autosave callback: one short upsert; errors are shown above the notes."""
     try:
-        facilitation.save_outcome(code, item_id, **{field_name: value})
+        ws.save_outcome(code, item_id, **{field_name: value})
     except (ws.WorkshopError, DatabaseUnavailable) as exc:
         st.session_state["_notes_error"] = error_text(exc, lang)
 
@@ -285,11 +284,11 @@ def _notes(w: ws.Workshop, item: ws.AgendaItem, lang: str) -> None:
     if error:
         st.error(error)
     try:
-        stored = facilitation.get_outcomes(w.code).get(item.id)
+        stored = ws.get_outcomes(w.code).get(item.id)
     except DatabaseUnavailable as exc:
         st.error(error_text(exc, lang))
         return
-    o = stored or facilitation.Outcome(item_id=item.id)
+    o = stored or ws.Outcome(item_id=item.id)
     save = partial(_save_note, lang, w.code, item.id)
 
     def text_field(field_name: str, label_key: str, max_chars: int, rows: int) -> None:
@@ -302,7 +301,7 @@ def _notes(w: ws.Workshop, item: ws.AgendaItem, lang: str) -> None:
             rows=rows,
         )
 
-    text_field("summary", "fac.summary", facilitation.SUMMARY_MAX, 5)
+    text_field("summary", "fac.summary", ws.SUMMARY_MAX, 5)
     # Choice widgets save on change; their key follows the stored version so that a change made
     # on the facilitator's other device shows here after the next rerun.
     stamp = o.updated_at.timestamp() if o.updated_at else 0
@@ -318,7 +317,7 @@ def _notes(w: ws.Workshop, item: ws.AgendaItem, lang: str) -> None:
             on_change=_save_widget,
             args=(lang, w.code, item.id, "outcome", key),
         )
-        text_field("owner", "fac.owner", facilitation.OWNER_MAX, 1)
+        text_field("owner", "fac.owner", ws.OWNER_MAX, 1)
     with right:
         key = f"due_{item.id}_{stamp}"
         st.date_input(
@@ -329,7 +328,7 @@ def _notes(w: ws.Workshop, item: ws.AgendaItem, lang: str) -> None:
             on_change=_save_widget,
             args=(lang, w.code, item.id, "due_date", key),
         )
-        text_field("next_step", "fac.next_step", facilitation.NEXT_STEP_MAX, 1)
+        text_field("next_step", "fac.next_step", ws.NEXT_STEP_MAX, 1)
     if o.updated_at:
         local = o.updated_at.astimezone()
         st.caption(t("fac.saved_at", lang, time=f"{local:%H:%M:%S}"))
@@ -389,12 +388,12 @@ def _save_agenda(lang: str, w: ws.Workshop) -> None:
 def _agenda(w: ws.Workshop, cat: Catalogue, lang: str) -> None:
     with st.container(horizontal=True, vertical_alignment="center"):
         st.markdown(f"**{t('fac.order_by', lang)}:**")
-        for by in facilitation.AGENDA_ORDERS:
+        for by in ws.AGENDA_ORDERS:
             st.button(
                 t(f"fac.order_{by}", lang),
                 key=f"order_{by}",
                 on_click=_act,
-                args=(lang, facilitation.order_agenda, w.code, by),
+                args=(lang, ws.order_agenda, w.code, by),
             )
     last = len(w.items) - 1
     for n, item in enumerate(w.items):
@@ -420,7 +419,7 @@ def _agenda(w: ws.Workshop, cat: Catalogue, lang: str) -> None:
                     key=f"{'close' if voting_open else 'open'}_{item.id}",
                     disabled=w.status != "open" and not voting_open,
                     on_click=_act,
-                    args=(lang, facilitation.toggle_voting, w.code, item.id),
+                    args=(lang, ws.toggle_voting, w.code, item.id),
                 )
                 st.button(
                     t("fac.up", lang),
@@ -428,7 +427,7 @@ def _agenda(w: ws.Workshop, cat: Catalogue, lang: str) -> None:
                     icon=":material/arrow_upward:",
                     disabled=n == 0,
                     on_click=_act,
-                    args=(lang, facilitation.move_item, w.code, item.id, -1),
+                    args=(lang, ws.move_item, w.code, item.id, -1),
                 )
                 st.button(
                     t("fac.down", lang),
@@ -436,7 +435,7 @@ def _agenda(w: ws.Workshop, cat: Catalogue, lang: str) -> None:
                     icon=":material/arrow_downward:",
                     disabled=n == last,
                     on_click=_act,
-                    args=(lang, facilitation.move_item, w.code, item.id, 1),
+                    args=(lang, ws.move_item, w.code, item.id, 1),
                 )
                 st.button(
                     t("fac.remove", lang),
@@ -444,7 +443,7 @@ def _agenda(w: ws.Workshop, cat: Catalogue, lang: str) -> None:
                     type="tertiary",
                     icon=":material/delete:",
                     on_click=_act,
-                    args=(lang, facilitation.remove_item, w.code, item.id),
+                    args=(lang, ws.remove_item, w.code, item.id),
                 )
 
     titles = {i.id: cat.text(i.title, lang) for i in cat.interactions}
@@ -483,13 +482,13 @@ def _add_interaction_form(w: ws.Workshop, cat: Catalogue, lang: str) -> None:
         )
         title = st.text_input(t("fac.new_title", lang), max_chars=200, key="add_title")
         description = st.text_area(
-            t("fac.new_description", lang), max_chars=facilitation.DESCRIPTION_MAX, key="add_desc"
+            t("fac.new_description", lang), max_chars=ws.DESCRIPTION_MAX, key="add_desc"
         )
         questions = st.text_area(t("fac.new_questions", lang), key="add_questions")
         if st.form_submit_button(t("fac.add", lang), type="primary", key="add_submit"):
             lines = [q.strip() for q in questions.splitlines() if q.strip()]
             try:
-                facilitation.add_interaction(
+                ws.add_interaction(
                     w.code,
                     from_node=from_node,
                     to_node=to_node,
@@ -509,13 +508,13 @@ def _add_warmup_form(w: ws.Workshop, lang: str) -> None:
         question = st.text_input(
             t("fac.warmup_question", lang),
             value=t("fac.warmup_default", lang),
-            max_chars=facilitation.QUESTION_MAX,
+            max_chars=ws.QUESTION_MAX,
             key="warmup_question",
         )
         st.caption(t("fac.warmup_options", lang))
         if st.form_submit_button(t("fac.add", lang), type="primary", key="warmup_submit"):
             try:
-                facilitation.add_warmup(w.code, question)
+                ws.add_warmup(w.code, question)
             except (ws.WorkshopError, DatabaseUnavailable) as exc:
                 st.error(error_text(exc, lang))
             else:
@@ -528,7 +527,7 @@ def _add_warmup_form(w: ws.Workshop, lang: str) -> None:
 def _accept(lang: str, code: str, proposal_id: int) -> None:
     _act(
         lang,
-        facilitation.accept_proposal,
+        ws.accept_proposal,
         code,
         proposal_id,
         score=st.session_state[f"accept_score_{proposal_id}"],
@@ -538,7 +537,7 @@ def _accept(lang: str, code: str, proposal_id: int) -> None:
 def _merge(lang: str, code: str, proposal_id: int) -> None:
     keep = st.session_state.get(f"merge_into_{proposal_id}")
     if keep is not None:
-        _act(lang, facilitation.merge_proposals, code, keep, [proposal_id])
+        _act(lang, ws.merge_proposals, code, keep, [proposal_id])
 
 
 def _proposals(w: ws.Workshop, cat: Catalogue, found: list, lang: str) -> None:
@@ -586,7 +585,7 @@ def _proposals(w: ws.Workshop, cat: Catalogue, found: list, lang: str) -> None:
                     t("prop.decline", lang),
                     key=f"decline_{p.id}",
                     on_click=_act,
-                    args=(lang, facilitation.decline_proposal, w.code, p.id),
+                    args=(lang, ws.decline_proposal, w.code, p.id),
                 )
             others = [o.id for o in found if o.id != p.id and o.status in ("pending", "accepted")]
             if others:
@@ -717,7 +716,7 @@ def render() -> None:
     with right:
         _results(w.code, cat, lang)  # one catalogue read per page run, not per tick
     try:
-        found = facilitation.list_proposals(w.code)
+        found = ws.list_proposals(w.code)
     except DatabaseUnavailable as exc:
         st.warning(error_text(exc, lang))
         found = []

@@ -13,8 +13,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from conflicts import facilitation as fac
-from conflicts import workshop as ws
+from conflicts import workshops as ws
 from conflicts.catalogue import ActorType, Catalogue, DecisionLevel
 from conflicts.i18n import t
 from conflicts.store import DatabaseUnavailable
@@ -188,7 +187,7 @@ def _feedback(
 
 def _goal_title(cat: Catalogue, index: int | None, lang: str) -> str | None:
     """The escaped title of the goal a warm-up value (index into ``warmup_options``) names."""
-    options = fac.warmup_options(cat)
+    options = ws.warmup_options(cat)
     if index is None or not 0 <= index < len(options):
         return None
     return md_escape(cat.text(cat.goals_by_id[options[index]].title, lang))
@@ -209,7 +208,7 @@ def _warmup_card(w: ws.Workshop, voter: str, item: ws.AgendaItem, lang: str) -> 
         st.markdown(f"**{t('ws.warmup_pick', lang)}**")
         goals = [
             (index, _goal_title(cat, index, lang) or str(index))
-            for index in range(len(fac.warmup_options(cat)))
+            for index in range(len(ws.warmup_options(cat)))
         ]
         _vote_buttons(w, voter, item, goals, lang, mine, horizontal=False)
         _feedback(item, mine, lang, _goal_title(cat, mine.value if mine else None, lang))
@@ -320,7 +319,7 @@ def _propose(code: str, voter: str, lang: str) -> None:
         state[PROP_FEEDBACK] = ("error", t("prop.choose_nodes", lang))
         return
     try:
-        fac.propose(
+        ws.propose(
             code, voter, title=title, text=state.get("prop_text") or None, from_node=a, to_node=b
         )
     except (ws.WorkshopError, DatabaseUnavailable) as exc:
@@ -338,7 +337,7 @@ def _proposals(w: ws.Workshop, voter: str, lang: str) -> None:
     """Propose a missing conflict (title, text, the two goals it links) and see one's own
     proposals with their status. A fragment: sending one reruns only this section."""
     try:
-        sent = fac.my_proposals(w.code, voter)
+        sent = ws.my_proposals(w.code, voter)
     except DatabaseUnavailable as exc:
         st.error(error_text(exc, lang))
         return
@@ -347,12 +346,12 @@ def _proposals(w: ws.Workshop, voter: str, lang: str) -> None:
     feedback = st.session_state.pop(PROP_FEEDBACK, None)
     # Open/closed is the browser's state (constant arguments keep the element across reruns).
     with st.expander(t("prop.title", lang), icon=":material/lightbulb:", key="prop_box"):
-        limit = fac.MAX_PROPOSALS_PER_PARTICIPANT
+        limit = ws.MAX_PROPOSALS_PER_PARTICIPANT
         st.caption(t("prop.left", lang, n=max(0, limit - len(sent)), max=limit))
         with st.form("prop_form", border=False):
-            st.text_input(t("prop.name", lang), max_chars=fac.PROPOSAL_TITLE_MAX, key="prop_title")
+            st.text_input(t("prop.name", lang), max_chars=ws.PROPOSAL_TITLE_MAX, key="prop_title")
             st.text_area(
-                t("prop.text", lang), max_chars=fac.PROPOSAL_TEXT_MAX, height=110, key="prop_text"
+                t("prop.text", lang), max_chars=ws.PROPOSAL_TEXT_MAX, height=110, key="prop_text"
             )
             for key, label in (("prop_from", "prop.from"), ("prop_to", "prop.to")):
                 st.selectbox(

@@ -13,8 +13,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from conflicts import facilitation as fac
-from conflicts import workshop as ws
+from conflicts import workshops as ws
 from conflicts.catalogue import Catalogue
 from conflicts.figure import build_figure
 from conflicts.i18n import t
@@ -85,7 +84,7 @@ def _cached(key: str, revisions: tuple[int, int], load):
     return cached[1]
 
 
-def _outcome_signature(outcomes: dict[int, fac.Outcome]) -> tuple:
+def _outcome_signature(outcomes: dict[int, ws.Outcome]) -> tuple:
     """What the overview shows of the outcomes (their autosave does not bump ``revision``)."""
     return tuple(sorted((i, o.outcome or "", o.owner or "") for i, o in outcomes.items()))
 
@@ -100,7 +99,7 @@ def _warmup_options(cat: Catalogue, wt, lang: str) -> None:
     show = wt is not None and not wt.hidden and wt.ballots > 0
     leaders = set(wt.leaders) if show else set()
     rows = []
-    for n, goal_id in enumerate(fac.warmup_options(cat), 1):
+    for n, goal_id in enumerate(ws.warmup_options(cat), 1):
         title = md_escape(cat.text(cat.goals_by_id[goal_id].title, lang))
         row = f"**{n}\\.** {title}"
         if show:
@@ -142,7 +141,7 @@ def _live(
             st.session_state[REVISION] = revision
             st.rerun()
         if outcomes_seen is not None and (
-            _outcome_signature(fac.get_outcomes(code)) != outcomes_seen
+            _outcome_signature(ws.get_outcomes(code)) != outcomes_seen
         ):
             st.rerun()
         tally = _cached(TALLY, (revision, tally_revision), lambda: ws.get_tally(code))
@@ -240,13 +239,13 @@ def render() -> None:
         )
     voting_open = current is not None and current.voting == "open"
     show_join = voting_open or (current is None and w.status == "open")
-    timer = fac.timer_state(w) is not None
+    timer = ws.timer_state(w) is not None
     with side_col, st.container(key="projector_side"):
         if current is None or (interaction is None and not warmup):
             if timer:
                 _clock(w, lang)
             try:
-                outcomes = fac.get_outcomes(w.code)
+                outcomes = ws.get_outcomes(w.code)
             except DatabaseUnavailable:
                 outcomes = {}
             if show_join:  # the code first: people arrive while the agenda is up

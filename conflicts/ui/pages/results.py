@@ -16,10 +16,11 @@ from functools import partial
 
 import streamlit as st
 
-from conflicts import results as res
-from conflicts import workshop as ws
+from conflicts import workshops as ws
 from conflicts.i18n import t
-from conflicts.report import missing_text, priority_figure, proposal_counts_text
+from conflicts.reports import export
+from conflicts.reports import results as res
+from conflicts.reports.report import missing_text, priority_figure, proposal_counts_text
 from conflicts.store import DatabaseUnavailable
 from conflicts.ui.common import language
 from conflicts.ui.live import (
@@ -182,14 +183,14 @@ def _downloads(code: str, lang: str) -> None:
     st.subheader(t("res.downloads", lang), anchor=False)
     st.caption(t("res.download_help", lang))
     with st.container(horizontal=True):
-        for name in ws.EXPORT_FORMATS:
+        for name in export.EXPORT_FORMATS:
             try:
                 label = t(f"res.download_{name}", lang)
             except KeyError:
                 label = name.upper()
             st.download_button(
                 label,
-                data=partial(ws.export_workshop, code, name, lang=lang),
+                data=partial(export.export_workshop, code, name, lang=lang),
                 file_name=f"workshop-{code}.{name}",
                 mime=MIME.get(name, "text/plain"),
                 on_click="ignore",

@@ -1,6 +1,6 @@
 """The results of a workshop: the room's ranking per conflict, and two workshops compared.
 
-Pure functions over :func:`conflicts.workshop.export_data`'s anonymised dict (no database, no
+Pure functions over :func:`conflicts.workshops.export_data`'s anonymised dict (no database, no
 streamlit; :func:`load_results` is the one convenience that reads). One row per interaction item of
 the agenda (warm-ups are not conflicts and have no row):
 
@@ -15,7 +15,7 @@ the agenda (warm-ups are not conflicts and have no row):
 - ``room_score`` (the room's mean on -3..+3; only for the 'score' method) beside the catalogue's
   ``catalogue_score``, and ``score_change`` (room minus catalogue).
 - ``representation`` (who the interaction needs and who was missing;
-  :func:`conflicts.facilitation.representation`) when participants are given.
+  :func:`conflicts.workshops.representation`) when participants are given.
 - ``outcome``: the recorded outcome, owner, next step and notes.
 
 Examples
@@ -43,16 +43,17 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from conflicts import workshops as ws
 from conflicts.catalogue import Catalogue
-from conflicts.facilitation import (
+from conflicts.tally import scale_for
+from conflicts.workshops import (
     Outcome,
     Representation,
     RoomComposition,
+    WorkshopError,
     representation,
     room_composition,
 )
-from conflicts.tally import scale_for
-from conflicts.workshop import WorkshopError
 
 __all__ = [
     "CatalogueMismatch",
@@ -202,7 +203,7 @@ def build_results(
     participants: Iterable[Any] | None = None,
     lang: str | None = None,
 ) -> WorkshopResults:
-    """The results of a workshop from :func:`conflicts.workshop.export_data`'s dict.
+    """The results of a workshop from :func:`conflicts.workshops.export_data`'s dict.
 
     Parameters
     ----------
@@ -210,12 +211,12 @@ def build_results(
         The export dict (``workshop``, ``items`` and optionally ``outcomes``, ``proposals``,
         ``warmups``).
     catalogue : Catalogue, optional
-        The workshop's catalogue (:meth:`Workshop.catalogue() <conflicts.workshop.Workshop.catalogue>`):
+        The workshop's catalogue (:meth:`Workshop.catalogue() <conflicts.workshops.Workshop.catalogue>`):
         titles in ``lang``, node titles and the representation per conflict. Without it the
         export's titles are used and ``representation`` stays None.
     participants : iterable, optional
         The workshop's participants (anything with ``level`` and ``actor_type``, e.g.
-        :func:`conflicts.workshop.list_participants`): the room's composition and who was
+        :func:`conflicts.workshops.list_participants`): the room's composition and who was
         missing per conflict. Only those two attributes are read.
     lang : str, optional
         Language of catalogue texts; default the catalogue's first language.
@@ -332,9 +333,7 @@ def build_results(
 
 def load_results(code: str, *, lang: str | None = None, store: Any = None) -> WorkshopResults:
     """Read a workshop and build its results (the anonymised export + its catalogue and
-    participants' self-descriptions). Raises :class:`~conflicts.workshop.WorkshopNotFound`."""
-    from conflicts import workshop as ws
-
+    participants' self-descriptions). Raises :class:`~conflicts.workshops.WorkshopNotFound`."""
     data = ws.export_data(code, store=store)
     w = ws.get_workshop(code, store=store)
     people = ws.list_participants(code, store=store)

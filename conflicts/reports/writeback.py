@@ -241,7 +241,7 @@ def writeback_yaml(
     """The snapshot ``catalogue_yaml`` with the workshop's added interactions appended and its
     records merged into each interaction's ``history`` (see the module docstring).
 
-    ``data`` is :func:`conflicts.workshop.export_data`'s dict (``workshop``, ``items``,
+    ``data`` is :func:`conflicts.workshops.export_data`'s dict (``workshop``, ``items``,
     ``outcomes``, ``added_interactions``). Raises :class:`~conflicts.errors.CatalogueError` if
     the result would not validate (it always should).
     """
@@ -298,6 +298,6 @@ def writeback_yaml(
 
 
 def render_yaml(data: dict, *, workshop: Any, participants: Any = None, lang: Any = None) -> str:
-    """The export renderer (:data:`conflicts.workshop.EXPORT_FORMATS` ``'yaml'``): the
+    """The export renderer (:data:`conflicts.reports.export.EXPORT_FORMATS` ``'yaml'``): the
     workshop's snapshot (``workshop.catalogue_yaml``) written back with ``data`` merged in."""
     return writeback_yaml(workshop.catalogue_yaml, data, filename=f"{workshop.catalogue_name}.yaml")

@@ -1,6 +1,6 @@
 """The workshop report: one self-contained HTML file, and a Markdown summary for the minutes.
 
-Both render :class:`conflicts.results.WorkshopResults` (anonymous by construction: the export has
+Both render :class:`conflicts.reports.results.WorkshopResults` (anonymous by construction: the export has
 no voter ids or names, and the report shows the participants' self-descriptions only as counts).
 
 HTML (:func:`html_report`):
@@ -18,7 +18,7 @@ Every catalogue and user text goes through :func:`html.escape` (Markdown: :func:
 
 Examples
 --------
->>> from conflicts.results import build_results
+>>> from conflicts.reports.results import build_results
 >>> data = {"workshop": {"code": "ACD347", "title": "Runda <1>", "catalogue_name": "demo",
 ...                      "method": "rating", "participants": 2,
 ...                      "created_at": "2025-03-01T09:00:00+00:00"},
@@ -46,7 +46,13 @@ from conflicts.figure import build_figure, wrap_label
 from conflicts.graph import build_graph
 from conflicts.i18n import LANGUAGES, t
 from conflicts.layout import compute_layout
-from conflicts.results import ResultRow, WorkshopResults, build_results, priority_weights
+from conflicts.reports.results import (
+    ResultRow,
+    WorkshopResults,
+    build_results,
+    node_priority,
+    priority_weights,
+)
 
 __all__ = [
     "html_report",
@@ -209,12 +215,11 @@ def priority_figure(
 ) -> go.Figure:
     """The catalogue's network drawn by the room's priority.
 
-    Nodes are sized by :func:`conflicts.results.node_priority` (the sum of the priority weights
+    Nodes are sized by :func:`conflicts.reports.results.node_priority` (the sum of the priority weights
     of their ranked conflicts), and each ranked conflict gets a numbered badge at the middle of
     its line, coloured from light (last) to dark (first). The badges are one extra scatter trace
     (``meta={"kind": "rank-badges"}``, ``customdata`` ``["edge", id]``).
     """
-    from conflicts.results import node_priority
 
     lang = report_language(catalogue, lang or results.lang)
     G = build_graph(catalogue)
@@ -743,7 +748,7 @@ def markdown_summary(
 
 
 # --------------------------------------------------------------------------------------------
-# Export renderers (conflicts.workshop.EXPORT_FORMATS)
+# Export renderers (conflicts.reports.export.EXPORT_FORMATS)
 # --------------------------------------------------------------------------------------------
 def _results(data: dict, workshop: Any, participants: Iterable[Any] | None, lang: str | None):
     cat = workshop.catalogue()
@@ -754,7 +759,7 @@ def _results(data: dict, workshop: Any, participants: Iterable[Any] | None, lang
 def render_html(
     data: dict, *, workshop: Any, participants: Iterable[Any] | None = None, lang: str | None = None
 ) -> str:
-    """The HTML report of :func:`conflicts.workshop.export_data`'s dict, given the workshop (for
+    """The HTML report of :func:`conflicts.workshops.export_data`'s dict, given the workshop (for
     its catalogue) and its participants (only their self-descriptions are read)."""
     results, cat, lang = _results(data, workshop, participants, lang)
     return html_report(results, cat, lang=lang)
@@ -763,7 +768,7 @@ def render_html(
 def render_markdown(
     data: dict, *, workshop: Any, participants: Iterable[Any] | None = None, lang: str | None = None
 ) -> str:
-    """The Markdown summary of :func:`conflicts.workshop.export_data`'s dict (see
+    """The Markdown summary of :func:`conflicts.workshops.export_data`'s dict (see
     :func:`render_html`)."""
     results, cat, lang = _results(data, workshop, participants, lang)
     return markdown_summary(results, catalogue=cat, lang=lang, generated_at=datetime.now(UTC))

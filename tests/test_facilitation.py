@@ -12,9 +12,9 @@ from sqlalchemy import func, inspect, select, text
 
 from conflicts import store as st
 from conflicts import workshops as ws
-from conflicts.workshops import model
 from conflicts.reports import export
 from conflicts.store import Store
+from conflicts.workshops import model
 
 T0 = datetime(2025, 3, 1, 9, 0, 0, tzinfo=UTC)
 

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from conflicts import workshops as ws
-from conflicts.workshops import lifecycle
 from conflicts.cli import main
 from conflicts.reports import export
+from conflicts.workshops import lifecycle
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -1,28 +1,49 @@
-"""The export formats of a workshop: a registry of renderers (JSON, CSV, the HTML report, the
-Markdown summary, the catalogue written back as YAML)."""
+"""The export formats of a workshop: a registry of renderers, as Datasette's output renderers.
+
+Every renderer gets the same :class:`RenderContext` (the workshop's snapshot, read in ONE
+transaction, + the language + options) and returns text. Add a format by adding one entry to
+:data:`EXPORT_FORMATS`: the CLI (``workshop export --format``) and the results page offer it.
+
+>>> sorted(EXPORT_FORMATS)
+['csv', 'html', 'json', 'md', 'yaml']
+"""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from conflicts.reports import report as report_mod
 from conflicts.reports import writeback as writeback_mod
-from conflicts.store import (
-    Store,
-)
-from conflicts.workshops.errors import InvalidSetting
-from conflicts.workshops.lifecycle import get_workshop
-from conflicts.workshops.model import WorkshopRef
-from conflicts.workshops.snapshot import export_data
-from conflicts.workshops.voting import list_participants
+from conflicts.reports.results import WorkshopResults, results_of
+from conflicts.store import Store
+from conflicts.workshops import FacilitatorGrant, InvalidSetting, WorkshopSnapshot, snapshot
+
+__all__ = ["CSV_COLUMNS", "EXPORT_FORMATS", "RenderContext", "export_workshop"]
 
 
-def _export_json(data: dict) -> str:
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+@dataclass(frozen=True)
+class RenderContext:
+    """What every renderer is given: the snapshot, the language (None: the catalogue's first)
+    and format options."""
+
+    snapshot: WorkshopSnapshot
+    lang: str | None = None
+    options: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def data(self) -> dict:
+        """The anonymised export dict (:func:`conflicts.workshops.export_data`)."""
+        return self.snapshot.data
+
+
+def _export_json(ctx: RenderContext) -> str:
+    return json.dumps(ctx.data, ensure_ascii=False, indent=2) + "\n"
 
 
 #: CSV columns: one table, the first column says which kind of record a row is.
@@ -50,12 +71,13 @@ CSV_COLUMNS = [
 ]
 
 
-def _export_csv(data: dict) -> str:
+def _export_csv(ctx: RenderContext) -> str:
     """One CSV table: the ballot rows (``record=ballot``) then the tally per item
     (``record=tally``); columns that do not apply to a record are empty. Filter on ``record``."""
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
+    data = ctx.data
     method = data["workshop"]["method"]
     for b in data["ballots"]:
         writer.writerow(
@@ -70,32 +92,32 @@ def _export_csv(data: dict) -> str:
     return out.getvalue()
 
 
-def _needs_workshop(render: Callable[..., str]) -> Callable[..., str]:
-    """Mark a renderer that is also given ``workshop=`` (its catalogue), ``participants=`` (only
-    their self-descriptions are read) and ``lang=``."""
-    render.needs_workshop = True  # type: ignore[attr-defined]
-    return render
+def _export_html(ctx: RenderContext) -> str:
+    results, cat, lang = _results(ctx)
+    return report_mod.html_report(results, cat, lang=lang)
 
 
-@_needs_workshop
-def _export_html(data: dict, **context: Any) -> str:
-    return report_mod.render_html(data, **context)
+def _export_md(ctx: RenderContext) -> str:
+    results, cat, lang = _results(ctx)
+    generated = ctx.options.get("generated_at", datetime.now(UTC))
+    return report_mod.markdown_summary(results, catalogue=cat, lang=lang, generated_at=generated)
 
 
-@_needs_workshop
-def _export_md(data: dict, **context: Any) -> str:
-    return report_mod.render_markdown(data, **context)
+def _export_yaml(ctx: RenderContext) -> str:
+    w = ctx.snapshot.workshop
+    return writeback_mod.writeback_yaml(
+        w.catalogue_yaml, ctx.data, filename=f"{w.catalogue_name}.yaml"
+    )
 
 
-@_needs_workshop
-def _export_yaml(data: dict, **context: Any) -> str:
-    return writeback_mod.render_yaml(data, **context)
+def _results(ctx: RenderContext) -> tuple[WorkshopResults, Any, str]:
+    cat = ctx.snapshot.workshop.catalogue()
+    results = results_of(ctx.snapshot, lang=ctx.lang)
+    return results, cat, results.lang
 
 
-#: Export formats: name -> renderer of :func:`export_data`'s dict. Add a format here and the CLI
-#: offers it (``workshop export --format``). A renderer marked ``needs_workshop`` also gets the
-#: workshop, its participants and the language (see :func:`export_workshop`).
-EXPORT_FORMATS: dict[str, Callable[..., str]] = {
+#: Export formats: name -> renderer of a :class:`RenderContext`.
+EXPORT_FORMATS: dict[str, Callable[[RenderContext], str]] = {
     "json": _export_json,
     "csv": _export_csv,
     "html": _export_html,  # the report: one self-contained file (conflicts.reports.report)
@@ -105,11 +127,12 @@ EXPORT_FORMATS: dict[str, Callable[..., str]] = {
 
 
 def export_workshop(
-    code: WorkshopRef,
+    grant: FacilitatorGrant,
     format: str = "json",
     *,
     lang: str | None = None,
-    store: Store | None = None,
+    options: Mapping[str, Any] | None = None,
+    store: Store,
 ) -> str:
     """The anonymised export of a workshop as text in ``format`` (see :data:`EXPORT_FORMATS`).
 
@@ -118,8 +141,10 @@ def export_workshop(
     as pseudonyms (``p-1a2b3c4d``, stable within a workshop); display names never appear.
     HTML: the self-contained report; MD: the summary for the minutes (both in ``lang``, default
     the catalogue's first language; no pseudonyms either). YAML: the catalogue the workshop ran
-    on with its added interactions and recorded outcomes merged in (:mod:`conflicts.reports.writeback`).
-    Raises :class:`WorkshopNotFound`, :class:`InvalidSetting` (unknown format).
+    on with its added interactions and recorded outcomes merged in
+    (:mod:`conflicts.reports.writeback`). Facilitator-only (takes the grant); one read
+    transaction. Raises :class:`~conflicts.workshops.AccessDenied`,
+    :class:`~conflicts.workshops.InvalidSetting` (unknown format).
     """
     renderer = EXPORT_FORMATS.get(format)
     if renderer is None:
@@ -127,12 +152,5 @@ def export_workshop(
             f"unknown export format {format!r} (choose {', '.join(EXPORT_FORMATS)})",
             format=format,
         )
-    data = export_data(code, store=store)
-    if getattr(renderer, "needs_workshop", False):
-        return renderer(
-            data,
-            workshop=get_workshop(code, store=store),
-            participants=list_participants(code, store=store),
-            lang=lang,
-        )
-    return renderer(data)
+    ctx = RenderContext(snapshot(grant, store=store), lang=lang, options=dict(options or {}))
+    return renderer(ctx)

@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -49,7 +48,6 @@ from conflicts.layout import compute_layout
 from conflicts.reports.results import (
     ResultRow,
     WorkshopResults,
-    build_results,
     node_priority,
     priority_weights,
 )
@@ -59,8 +57,6 @@ __all__ = [
     "markdown_summary",
     "md_escape",
     "priority_figure",
-    "render_html",
-    "render_markdown",
     "report_language",
 ]
 
@@ -745,30 +741,3 @@ def markdown_summary(
             f"_{t('res.generated', lang, when=generated_at.strftime('%Y-%m-%d %H:%M UTC'))}_",
         ]
     return "\n".join(lines).rstrip() + "\n"
-
-
-# --------------------------------------------------------------------------------------------
-# Export renderers (conflicts.reports.export.EXPORT_FORMATS)
-# --------------------------------------------------------------------------------------------
-def _results(data: dict, workshop: Any, participants: Iterable[Any] | None, lang: str | None):
-    cat = workshop.catalogue()
-    lang = report_language(cat, lang)
-    return build_results(data, cat, participants=participants, lang=lang), cat, lang
-
-
-def render_html(
-    data: dict, *, workshop: Any, participants: Iterable[Any] | None = None, lang: str | None = None
-) -> str:
-    """The HTML report of :func:`conflicts.workshops.export_data`'s dict, given the workshop (for
-    its catalogue) and its participants (only their self-descriptions are read)."""
-    results, cat, lang = _results(data, workshop, participants, lang)
-    return html_report(results, cat, lang=lang)
-
-
-def render_markdown(
-    data: dict, *, workshop: Any, participants: Iterable[Any] | None = None, lang: str | None = None
-) -> str:
-    """The Markdown summary of :func:`conflicts.workshops.export_data`'s dict (see
-    :func:`render_html`)."""
-    results, cat, lang = _results(data, workshop, participants, lang)
-    return markdown_summary(results, catalogue=cat, lang=lang, generated_at=datetime.now(UTC))

@@ -45,6 +45,7 @@ from typing import Any
 
 from conflicts import workshops as ws
 from conflicts.catalogue import Catalogue
+from conflicts.store import Store
 from conflicts.tally import scale_for
 from conflicts.workshops import (
     Outcome,
@@ -66,6 +67,7 @@ __all__ = [
     "load_results",
     "node_priority",
     "priority_weights",
+    "results_of",
 ]
 
 
@@ -331,13 +333,20 @@ def build_results(
     )
 
 
-def load_results(code: str, *, lang: str | None = None, store: Any = None) -> WorkshopResults:
-    """Read a workshop and build its results (the anonymised export + its catalogue and
-    participants' self-descriptions). Raises :class:`~conflicts.workshops.WorkshopNotFound`."""
-    data = ws.export_data(code, store=store)
-    w = ws.get_workshop(code, store=store)
-    people = ws.list_participants(code, store=store)
-    return build_results(data, w.catalogue(), participants=people, lang=lang)
+def results_of(snap: ws.WorkshopSnapshot, *, lang: str | None = None) -> WorkshopResults:
+    """The results of a :func:`conflicts.workshops.snapshot` (its export data, catalogue and
+    participants' self-descriptions, all of one transaction)."""
+    return build_results(
+        snap.data, snap.workshop.catalogue(), participants=list(snap.participants), lang=lang
+    )
+
+
+def load_results(
+    grant: ws.FacilitatorGrant, *, lang: str | None = None, store: Store
+) -> WorkshopResults:
+    """Read a workshop in one transaction and build its results (facilitator-only). Raises
+    :class:`~conflicts.workshops.WorkshopNotFound`, :class:`~conflicts.workshops.AccessDenied`."""
+    return results_of(ws.snapshot(grant, store=store), lang=lang)
 
 
 # --------------------------------------------------------------------------------------------

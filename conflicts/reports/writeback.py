@@ -86,7 +86,7 @@ from ruamel.yaml.util import load_yaml_guess_indent
 
 from conflicts.catalogue import Interaction, WorkshopRecord, parse_catalogue
 
-__all__ = ["render_yaml", "workshop_records", "writeback_yaml"]
+__all__ = ["workshop_records", "writeback_yaml"]
 
 _TOP_KEY = re.compile(r"^[A-Za-z_][\w-]*:\s*(#.*)?$")
 _NESTED = re.compile(r"^( +)[^\s#-]")
@@ -295,9 +295,3 @@ def writeback_yaml(
     text = out.getvalue()
     parse_catalogue(text, filename)  # raises CatalogueError: never hand out an invalid catalogue
     return text
-
-
-def render_yaml(data: dict, *, workshop: Any, participants: Any = None, lang: Any = None) -> str:
-    """The export renderer (:data:`conflicts.reports.export.EXPORT_FORMATS` ``'yaml'``): the
-    workshop's snapshot (``workshop.catalogue_yaml``) written back with ``data`` merged in."""
-    return writeback_yaml(workshop.catalogue_yaml, data, filename=f"{workshop.catalogue_name}.yaml")

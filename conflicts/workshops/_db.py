@@ -21,14 +21,15 @@ from conflicts.store import (
     agenda_items,
     as_utc,
     ballots,
-    get_store,
     participants,
     proposals,
     utcnow,
     workshop_interactions,
     workshops,
 )
+from conflicts.workshops.access import FacilitatorGrant
 from conflicts.workshops.errors import (
+    AccessDenied,
     NotEntitled,
     NotJoined,
     UnknownItem,
@@ -45,19 +46,9 @@ from conflicts.workshops.model import (
     Participant,
     Proposal,
     Workshop,
-    WorkshopRef,
     _catalogue,
-    normalise_code,
 )
 from conflicts.workshops.text import _is_int
-
-
-def _code(ref: WorkshopRef) -> str:
-    return ref.code if isinstance(ref, Workshop) else normalise_code(ref)
-
-
-def _store(store: Store | None) -> Store:
-    return store or get_store()
 
 
 def _added_json(conn: Connection, workshop_id: int) -> str:
@@ -189,16 +180,49 @@ def _random_code(length: int) -> str:
     return "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(length))
 
 
-def _facilitate(ref: WorkshopRef, store: Store | None, fn: Callable[[Connection, Any], None]):
-    code = _code(ref)
+def _granted_row(conn: Connection, grant: FacilitatorGrant, *, lock: bool = False):
+    """The workshop row of ``grant`` (locked with ``lock``); refuses anything but a real grant
+    for that very workshop. Every facilitator read and write goes through here."""
+    if not isinstance(grant, FacilitatorGrant):
+        raise AccessDenied("a facilitator action needs the grant of conflicts.workshops.unlock()")
+    row = _workshop_row(conn, grant.code, lock=lock)
+    if row["id"] != grant.workshop_id:
+        raise AccessDenied("this grant belongs to another workshop")
+    return row
 
-    def tx(conn: Connection) -> Workshop:
-        row = _workshop_row(conn, code, lock=True)
+
+def _locked(
+    grant: FacilitatorGrant,
+    store: Store,
+    fn: Callable[[Connection, Any], T],
+    *,
+    bump: bool = True,
+) -> T:
+    """THE facilitator transaction: check the grant, lock the workshop row (``FOR UPDATE`` /
+    ``BEGIN IMMEDIATE``), run ``fn(conn, row)``, bump ``revision`` (unless ``bump=False``, e.g.
+    autosaved notes that phones need not see) and return ``fn``'s result."""
+
+    def tx(conn: Connection) -> T:
+        row = _granted_row(conn, grant, lock=True)
+        result = fn(conn, row)
+        if bump:
+            _bump(conn, row["id"], state=True)
+        return result
+
+    return store.write(tx)
+
+
+def _facilitate(
+    grant: FacilitatorGrant, store: Store, fn: Callable[[Connection, Any], None]
+) -> Workshop:
+    """:func:`_locked`, returning the workshop as it is after the change."""
+
+    def apply(conn: Connection, row) -> Workshop:
         fn(conn, row)
         _bump(conn, row["id"], state=True)
-        return _to_workshop(conn, _workshop_row(conn, code))
+        return _to_workshop(conn, _workshop_row(conn, grant.code))
 
-    return _store(store).write(tx)
+    return _locked(grant, store, apply, bump=False)
 
 
 def _set(conn: Connection, row, **values: Any) -> None:
@@ -253,25 +277,25 @@ def _warmup_ids(workshop_id: int):
     )
 
 
-def _upsert_ballot(conn: Connection, values: dict) -> None:
-    keys = ["participant_id", "item_id"]
-    changes = {k: values[k] for k in ("method", "value", "skipped", "updated_at")}
+def _upsert(conn: Connection, table, values: dict, *, keys: list[str], update_: dict) -> None:
+    """THE upsert: insert ``values`` into ``table``, or on a conflict on the unique ``keys`` set
+    ``update_``. Native ``ON CONFLICT`` on PostgreSQL and SQLite; elsewhere update-then-insert,
+    which the workshop row lock (every caller holds it) serialises."""
     dialect = conn.dialect.name
     if dialect in ("postgresql", "sqlite"):
         mod = pg_dialect if dialect == "postgresql" else sqlite_dialect
-        stmt = mod.insert(ballots).values(**values)
-        conn.execute(stmt.on_conflict_do_update(index_elements=keys, set_=changes))
+        stmt = mod.insert(table).values(**values)
+        conn.execute(stmt.on_conflict_do_update(index_elements=keys, set_=update_))
         return
-    done = conn.execute(  # other databases: the workshop row lock serialises this
-        update(ballots)
-        .where(
-            ballots.c.participant_id == values["participant_id"],
-            ballots.c.item_id == values["item_id"],
-        )
-        .values(**changes)
-    ).rowcount
-    if not done:
-        conn.execute(ballots.insert().values(**values))
+    match = [table.c[k] == values[k] for k in keys]  # pragma: no cover - other databases
+    if not conn.execute(update(table).where(*match).values(**update_)).rowcount:
+        conn.execute(table.insert().values(**values))
+
+
+def _upsert_ballot(conn: Connection, values: dict) -> None:
+    """One ballot per (participant, item): casting again replaces it."""
+    changes = {k: values[k] for k in ("method", "value", "skipped", "updated_at")}
+    _upsert(conn, ballots, values, keys=["participant_id", "item_id"], update_=changes)
 
 
 def _ballot_row(conn: Connection, participant_id: int, item_id: int):
@@ -287,22 +311,6 @@ def _ballot_row(conn: Connection, participant_id: int, item_id: int):
 
 
 T = TypeVar("T")
-
-
-def _facilitate_returning(
-    ref: WorkshopRef, store: Store | None, fn: Callable[[Connection, Any], T], *, bump: bool = True
-) -> T:
-    """Like workshop._facilitate, but return ``fn``'s result (one transaction, row locked)."""
-    code = _code(ref)
-
-    def tx(conn: Connection) -> T:
-        row = _workshop_row(conn, code, lock=True)
-        result = fn(conn, row)
-        if bump:
-            _bump(conn, row["id"], state=True)
-        return result
-
-    return _store(store).write(tx)
 
 
 def _append_item(conn: Connection, workshop_id: int, **values: Any) -> AgendaItem:

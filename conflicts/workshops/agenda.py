@@ -24,15 +24,15 @@ from conflicts.store import (
 from conflicts.workshops._db import (
     _append_item,
     _facilitate,
-    _facilitate_returning,
     _item_row,
     _items,
+    _locked,
     _renumber,
     _row_catalogue,
     _set,
-    _store,
     _to_workshop,
 )
+from conflicts.workshops.access import FacilitatorGrant
 from conflicts.workshops.errors import InvalidSetting, InvalidValue, ValueOutOfRange
 from conflicts.workshops.model import (
     ADDED_ID_PREFIX,
@@ -44,7 +44,6 @@ from conflicts.workshops.model import (
     WARMUP_ID_PREFIX,
     AgendaItem,
     Workshop,
-    WorkshopRef,
     WorkshopTally,
 )
 from conflicts.workshops.tallies import _tally
@@ -68,9 +67,7 @@ def _check_agenda(cat: Catalogue, interaction_ids: list[str]) -> list[str]:
     return list(interaction_ids)
 
 
-def set_agenda(
-    ref: WorkshopRef, interaction_ids: list[str], *, store: Store | None = None
-) -> Workshop:
+def set_agenda(grant: FacilitatorGrant, interaction_ids: list[str], *, store: Store) -> Workshop:
     """Make the agenda exactly ``interaction_ids`` in that order.
 
     Items already on the agenda keep their id, voting state and ballots; new ids get new items;
@@ -120,12 +117,10 @@ def set_agenda(
                     )
                 )
 
-    return _facilitate(ref, store, fn)
+    return _facilitate(grant, store, fn)
 
 
-def reorder_agenda(
-    ref: WorkshopRef, item_ids: list[int], *, store: Store | None = None
-) -> Workshop:
+def reorder_agenda(grant: FacilitatorGrant, item_ids: list[int], *, store: Store) -> Workshop:
     """Reorder the agenda: ``item_ids`` must be exactly the current item ids, in the new order.
 
     Raises :class:`InvalidSetting` (code ``invalid_agenda``)."""
@@ -139,7 +134,7 @@ def reorder_agenda(
         for pos, iid in enumerate(item_ids, start=1):
             conn.execute(update(agenda_items).where(agenda_items.c.id == iid).values(position=pos))
 
-    return _facilitate(ref, store, fn)
+    return _facilitate(grant, store, fn)
 
 
 def _check_nodes(cat: Catalogue, from_node: Any, to_node: Any) -> tuple[str, str]:
@@ -185,7 +180,7 @@ def _agenda_order(w: Workshop, by: str, t: WorkshopTally | None) -> list[int]:
     return [i.id for i in (*warm, *rest)]
 
 
-def order_agenda(ref: WorkshopRef, by: str, *, store: Store | None = None) -> Workshop:
+def order_agenda(grant: FacilitatorGrant, by: str, *, store: Store) -> Workshop:
     """Reorder the agenda ``by`` 'catalogue' (catalogue order, added interactions last),
     'strength' (|catalogue score| descending, then catalogue order) or 'priority' (the room's
     tally ranking first, unranked items after in their current order). Warm-ups stay first.
@@ -196,19 +191,16 @@ def order_agenda(ref: WorkshopRef, by: str, *, store: Store | None = None) -> Wo
         raise InvalidSetting(
             f"unknown order {by!r} (choose {', '.join(AGENDA_ORDERS)})", field="by", value=str(by)
         )
-    s = _store(store)
 
     def fn(conn: Connection, row) -> None:
         w = _to_workshop(conn, row)
-        t = _tally(conn, s, w, facilitator=True) if by == "priority" else None
+        t = _tally(conn, store, w, True) if by == "priority" else None
         _renumber(conn, _agenda_order(w, by, t))
 
-    return _facilitate(ref, s, fn)
+    return _facilitate(grant, store, fn)
 
 
-def move_item(
-    ref: WorkshopRef, item_id: int, delta: int, *, store: Store | None = None
-) -> Workshop:
+def move_item(grant: FacilitatorGrant, item_id: int, delta: int, *, store: Store) -> Workshop:
     """Move an agenda item ``delta`` places (-1: up, +1: down), clamped at the ends.
 
     Raises :class:`~conflicts.workshops.UnknownItem`, :class:`~conflicts.workshops.InvalidSetting`
@@ -223,10 +215,10 @@ def move_item(
         ids.insert(max(0, min(len(ids) - 1, old + delta)), ids.pop(old))
         _renumber(conn, ids)
 
-    return _facilitate(ref, store, fn)
+    return _facilitate(grant, store, fn)
 
 
-def remove_item(ref: WorkshopRef, item_id: int, *, store: Store | None = None) -> Workshop:
+def remove_item(grant: FacilitatorGrant, item_id: int, *, store: Store) -> Workshop:
     """Remove an agenda item that has no ballots (any kind; an added interaction stays in the
     catalogue). Raises :class:`~conflicts.workshops.UnknownItem`,
     :class:`~conflicts.workshops.InvalidSetting` (code ``item_has_ballots``)."""
@@ -248,7 +240,7 @@ def remove_item(ref: WorkshopRef, item_id: int, *, store: Store | None = None) -
             _set(conn, row, current_item_id=None)
         _renumber(conn, [i.id for i in _items(conn, row["id"])])
 
-    return _facilitate(ref, store, fn)
+    return _facilitate(grant, store, fn)
 
 
 def _insert_interaction(
@@ -333,7 +325,7 @@ def _insert_interaction(
 
 
 def add_interaction(
-    ref: WorkshopRef,
+    grant: FacilitatorGrant,
     *,
     from_node: str,
     to_node: str,
@@ -344,7 +336,7 @@ def add_interaction(
     origin: str = "facilitator",
     levels: list[str] | None = None,
     actors: list[str] | None = None,
-    store: Store | None = None,
+    store: Store,
 ) -> AgendaItem:
     """Add an interaction that is not in the catalogue and append it to the agenda.
 
@@ -358,8 +350,8 @@ def add_interaction(
     ``invalid_value``), :class:`~conflicts.workshops.ValueOutOfRange`,
     :class:`~conflicts.workshops.TextTooLong`, :class:`~conflicts.workshops.InvalidText`,
     :class:`~conflicts.workshops.InvalidSetting`."""
-    return _facilitate_returning(
-        ref,
+    return _locked(
+        grant,
         store,
         lambda conn, row: _insert_interaction(
             conn,
@@ -383,7 +375,7 @@ def warmup_options(catalogue: Catalogue) -> list[str]:
 
 
 def add_warmup(
-    ref: WorkshopRef, question: dict[str, str] | str, *, store: Store | None = None
+    grant: FacilitatorGrant, question: dict[str, str] | str, *, store: Store
 ) -> AgendaItem:
     """Add a warm-up step FIRST on the agenda: ``question`` (at most 300 characters per
     language) answered with one of the catalogue's goals (:func:`warmup_options`).
@@ -414,4 +406,4 @@ def add_warmup(
         _renumber(conn, [new_id, *(i.id for i in current)])
         return next(i for i in _items(conn, row["id"]) if i.id == new_id)
 
-    return _facilitate_returning(ref, store, fn)
+    return _locked(grant, store, fn)

@@ -23,16 +23,14 @@ from conflicts.store import (
     workshops,
 )
 from conflicts.workshops._db import (
-    _code,
     _facilitate,
     _random_code,
     _set,
-    _store,
     _to_workshop,
     _warmup_ids,
     _workshop_row,
 )
-from conflicts.workshops.access import hash_key
+from conflicts.workshops.access import FacilitatorGrant, _grant, hash_key
 from conflicts.workshops.agenda import _check_agenda
 from conflicts.workshops.errors import InvalidSetting, UnknownCatalogue, WorkshopNotFound
 from conflicts.workshops.model import (
@@ -41,6 +39,7 @@ from conflicts.workshops.model import (
     CreatedWorkshop,
     Workshop,
     WorkshopRef,
+    _code,
 )
 from conflicts.workshops.text import _clean_text, _is_int
 
@@ -69,7 +68,7 @@ def create_workshop(
     *,
     agenda: list[str] | None = None,
     method: str = "rating",
-    store: Store | None = None,
+    store: Store,
 ) -> CreatedWorkshop:
     """Create a draft workshop on a catalogue file or bundled catalogue name.
 
@@ -96,7 +95,7 @@ def create_workshop_from_text(
     path: str | None = None,
     agenda: list[str] | None = None,
     method: str = "rating",
-    store: Store | None = None,
+    store: Store,
 ) -> CreatedWorkshop:
     """Like :func:`create_workshop` for catalogue text (e.g. an upload); ``name`` labels it."""
     raw = yaml_text.encode("utf-8") if isinstance(yaml_text, str) else yaml_text
@@ -153,20 +152,21 @@ def create_workshop_from_text(
 
     for attempt in range(5):  # a join code taken concurrently by another process: draw again
         try:
-            return CreatedWorkshop(_store(store).write(tx), key)
+            w = store.write(tx)
+            return CreatedWorkshop(w, key, _grant(w.code, w.id))
         except sa_exc.IntegrityError:
             if attempt == 4:
                 raise
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def get_workshop(code: WorkshopRef, *, store: Store | None = None) -> Workshop:
+def get_workshop(code: WorkshopRef, *, store: Store) -> Workshop:
     """The workshop with its agenda. Raises :class:`WorkshopNotFound`."""
     c = _code(code)
-    return _store(store).read(lambda conn: _to_workshop(conn, _workshop_row(conn, c)))
+    return store.read(lambda conn: _to_workshop(conn, _workshop_row(conn, c)))
 
 
-def list_workshops(*, store: Store | None = None) -> list[Workshop]:
+def list_workshops(*, store: Store) -> list[Workshop]:
     """Every workshop, newest first (without agenda items)."""
 
     def tx(conn: Connection) -> list[Workshop]:
@@ -175,10 +175,10 @@ def list_workshops(*, store: Store | None = None) -> list[Workshop]:
         ).mappings()
         return [_to_workshop(conn, r, with_items=False) for r in rows]
 
-    return _store(store).read(tx)
+    return store.read(tx)
 
 
-def poll(code: WorkshopRef, *, store: Store | None = None) -> tuple[int, int]:
+def poll(code: WorkshopRef, *, store: Store) -> tuple[int, int]:
     """``(revision, tally_revision)``: one indexed row; re-read state/tallies when they change.
 
     ``revision`` grows with every facilitator change, ``tally_revision`` with every join/ballot.
@@ -194,15 +194,15 @@ def poll(code: WorkshopRef, *, store: Store | None = None) -> tuple[int, int]:
             raise WorkshopNotFound(f"no workshop with code {c}", code_value=c)
         return (row[0], row[1])
 
-    return _store(store).read(tx)
+    return store.read(tx)
 
 
-def open_workshop(ref: WorkshopRef, *, store: Store | None = None) -> Workshop:
+def open_workshop(grant: FacilitatorGrant, *, store: Store) -> Workshop:
     """Open the workshop (from draft, or re-open a closed one). Returns the new state."""
-    return _facilitate(ref, store, lambda conn, row: _set(conn, row, status="open"))
+    return _facilitate(grant, store, lambda conn, row: _set(conn, row, status="open"))
 
 
-def close_workshop(ref: WorkshopRef, *, store: Store | None = None) -> Workshop:
+def close_workshop(grant: FacilitatorGrant, *, store: Store) -> Workshop:
     """Close the workshop; voting on every open item closes too."""
 
     def fn(conn: Connection, row) -> None:
@@ -213,16 +213,16 @@ def close_workshop(ref: WorkshopRef, *, store: Store | None = None) -> Workshop:
             .values(voting="closed", closed_at=utcnow())
         )
 
-    return _facilitate(ref, store, fn)
+    return _facilitate(grant, store, fn)
 
 
 def set_voting_method(
-    ref: WorkshopRef,
+    grant: FacilitatorGrant,
     method: str,
     *,
     dot_budget: int | None = None,
     ranking_size: int | None = None,
-    store: Store | None = None,
+    store: Store,
 ) -> Workshop:
     """Choose the voting method and its parameters (dot budget B, ranking size N).
 
@@ -254,33 +254,33 @@ def set_voting_method(
             )
         _set(conn, row, method=method, dot_budget=budget, ranking_size=size)
 
-    return _facilitate(ref, store, fn)
+    return _facilitate(grant, store, fn)
 
 
-def set_hide_results(ref: WorkshopRef, hide: bool, *, store: Store | None = None) -> Workshop:
+def set_hide_results(grant: FacilitatorGrant, hide: bool, *, store: Store) -> Workshop:
     """Hide results from non-facilitators until voting on an item closes."""
     return _facilitate(
-        ref, store, lambda conn, row: _set(conn, row, hide_results_until_closed=bool(hide))
+        grant, store, lambda conn, row: _set(conn, row, hide_results_until_closed=bool(hide))
     )
 
 
 def set_participant_codes_required(
-    ref: WorkshopRef, required: bool, *, store: Store | None = None
+    grant: FacilitatorGrant, required: bool, *, store: Store
 ) -> Workshop:
     """Closed mode: joining (and voting) requires a one-time participant code."""
     return _facilitate(
-        ref, store, lambda conn, row: _set(conn, row, require_participant_code=bool(required))
+        grant, store, lambda conn, row: _set(conn, row, require_participant_code=bool(required))
     )
 
 
-def set_mode(ref: WorkshopRef, mode: str, *, store: Store | None = None) -> Workshop:
+def set_mode(grant: FacilitatorGrant, mode: str, *, store: Store) -> Workshop:
     """``'follow'`` (phones show the facilitator's current item) or ``'free'``."""
     if mode not in MODES:
         raise InvalidSetting(f"unknown mode {mode!r}", mode=mode)
-    return _facilitate(ref, store, lambda conn, row: _set(conn, row, mode=mode))
+    return _facilitate(grant, store, lambda conn, row: _set(conn, row, mode=mode))
 
 
-def set_title(ref: WorkshopRef, title: str, *, store: Store | None = None) -> Workshop:
+def set_title(grant: FacilitatorGrant, title: str, *, store: Store) -> Workshop:
     """Rename the workshop (plain text, at most 200 characters)."""
     clean = _clean_text(title, "title", TITLE_MAX, required=True)
-    return _facilitate(ref, store, lambda conn, row: _set(conn, row, title=clean))
+    return _facilitate(grant, store, lambda conn, row: _set(conn, row, title=clean))

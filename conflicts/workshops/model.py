@@ -10,6 +10,7 @@ import json
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from conflicts import tally
 from conflicts.catalogue import (
@@ -17,6 +18,9 @@ from conflicts.catalogue import (
     Interaction,
     parse_catalogue_bytes,
 )
+
+if TYPE_CHECKING:  # access.py imports this module
+    from conflicts.workshops.access import FacilitatorGrant
 
 JOIN_CODE_ALPHABET = "ACDEFHJKLMNPQRTUVWXY3479"
 
@@ -163,10 +167,12 @@ class Ballot:
 
 @dataclass(frozen=True)
 class CreatedWorkshop:
-    """What :func:`create_workshop` returns; ``facilitator_key`` is shown once, stored hashed."""
+    """What :func:`create_workshop` returns: ``facilitator_key`` is shown once (stored hashed);
+    ``grant`` lets the creator act as facilitator without giving the key back."""
 
     workshop: Workshop
     facilitator_key: str
+    grant: FacilitatorGrant = field(repr=False)
 
     @property
     def join_path(self) -> str:
@@ -204,6 +210,10 @@ WorkshopRef = Workshop | str
 
 def join_path(code: str) -> str:
     return f"/join?code={code}"
+
+
+def _code(ref: WorkshopRef) -> str:
+    return ref.code if isinstance(ref, Workshop) else normalise_code(ref)
 
 
 def normalise_code(code: str) -> str:

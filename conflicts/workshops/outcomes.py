@@ -5,9 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, select, update
-from sqlalchemy.dialects import postgresql as pg_dialect
-from sqlalchemy.dialects import sqlite as sqlite_dialect
+from sqlalchemy import Connection, select
 
 from conflicts.store import (
     OUTCOMES,
@@ -15,9 +13,17 @@ from conflicts.store import (
     outcomes,
     utcnow,
 )
-from conflicts.workshops._db import _code, _item_row, _store, _to_outcome, _workshop_row
+from conflicts.workshops._db import _item_row, _locked, _to_outcome, _upsert, _workshop_row
+from conflicts.workshops.access import FacilitatorGrant
 from conflicts.workshops.errors import InvalidValue
-from conflicts.workshops.model import NEXT_STEP_MAX, OWNER_MAX, SUMMARY_MAX, Outcome, WorkshopRef
+from conflicts.workshops.model import (
+    NEXT_STEP_MAX,
+    OWNER_MAX,
+    SUMMARY_MAX,
+    Outcome,
+    WorkshopRef,
+    _code,
+)
 from conflicts.workshops.text import _clean_multiline, _clean_text
 
 
@@ -37,7 +43,7 @@ def _due_date(value: Any) -> date | None:
 
 
 def save_outcome(
-    ref: WorkshopRef,
+    grant: FacilitatorGrant,
     item_id: int,
     *,
     summary: str | None = None,
@@ -45,7 +51,7 @@ def save_outcome(
     owner: str | None = None,
     next_step: str | None = None,
     due_date: date | str | None = None,
-    store: Store | None = None,
+    store: Store,
 ) -> Outcome:
     """Create or update the notes/outcome of an agenda item; returns them after the commit.
 
@@ -70,32 +76,19 @@ def save_outcome(
         changes["next_step"] = _clean_multiline(next_step, "next_step", NEXT_STEP_MAX)
     if due_date is not None:
         changes["due_date"] = _due_date(due_date)
-    code = _code(ref)
 
-    def tx(conn: Connection) -> Outcome:
-        row = _workshop_row(conn, code, lock=True)
+    def fn(conn: Connection, row) -> Outcome:
         _item_row(conn, row["id"], item_id)
         now = utcnow()
         values = {"workshop_id": row["id"], "item_id": item_id, "updated_at": now, **changes}
-        set_ = {**changes, "updated_at": now}
-        dialect = conn.dialect.name
-        if dialect in ("postgresql", "sqlite"):
-            mod = pg_dialect if dialect == "postgresql" else sqlite_dialect
-            stmt = mod.insert(outcomes).values(**values)
-            conn.execute(stmt.on_conflict_do_update(index_elements=["item_id"], set_=set_))
-        else:  # pragma: no cover - other databases: the workshop row lock serialises this
-            done = conn.execute(
-                update(outcomes).where(outcomes.c.item_id == item_id).values(**set_)
-            ).rowcount
-            if not done:
-                conn.execute(outcomes.insert().values(**values))
+        _upsert(conn, outcomes, values, keys=["item_id"], update_={**changes, "updated_at": now})
         r = conn.execute(select(outcomes).where(outcomes.c.item_id == item_id)).mappings().one()
         return _to_outcome(r)
 
-    return _store(store).write(tx)
+    return _locked(grant, store, fn, bump=False)
 
 
-def get_outcomes(ref: WorkshopRef, *, store: Store | None = None) -> dict[int, Outcome]:
+def get_outcomes(ref: WorkshopRef, *, store: Store) -> dict[int, Outcome]:
     """The notes/outcomes of the workshop by agenda item id (items without notes are absent)."""
     code = _code(ref)
 
@@ -104,4 +97,4 @@ def get_outcomes(ref: WorkshopRef, *, store: Store | None = None) -> dict[int, O
         rows = conn.execute(select(outcomes).where(outcomes.c.workshop_id == row["id"])).mappings()
         return {r["item_id"]: _to_outcome(r) for r in rows}
 
-    return _store(store).read(tx)
+    return store.read(tx)

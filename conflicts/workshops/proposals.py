@@ -14,17 +14,17 @@ from conflicts.store import (
 )
 from conflicts.workshops._db import (
     _bump,
-    _code,
-    _facilitate_returning,
+    _granted_row,
+    _locked,
     _participant_row,
     _proposal_query,
     _proposal_row,
     _row_catalogue,
-    _store,
     _to_proposal,
     _voting_context,
     _workshop_row,
 )
+from conflicts.workshops.access import FacilitatorGrant
 from conflicts.workshops.agenda import _check_nodes, _check_score, _insert_interaction
 from conflicts.workshops.errors import InvalidSetting, ProposalLimit
 from conflicts.workshops.model import (
@@ -33,7 +33,6 @@ from conflicts.workshops.model import (
     PROPOSAL_TITLE_MAX,
     AgendaItem,
     Proposal,
-    WorkshopRef,
     normalise_code,
 )
 from conflicts.workshops.text import _clean_multiline, _clean_text
@@ -57,7 +56,7 @@ def propose(
     text: str | None,
     from_node: str,
     to_node: str,
-    store: Store | None = None,
+    store: Store,
 ) -> Proposal:
     """A participant proposes a missing interaction ("the elephant in the room").
 
@@ -101,22 +100,21 @@ def propose(
         _bump(conn, w["id"], state=False)
         return _to_proposal(_proposal_row(conn, w["id"], pid))
 
-    return _store(store).write(tx)
+    return store.write(tx)
 
 
-def list_proposals(ref: WorkshopRef, *, store: Store | None = None) -> list[Proposal]:
+def list_proposals(grant: FacilitatorGrant, *, store: Store) -> list[Proposal]:
     """Every proposal of the workshop, oldest first, with the proposers' display names
     (facilitator view)."""
-    code = _code(ref)
 
     def tx(conn: Connection) -> list[Proposal]:
-        row = _workshop_row(conn, code)
+        row = _granted_row(conn, grant)
         return [_to_proposal(r) for r in conn.execute(_proposal_query(row["id"])).mappings()]
 
-    return _store(store).read(tx)
+    return store.read(tx)
 
 
-def my_proposals(code: str, voter_id: str, *, store: Store | None = None) -> list[Proposal]:
+def my_proposals(code: str, voter_id: str, *, store: Store) -> list[Proposal]:
     """The voter's own proposals, oldest first (empty if they have not joined)."""
     c = normalise_code(code)
 
@@ -128,10 +126,10 @@ def my_proposals(code: str, voter_id: str, *, store: Store | None = None) -> lis
         q = _proposal_query(w["id"]).where(proposals.c.participant_id == p["id"])
         return [_to_proposal(r) for r in conn.execute(q).mappings()]
 
-    return _store(store).read(tx)
+    return store.read(tx)
 
 
-def decline_proposal(ref: WorkshopRef, proposal_id: int, *, store: Store | None = None) -> Proposal:
+def decline_proposal(grant: FacilitatorGrant, proposal_id: int, *, store: Store) -> Proposal:
     """Decline a pending proposal. Raises :class:`UnknownProposal`, code
     ``proposal_not_pending``."""
 
@@ -143,11 +141,11 @@ def decline_proposal(ref: WorkshopRef, proposal_id: int, *, store: Store | None 
         )
         return _to_proposal(_proposal_row(conn, row["id"], proposal_id))
 
-    return _facilitate_returning(ref, store, fn)
+    return _locked(grant, store, fn)
 
 
 def merge_proposals(
-    ref: WorkshopRef, keep_id: int, duplicate_ids: Iterable[int], *, store: Store | None = None
+    grant: FacilitatorGrant, keep_id: int, duplicate_ids: Iterable[int], *, store: Store
 ) -> list[Proposal]:
     """Mark ``duplicate_ids`` (pending) as duplicates of ``keep_id`` (pending or accepted):
     status 'merged', ``merged_into=keep_id``. Returns the kept proposal then the duplicates.
@@ -173,11 +171,11 @@ def merge_proposals(
         )
         return [_to_proposal(_proposal_row(conn, row["id"], i)) for i in (keep_id, *dups)]
 
-    return _facilitate_returning(ref, store, fn)
+    return _locked(grant, store, fn)
 
 
 def accept_proposal(
-    ref: WorkshopRef, proposal_id: int, *, score: int = -1, store: Store | None = None
+    grant: FacilitatorGrant, proposal_id: int, *, score: int = -1, store: Store
 ) -> AgendaItem:
     """Accept a pending proposal: it becomes a workshop interaction (origin 'proposal', tag
     ``proposed``, the title in every catalogue language, its text as description, ``score``
@@ -208,4 +206,4 @@ def accept_proposal(
         )
         return item
 
-    return _facilitate_returning(ref, store, fn)
+    return _locked(grant, store, fn)

@@ -15,12 +15,13 @@ from conflicts.store import (
     utcnow,
 )
 from conflicts.workshops._db import _facilitate, _item_row, _items, _set
+from conflicts.workshops.access import FacilitatorGrant
 from conflicts.workshops.errors import InvalidSetting, WorkshopNotOpen
-from conflicts.workshops.model import TIMER_MAX_S, TimerState, Workshop, WorkshopRef
+from conflicts.workshops.model import TIMER_MAX_S, TimerState, Workshop
 from conflicts.workshops.text import _is_int
 
 
-def open_voting(ref: WorkshopRef, item_id: int, *, store: Store | None = None) -> Workshop:
+def open_voting(grant: FacilitatorGrant, item_id: int, *, store: Store) -> Workshop:
     """Open voting on one agenda item (also re-opens a closed item).
 
     Raises :class:`UnknownItem`, :class:`WorkshopNotOpen` (code ``workshop_closed``)."""
@@ -35,10 +36,10 @@ def open_voting(ref: WorkshopRef, item_id: int, *, store: Store | None = None) -
             .values(voting="open", opened_at=utcnow(), closed_at=None)
         )
 
-    return _facilitate(ref, store, fn)
+    return _facilitate(grant, store, fn)
 
 
-def close_voting(ref: WorkshopRef, item_id: int, *, store: Store | None = None) -> Workshop:
+def close_voting(grant: FacilitatorGrant, item_id: int, *, store: Store) -> Workshop:
     """Close voting on one agenda item. Raises :class:`UnknownItem`."""
 
     def fn(conn: Connection, row) -> None:
@@ -49,12 +50,10 @@ def close_voting(ref: WorkshopRef, item_id: int, *, store: Store | None = None) 
             .values(voting="closed", closed_at=utcnow())
         )
 
-    return _facilitate(ref, store, fn)
+    return _facilitate(grant, store, fn)
 
 
-def set_current_item(
-    ref: WorkshopRef, item_id: int | None, *, store: Store | None = None
-) -> Workshop:
+def set_current_item(grant: FacilitatorGrant, item_id: int | None, *, store: Store) -> Workshop:
     """Show ``item_id`` now (None: no item, e.g. the welcome screen). Raises :class:`UnknownItem`."""
 
     def fn(conn: Connection, row) -> None:
@@ -62,10 +61,10 @@ def set_current_item(
             _item_row(conn, row["id"], item_id)
         _set(conn, row, current_item_id=item_id)
 
-    return _facilitate(ref, store, fn)
+    return _facilitate(grant, store, fn)
 
 
-def step(ref: WorkshopRef, delta: int, *, store: Store | None = None) -> Workshop:
+def step(grant: FacilitatorGrant, delta: int, *, store: Store) -> Workshop:
     """Move the current item ``delta`` places along the agenda, clamped to the first/last item.
 
     From no current item (or one that was removed) a positive delta goes to the first item
@@ -86,10 +85,10 @@ def step(ref: WorkshopRef, delta: int, *, store: Store | None = None) -> Worksho
             target = None
         _set(conn, row, current_item_id=target)
 
-    return _facilitate(ref, store, fn)
+    return _facilitate(grant, store, fn)
 
 
-def toggle_voting(ref: WorkshopRef, item_id: int, *, store: Store | None = None) -> Workshop:
+def toggle_voting(grant: FacilitatorGrant, item_id: int, *, store: Store) -> Workshop:
     """Open voting on the item if it is not open, else close it (one transaction).
 
     Raises :class:`~conflicts.workshops.UnknownItem`, :class:`~conflicts.workshops.WorkshopNotOpen`
@@ -105,7 +104,7 @@ def toggle_voting(ref: WorkshopRef, item_id: int, *, store: Store | None = None)
             values = {"voting": "open", "opened_at": utcnow(), "closed_at": None}
         conn.execute(update(agenda_items).where(agenda_items.c.id == item_id).values(**values))
 
-    return _facilitate(ref, store, fn)
+    return _facilitate(grant, store, fn)
 
 
 def _seconds(value: Any, *, field_name: str = "seconds") -> int:
@@ -139,7 +138,7 @@ def _has_timer(row) -> bool:
 
 
 def timer_start(
-    ref: WorkshopRef, seconds: int, *, now: datetime | None = None, store: Store | None = None
+    grant: FacilitatorGrant, seconds: int, *, now: datetime | None = None, store: Store
 ) -> Workshop:
     """Start (or restart) a countdown of ``seconds`` (1..86400) on the current item."""
     secs = _seconds(seconds)
@@ -154,16 +153,14 @@ def timer_start(
             timer_paused_remaining_s=None,
         )
 
-    return _facilitate(ref, store, fn)
+    return _facilitate(grant, store, fn)
 
 
 def _no_timer() -> InvalidSetting:
     return InvalidSetting("no timer is set", code="no_timer")
 
 
-def timer_pause(
-    ref: WorkshopRef, *, now: datetime | None = None, store: Store | None = None
-) -> Workshop:
+def timer_pause(grant: FacilitatorGrant, *, now: datetime | None = None, store: Store) -> Workshop:
     """Freeze the countdown (a paused timer stays paused). Raises code ``no_timer``."""
 
     def fn(conn: Connection, row) -> None:
@@ -174,12 +171,10 @@ def timer_pause(
         left = _remaining_exact(row["timer_started_at"], row["timer_duration_s"], None, _utc(now))
         _set(conn, row, timer_paused_remaining_s=math.ceil(left))
 
-    return _facilitate(ref, store, fn)
+    return _facilitate(grant, store, fn)
 
 
-def timer_resume(
-    ref: WorkshopRef, *, now: datetime | None = None, store: Store | None = None
-) -> Workshop:
+def timer_resume(grant: FacilitatorGrant, *, now: datetime | None = None, store: Store) -> Workshop:
     """Continue a paused countdown from where it stopped (a running one is left alone).
     Raises code ``no_timer``."""
 
@@ -193,11 +188,11 @@ def timer_resume(
         started = _utc(now) - timedelta(seconds=duration - left)
         _set(conn, row, timer_started_at=started, timer_paused_remaining_s=None)
 
-    return _facilitate(ref, store, fn)
+    return _facilitate(grant, store, fn)
 
 
 def timer_extend(
-    ref: WorkshopRef, seconds: int, *, now: datetime | None = None, store: Store | None = None
+    grant: FacilitatorGrant, seconds: int, *, now: datetime | None = None, store: Store
 ) -> Workshop:
     """Add ``seconds`` (1..86400) to the time left, running or paused (an expired timer starts
     again with ``seconds`` left). Raises codes ``no_timer``, ``invalid_duration``."""
@@ -220,13 +215,13 @@ def timer_extend(
         left = max(0.0, row["timer_duration_s"] - elapsed)
         _set(conn, row, timer_duration_s=math.ceil(elapsed + left) + secs)
 
-    return _facilitate(ref, store, fn)
+    return _facilitate(grant, store, fn)
 
 
-def timer_reset(ref: WorkshopRef, *, store: Store | None = None) -> Workshop:
+def timer_reset(grant: FacilitatorGrant, *, store: Store) -> Workshop:
     """Remove the timer (the projector shows none)."""
     return _facilitate(
-        ref,
+        grant,
         store,
         lambda conn, row: _set(
             conn,

@@ -16,7 +16,8 @@ from conflicts.store import (
     ballots,
     participants,
 )
-from conflicts.workshops._db import _code, _store, _to_workshop, _workshop_row
+from conflicts.workshops._db import _granted_row, _to_workshop, _workshop_row
+from conflicts.workshops.access import FacilitatorGrant
 from conflicts.workshops.errors import InvalidSetting
 from conflicts.workshops.model import (
     Participant,
@@ -25,10 +26,11 @@ from conflicts.workshops.model import (
     Workshop,
     WorkshopRef,
     WorkshopTally,
+    _code,
 )
 
 
-def _tally(conn: Connection, store: Store, w: Workshop, *, facilitator: bool) -> WorkshopTally:
+def _tally(conn: Connection, store: Store, w: Workshop, facilitator: bool) -> WorkshopTally:
     cat = w.catalogue()
     refs = [
         tally.AgendaRef(
@@ -92,20 +94,20 @@ def _tally(conn: Connection, store: Store, w: Workshop, *, facilitator: bool) ->
     )
 
 
-def get_tally(
-    code: WorkshopRef, *, facilitator: bool = False, store: Store | None = None
-) -> WorkshopTally:
+def get_tally(ref: WorkshopRef | FacilitatorGrant, *, store: Store) -> WorkshopTally:
     """Live tallies of every agenda item, with the priority ranking.
 
-    With ``hide_results_until_closed`` a non-facilitator (``facilitator=False``) sees only the
-    counts of items whose voting is not closed (see :func:`conflicts.tally.visible`).
+    ``ref`` is a join code (or :class:`Workshop`): the room's view, where with
+    ``hide_results_until_closed`` only the counts of items whose voting is not closed are shown
+    (see :func:`conflicts.tally.visible`); or a :class:`FacilitatorGrant`: nothing hidden.
     """
-    c = _code(code)
-    s = _store(store)
-    return s.read(
-        lambda conn: _tally(
-            conn, s, _to_workshop(conn, _workshop_row(conn, c)), facilitator=facilitator
+    if isinstance(ref, FacilitatorGrant):
+        return store.read(
+            lambda conn: _tally(conn, store, _to_workshop(conn, _granted_row(conn, ref)), True)
         )
+    c = _code(ref)
+    return store.read(
+        lambda conn: _tally(conn, store, _to_workshop(conn, _workshop_row(conn, c)), False)
     )
 
 

@@ -20,11 +20,11 @@ from conflicts.store import (
 from conflicts.workshops._db import (
     _ballot_row,
     _bump,
-    _code,
+    _granted_row,
+    _locked,
     _open_item,
     _participant_row,
     _random_code,
-    _store,
     _to_ballot,
     _to_participant,
     _upsert_ballot,
@@ -32,6 +32,7 @@ from conflicts.workshops._db import (
     _warmup_ids,
     _workshop_row,
 )
+from conflicts.workshops.access import FacilitatorGrant
 from conflicts.workshops.errors import (
     BudgetExceeded,
     InvalidBallot,
@@ -51,25 +52,22 @@ from conflicts.workshops.model import (
     Ballot,
     Participant,
     WorkshopRef,
+    _code,
     _parse_snapshot,
     normalise_code,
 )
 from conflicts.workshops.text import _clean_text, _is_int
 
 
-def generate_participant_codes(
-    workshop: WorkshopRef, n: int, *, store: Store | None = None
-) -> list[str]:
+def generate_participant_codes(grant: FacilitatorGrant, n: int, *, store: Store) -> list[str]:
     """Create ``n`` new one-time participant codes (8 unambiguous characters) and return them.
 
     Codes are only required once closed mode is on (:func:`set_participant_codes_required`).
     """
     if not _is_int(n) or not 1 <= n <= MAX_PARTICIPANT_CODES:
         raise InvalidSetting(f"n must be 1-{MAX_PARTICIPANT_CODES}", field="n")
-    code = _code(workshop)
 
-    def tx(conn: Connection) -> list[str]:
-        row = _workshop_row(conn, code, lock=True)
+    def fn(conn: Connection, row) -> list[str]:
         taken = set(
             conn.execute(
                 select(participant_codes.c.code).where(participant_codes.c.workshop_id == row["id"])
@@ -86,20 +84,16 @@ def generate_participant_codes(
             participant_codes.insert(),
             [{"workshop_id": row["id"], "code": c, "created_at": now} for c in new],
         )
-        _bump(conn, row["id"], state=True)
         return new
 
-    return _store(store).write(tx)
+    return _locked(grant, store, fn)
 
 
-def list_participant_codes(
-    workshop: WorkshopRef, *, store: Store | None = None
-) -> list[tuple[str, bool]]:
+def list_participant_codes(grant: FacilitatorGrant, *, store: Store) -> list[tuple[str, bool]]:
     """``(code, used)`` for every participant code of the workshop, in creation order."""
-    code = _code(workshop)
 
     def tx(conn: Connection) -> list[tuple[str, bool]]:
-        row = _workshop_row(conn, code)
+        row = _granted_row(conn, grant)
         rows = conn.execute(
             select(participant_codes.c.code, participant_codes.c.used_at)
             .where(participant_codes.c.workshop_id == row["id"])
@@ -107,10 +101,10 @@ def list_participant_codes(
         )
         return [(c, used is not None) for c, used in rows]
 
-    return _store(store).read(tx)
+    return store.read(tx)
 
 
-def list_participants(workshop: WorkshopRef, *, store: Store | None = None) -> list[Participant]:
+def list_participants(workshop: WorkshopRef, *, store: Store) -> list[Participant]:
     """Every participant, in joining order (for the facilitator; contains display names)."""
     code = _code(workshop)
 
@@ -123,7 +117,7 @@ def list_participants(workshop: WorkshopRef, *, store: Store | None = None) -> l
         ).mappings()
         return [_to_participant(r) for r in rows]
 
-    return _store(store).read(tx)
+    return store.read(tx)
 
 
 def join(
@@ -134,7 +128,7 @@ def join(
     level: str | None = None,
     participant_code: str | None = None,
     *,
-    store: Store | None = None,
+    store: Store,
 ) -> Participant:
     """Join a workshop; idempotent per ``(workshop, voter_id)``.
 
@@ -230,10 +224,10 @@ def join(
         _bump(conn, w["id"], state=False)
         return _to_participant(_participant_row(conn, w["id"], voter_id))
 
-    return _store(store).write(tx)
+    return store.write(tx)
 
 
-def get_participant(code: str, voter_id: str, *, store: Store | None = None) -> Participant | None:
+def get_participant(code: str, voter_id: str, *, store: Store) -> Participant | None:
     """The participant with this voter id, or None if they have not joined."""
     c = normalise_code(code)
 
@@ -242,10 +236,10 @@ def get_participant(code: str, voter_id: str, *, store: Store | None = None) -> 
         row = _participant_row(conn, w["id"], voter_id)
         return _to_participant(row) if row is not None else None
 
-    return _store(store).read(tx)
+    return store.read(tx)
 
 
-def my_ballots(code: str, voter_id: str, *, store: Store | None = None) -> dict[int, Ballot]:
+def my_ballots(code: str, voter_id: str, *, store: Store) -> dict[int, Ballot]:
     """The voter's ballots by agenda item id (empty if they have not joined)."""
     c = normalise_code(code)
 
@@ -257,7 +251,7 @@ def my_ballots(code: str, voter_id: str, *, store: Store | None = None) -> dict[
         rows = conn.execute(select(ballots).where(ballots.c.participant_id == p["id"])).mappings()
         return {r["item_id"]: _to_ballot(r) for r in rows}
 
-    return _store(store).read(tx)
+    return store.read(tx)
 
 
 def cast_ballot(
@@ -267,7 +261,7 @@ def cast_ballot(
     value: int | None = None,
     skip: bool = False,
     *,
-    store: Store | None = None,
+    store: Store,
 ) -> Ballot:
     """Cast or change the voter's ballot on one agenda item; returns it after the commit.
 
@@ -345,7 +339,7 @@ def cast_ballot(
         _bump(conn, w["id"], state=False)
         return _to_ballot(_ballot_row(conn, p["id"], item_id))
 
-    return _store(store).write(tx)
+    return store.write(tx)
 
 
 def cast_ranking(
@@ -353,7 +347,7 @@ def cast_ranking(
     voter_id: str,
     ordered_item_ids: list[int],
     *,
-    store: Store | None = None,
+    store: Store,
 ) -> list[Ballot]:
     """Rank up to N agenda items (method 'ranking'): the 1st gets N points ... the Nth 1 point.
 
@@ -412,4 +406,4 @@ def cast_ranking(
         _bump(conn, w["id"], state=False)
         return [_to_ballot(_ballot_row(conn, p["id"], iid)) for iid in ids]
 
-    return _store(store).write(tx)
+    return store.write(tx)

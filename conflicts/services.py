@@ -5,10 +5,11 @@ the environment: each function takes ``store=``. The CLI, the Streamlit router a
 routes each make ONE :class:`Services` (:meth:`Services.from_env`) and hand it down, so tests and
 scripts can point everything at their own database.
 
+>>> import tempfile
 >>> from conflicts.store import Store
->>> services = Services(store=Store("sqlite://"))
->>> services.store.url
-'sqlite://'
+>>> services = Services(store=Store(f"sqlite:///{tempfile.mkdtemp()}/demo.db"))
+>>> services.store.url.endswith("demo.db")
+True
 """
 
 from __future__ import annotations

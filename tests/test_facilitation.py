@@ -15,6 +15,7 @@ from conflicts import workshops as ws
 from conflicts.reports import export
 from conflicts.store import Store
 from conflicts.workshops import model
+from tests.helpers import grant_for
 
 T0 = datetime(2025, 3, 1, 9, 0, 0, tzinfo=UTC)
 
@@ -131,11 +132,16 @@ def test_v1_database_upgrades_in_place(db_url, workshop_catalogue):
         t = ws.get_tally("ACDEFH", store=s)
         assert t.items[0].ballots == 1 and t.items[0].mean == 4.0 and t.warmups == []
         # the new features work on the upgraded database
-        warm = ws.add_warmup("ACDEFH", "Vilket mål är viktigast?", store=s)
+        warm = ws.add_warmup(grant_for("ACDEFH", s), "Vilket mål är viktigast?", store=s)
         assert warm.kind == "warmup" and warm.position == 1
-        ws.save_outcome("ACDEFH", w.items[0].id, summary="ok", store=s)
+        ws.save_outcome(grant_for("ACDEFH", s), w.items[0].id, summary="ok", store=s)
         added = ws.add_interaction(
-            "ACDEFH", from_node="housing", to_node="nature", score=-1, title="Ny", store=s
+            grant_for("ACDEFH", s),
+            from_node="housing",
+            to_node="nature",
+            score=-1,
+            title="Ny",
+            store=s,
         )
         assert added.interaction_id == "ws-1"
         assert ws.cast_ballot("ACDEFH", "old-voter", 1, value=2, store=s).value == 2
@@ -161,7 +167,7 @@ def test_fresh_database_gets_v1_then_v2(store):
 # --- agenda building ------------------------------------------------------------------------
 def test_order_agenda_three_ways(store, code):
     assert _agenda(store, code) == [f"c{n}" for n in range(1, 11)]
-    w = ws.order_agenda(code, "strength", store=store)
+    w = ws.order_agenda(grant_for(code, store), "strength", store=store)
     # |score| descending (c4: -3; c1, c5, c7: -2), then catalogue order
     assert [i.interaction_id for i in w.items] == [
         "c4", "c1", "c5", "c7", "c2", "c3", "c6", "c8", "c9", "c10",
@@ -169,15 +175,15 @@ def test_order_agenda_three_ways(store, code):
     assert [i.position for i in w.items] == list(range(1, 11))
     ids = {i.interaction_id: i.id for i in w.items}
 
-    ws.open_workshop(code, store=store)
+    ws.open_workshop(grant_for(code, store), store=store)
     for iid in ("c3", "c5", "c1"):
-        ws.open_voting(code, ids[iid], store=store)
+        ws.open_voting(grant_for(code, store), ids[iid], store=store)
     for voter, values in {"a": (5, 3, 4), "b": (5, 3, 4)}.items():
         ws.join(code, voter, store=store)
         for iid, v in zip(("c3", "c5", "c1"), values, strict=True):
             ws.cast_ballot(code, voter, ids[iid], value=v, store=store)
     before = ws.get_tally(code, store=store)
-    w = ws.order_agenda(code, "priority", store=store)
+    w = ws.order_agenda(grant_for(code, store), "priority", store=store)
     # the room's ranking (c3 5.0, c1 4.0, c5 3.0), then the rest in the current (strength) order
     assert [i.interaction_id for i in w.items] == [
         "c3", "c1", "c5", "c4", "c7", "c2", "c6", "c8", "c9", "c10",
@@ -187,36 +193,52 @@ def test_order_agenda_three_ways(store, code):
     assert {t.item_id: t.mean for t in after.items} == {t.item_id: t.mean for t in before.items}
     assert w.revision > before.revision
 
-    w = ws.order_agenda(code, "catalogue", store=store)
+    w = ws.order_agenda(grant_for(code, store), "catalogue", store=store)
     assert [i.interaction_id for i in w.items] == [f"c{n}" for n in range(1, 11)]
-    _rejected(ws.InvalidSetting, "invalid_setting", ws.order_agenda, code, "alpha", store=store)
+    _rejected(
+        ws.InvalidSetting,
+        "invalid_setting",
+        ws.order_agenda,
+        grant_for(code, store),
+        "alpha",
+        store=store,
+    )
 
 
 def test_order_agenda_keeps_warmups_first_and_added_last(store, code):
     ws.add_interaction(
-        code, from_node="climate", to_node="nature", score=-3, title="Vindkraft", store=store
+        grant_for(code, store),
+        from_node="climate",
+        to_node="nature",
+        score=-3,
+        title="Vindkraft",
+        store=store,
     )
-    ws.add_warmup(code, "Vad är viktigast?", store=store)
-    w = ws.order_agenda(code, "catalogue", store=store)
+    ws.add_warmup(grant_for(code, store), "Vad är viktigast?", store=store)
+    w = ws.order_agenda(grant_for(code, store), "catalogue", store=store)
     assert w.items[0].kind == "warmup" and w.items[-1].interaction_id == "ws-1"
-    w = ws.order_agenda(code, "strength", store=store)
+    w = ws.order_agenda(grant_for(code, store), "strength", store=store)
     assert [i.interaction_id for i in w.items][:3] == ["warmup-1", "c4", "ws-1"]
 
 
 def test_move_item(store, code, created):
     items = created.workshop.items
     first, second, last = items[0], items[1], items[-1]
-    w = ws.move_item(code, first.id, -1, store=store)  # already at the top: clamped
+    w = ws.move_item(
+        grant_for(code, store), first.id, -1, store=store
+    )  # already at the top: clamped
     assert w.items[0].id == first.id
-    w = ws.move_item(code, first.id, +1, store=store)
+    w = ws.move_item(grant_for(code, store), first.id, +1, store=store)
     assert [i.id for i in w.items[:2]] == [second.id, first.id]
     assert [i.position for i in w.items] == list(range(1, 11))
-    w = ws.move_item(code, last.id, +1, store=store)
+    w = ws.move_item(grant_for(code, store), last.id, +1, store=store)
     assert w.items[-1].id == last.id
-    w = ws.move_item(code, last.id, -1, store=store)
+    w = ws.move_item(grant_for(code, store), last.id, -1, store=store)
     assert w.items[-2].id == last.id
-    _rejected(ws.UnknownItem, "unknown_item", ws.move_item, code, 99999, 1, store=store)
-    _rejected(ws.InvalidSetting, "invalid_setting", ws.move_item, code, first.id, "up", store=store)  # fmt: skip
+    _rejected(
+        ws.UnknownItem, "unknown_item", ws.move_item, grant_for(code, store), 99999, 1, store=store
+    )
+    _rejected(ws.InvalidSetting, "invalid_setting", ws.move_item, grant_for(code, store), first.id, "up", store=store)  # fmt: skip
 
 
 def test_add_interaction_in_catalogue_tallies_and_cached(store, code, monkeypatch):
@@ -229,7 +251,7 @@ def test_add_interaction_in_catalogue_tallies_and_cached(store, code, monkeypatc
     model._catalogue.cache_clear()
 
     item = ws.add_interaction(
-        code,
+        grant_for(code, store),
         from_node="transport",
         to_node="housing",
         score=-2,
@@ -253,21 +275,26 @@ def test_add_interaction_in_catalogue_tallies_and_cached(store, code, monkeypatc
     assert len(parses) == 1
     # adding another does not re-parse the YAML either (only the merged model is rebuilt)
     ws.add_interaction(
-        code, from_node="nature", to_node="climate", score=1, title="Skog och klimat", store=store
+        grant_for(code, store),
+        from_node="nature",
+        to_node="climate",
+        score=1,
+        title="Skog och klimat",
+        store=store,
     )
     cat2 = ws.get_workshop(code, store=store).catalogue()
     assert "ws-2" in cat2.interactions_by_id and len(parses) == 1
 
     # tallies see it
-    ws.open_workshop(code, store=store)
-    ws.open_voting(code, item.id, store=store)
+    ws.open_workshop(grant_for(code, store), store=store)
+    ws.open_voting(grant_for(code, store), item.id, store=store)
     ws.join(code, "v1", store=store)
     ws.cast_ballot(code, "v1", item.id, value=5, store=store)
     t = ws.get_tally(code, store=store).item(item.id)
     assert t.interaction_id == "ws-1" and t.catalogue_score == -2 and t.mean == 5.0
     assert t.rank == 1
     # set_agenda knows added interactions
-    w = ws.set_agenda(code, ["ws-1", "ws-2", "c1"], store=store)
+    w = ws.set_agenda(grant_for(code, store), ["ws-1", "ws-2", "c1"], store=store)
     assert [i.interaction_id for i in w.items] == ["ws-1", "ws-2", "c1"]
 
 
@@ -290,35 +317,37 @@ def test_add_interaction_validation(store, code):
         (ws.InvalidSetting, "invalid_setting", {"origin": "robot"}),
     ]
     for exc, err, change in cases:
-        _rejected(exc, err, ws.add_interaction, code, **{**ok, **change}, store=store)
+        _rejected(
+            exc, err, ws.add_interaction, grant_for(code, store), **{**ok, **change}, store=store
+        )
     assert _count(store, st.workshop_interactions) == 0
     assert len(_agenda(store, code)) == 10
     w = ws.get_workshop(code, store=store)
     assert w.catalogue_key == w.catalogue_sha256
-    item = ws.add_interaction(code, **ok, origin="proposal", store=store)
+    item = ws.add_interaction(grant_for(code, store), **ok, origin="proposal", store=store)
     tags = ws.get_workshop(code, store=store).catalogue().interactions_by_id[item.interaction_id]
     assert tags.tags == ["proposed"]
 
 
 def test_warmup_ballots_tally_by_goal(store, code):
     warm = ws.add_warmup(
-        code, {"sv": "Vilket mål är viktigast för din organisation?", "en": "Which goal?"},
+        grant_for(code, store), {"sv": "Vilket mål är viktigast för din organisation?", "en": "Which goal?"},
         store=store,
     )  # fmt: skip
     w = ws.get_workshop(code, store=store)
     assert w.items[0] == warm and warm.interaction_id == "warmup-1"
     assert warm.question_text("en") == "Which goal?" and warm.is_warmup
     assert ws.warmup_options(w.catalogue()) == ["housing", "nature", "transport", "climate"]
-    ws.open_workshop(code, store=store)
-    ws.set_hide_results(code, True, store=store)
-    ws.open_voting(code, warm.id, store=store)
+    ws.open_workshop(grant_for(code, store), store=store)
+    ws.set_hide_results(grant_for(code, store), True, store=store)
+    ws.open_voting(grant_for(code, store), warm.id, store=store)
     for n, value in enumerate([0, 2, 2, None]):
         ws.join(code, f"v{n}", store=store)
         ws.cast_ballot(code, f"v{n}", warm.id, value=value, skip=value is None, store=store)
     _rejected(ws.ValueOutOfRange, "value_out_of_range", ws.cast_ballot, code, "v0", warm.id, 4, store=store)  # fmt: skip
     _rejected(ws.ValueOutOfRange, "value_out_of_range", ws.cast_ballot, code, "v0", warm.id, -1, store=store)  # fmt: skip
 
-    t = ws.get_tally(code, facilitator=True, store=store)
+    t = ws.get_tally(grant_for(code, store), store=store)
     wt = t.warmup(warm.id)
     assert wt.distribution == {"housing": 1, "nature": 0, "transport": 2, "climate": 0}
     assert wt.ballots == 3 and wt.skips == 1 and wt.leaders == ["transport"]
@@ -328,130 +357,179 @@ def test_warmup_ballots_tally_by_goal(store, code):
     assert hidden.hidden and hidden.distribution == {} and hidden.ballots == 3
 
     # warm-up answers neither lock the method nor use dots; ranking rejects them
-    w = ws.set_voting_method(code, "dots", dot_budget=2, store=store)
+    w = ws.set_voting_method(grant_for(code, store), "dots", dot_budget=2, store=store)
     assert w.method == "dots"
     item = w.items[1]
-    ws.open_voting(code, item.id, store=store)
+    ws.open_voting(grant_for(code, store), item.id, store=store)
     assert ws.cast_ballot(code, "v1", item.id, value=2, store=store).value == 2  # full budget
     ws.cast_ballot(code, "v1", warm.id, value=3, store=store)  # a warm-up answer still works
     assert ws.cast_ballot(code, "v1", item.id, value=2, store=store).value == 2  # not dots
-    t = ws.get_tally(code, facilitator=True, store=store)
+    t = ws.get_tally(grant_for(code, store), store=store)
     assert t.warmup(warm.id).distribution["climate"] == 1
     assert t.item(item.id).total == 2
-    _rejected(ws.InvalidSetting, "method_locked", ws.set_voting_method, code, "rating", store=store)  # fmt: skip
+    _rejected(ws.InvalidSetting, "method_locked", ws.set_voting_method, grant_for(code, store), "rating", store=store)  # fmt: skip
 
 
 def test_warmup_not_ranked_and_kept_by_set_agenda(store, code):
-    ws.set_voting_method(code, "ranking", store=store)
-    warm = ws.add_warmup(code, "Q?", store=store)
-    ws.open_workshop(code, store=store)
-    ws.open_voting(code, warm.id, store=store)
+    ws.set_voting_method(grant_for(code, store), "ranking", store=store)
+    warm = ws.add_warmup(grant_for(code, store), "Q?", store=store)
+    ws.open_workshop(grant_for(code, store), store=store)
+    ws.open_voting(grant_for(code, store), warm.id, store=store)
     ws.join(code, "v", store=store)
     ws.cast_ballot(code, "v", warm.id, value=1, store=store)  # a value even under 'ranking'
     _rejected(ws.InvalidBallot, "wrong_method", ws.cast_ranking, code, "v", [warm.id], store=store)
     w = ws.get_workshop(code, store=store)
-    ws.open_voting(code, w.items[1].id, store=store)
+    ws.open_voting(grant_for(code, store), w.items[1].id, store=store)
     ws.cast_ranking(code, "v", [w.items[1].id], store=store)  # does not delete the warm-up answer
     assert warm.id in ws.my_ballots(code, "v", store=store)
-    w = ws.set_agenda(code, ["c2", "c1"], store=store)
+    w = ws.set_agenda(grant_for(code, store), ["c2", "c1"], store=store)
     assert [i.interaction_id for i in w.items] == ["warmup-1", "c2", "c1"]
-    w = ws.set_agenda(code, ["c2", "warmup-1", "c1"], store=store)
+    w = ws.set_agenda(grant_for(code, store), ["c2", "warmup-1", "c1"], store=store)
     assert [i.interaction_id for i in w.items] == ["c2", "warmup-1", "c1"]
 
 
 def test_remove_item(store, code, created):
-    warm = ws.add_warmup(code, "Q?", store=store)
-    w = ws.remove_item(code, warm.id, store=store)
+    warm = ws.add_warmup(grant_for(code, store), "Q?", store=store)
+    w = ws.remove_item(grant_for(code, store), warm.id, store=store)
     assert [i.position for i in w.items] == list(range(1, 11)) and w.items[0].kind != "warmup"
     first = created.workshop.items[0]
-    ws.open_workshop(code, store=store)
-    ws.open_voting(code, first.id, store=store)
+    ws.open_workshop(grant_for(code, store), store=store)
+    ws.open_voting(grant_for(code, store), first.id, store=store)
     ws.join(code, "v", store=store)
     ws.cast_ballot(code, "v", first.id, value=3, store=store)
-    _rejected(ws.InvalidSetting, "item_has_ballots", ws.remove_item, code, first.id, store=store)
+    _rejected(
+        ws.InvalidSetting,
+        "item_has_ballots",
+        ws.remove_item,
+        grant_for(code, store),
+        first.id,
+        store=store,
+    )
 
 
 # --- stepping -------------------------------------------------------------------------------
 def test_step_clamps(store, code, created):
     ids = [i.id for i in created.workshop.items]
     rev = ws.poll(code, store=store)[0]
-    assert ws.step(code, -1, store=store).current_item_id is None
-    assert ws.step(code, +1, store=store).current_item_id == ids[0]
-    assert ws.step(code, +1, store=store).current_item_id == ids[1]
-    assert ws.step(code, -5, store=store).current_item_id == ids[0]
-    w = ws.step(code, +100, store=store)
+    assert ws.step(grant_for(code, store), -1, store=store).current_item_id is None
+    assert ws.step(grant_for(code, store), +1, store=store).current_item_id == ids[0]
+    assert ws.step(grant_for(code, store), +1, store=store).current_item_id == ids[1]
+    assert ws.step(grant_for(code, store), -5, store=store).current_item_id == ids[0]
+    w = ws.step(grant_for(code, store), +100, store=store)
     assert w.current_item_id == ids[-1] and w.current_item == w.items[-1]
-    assert ws.step(code, +1, store=store).current_item_id == ids[-1]
+    assert ws.step(grant_for(code, store), +1, store=store).current_item_id == ids[-1]
     assert ws.poll(code, store=store)[0] == rev + 6
-    ws.set_current_item(code, None, store=store)
-    assert ws.step(code, 2, store=store).current_item_id == ids[1]
+    ws.set_current_item(grant_for(code, store), None, store=store)
+    assert ws.step(grant_for(code, store), 2, store=store).current_item_id == ids[1]
 
 
 def test_toggle_voting(store, code, created):
     item = created.workshop.items[0]
-    ws.open_workshop(code, store=store)
+    ws.open_workshop(grant_for(code, store), store=store)
     rev = ws.poll(code, store=store)[0]
-    assert ws.toggle_voting(code, item.id, store=store).item(item.id).voting == "open"
-    w = ws.toggle_voting(code, item.id, store=store)
+    assert (
+        ws.toggle_voting(grant_for(code, store), item.id, store=store).item(item.id).voting
+        == "open"
+    )
+    w = ws.toggle_voting(grant_for(code, store), item.id, store=store)
     assert w.item(item.id).voting == "closed" and w.item(item.id).closed_at is not None
-    assert ws.toggle_voting(code, item.id, store=store).item(item.id).voting == "open"
+    assert (
+        ws.toggle_voting(grant_for(code, store), item.id, store=store).item(item.id).voting
+        == "open"
+    )
     assert ws.poll(code, store=store)[0] == rev + 3
-    ws.close_workshop(code, store=store)  # closes voting too
-    _rejected(ws.WorkshopNotOpen, "workshop_closed", ws.toggle_voting, code, item.id, store=store)
-    _rejected(ws.UnknownItem, "unknown_item", ws.toggle_voting, code, 424242, store=store)
+    ws.close_workshop(grant_for(code, store), store=store)  # closes voting too
+    _rejected(
+        ws.WorkshopNotOpen,
+        "workshop_closed",
+        ws.toggle_voting,
+        grant_for(code, store),
+        item.id,
+        store=store,
+    )
+    _rejected(
+        ws.UnknownItem,
+        "unknown_item",
+        ws.toggle_voting,
+        grant_for(code, store),
+        424242,
+        store=store,
+    )
 
 
 # --- timer ----------------------------------------------------------------------------------
 def test_timer_arithmetic(store, code, created):
     items = created.workshop.items
-    ws.set_current_item(code, items[0].id, store=store)
-    _rejected(ws.InvalidSetting, "no_timer", ws.timer_pause, code, store=store)
-    _rejected(ws.InvalidSetting, "no_timer", ws.timer_extend, code, 10, store=store)
-    _rejected(ws.InvalidSetting, "invalid_duration", ws.timer_start, code, 0, store=store)
-    _rejected(ws.InvalidSetting, "invalid_duration", ws.timer_start, code, 1.5, store=store)
+    ws.set_current_item(grant_for(code, store), items[0].id, store=store)
+    _rejected(ws.InvalidSetting, "no_timer", ws.timer_pause, grant_for(code, store), store=store)
+    _rejected(
+        ws.InvalidSetting, "no_timer", ws.timer_extend, grant_for(code, store), 10, store=store
+    )
+    _rejected(
+        ws.InvalidSetting,
+        "invalid_duration",
+        ws.timer_start,
+        grant_for(code, store),
+        0,
+        store=store,
+    )
+    _rejected(
+        ws.InvalidSetting,
+        "invalid_duration",
+        ws.timer_start,
+        grant_for(code, store),
+        1.5,
+        store=store,
+    )
 
     def at(seconds):
         return T0 + timedelta(seconds=seconds)
 
     rev = ws.poll(code, store=store)[0]
-    w = ws.timer_start(code, 60, now=T0, store=store)
+    w = ws.timer_start(grant_for(code, store), 60, now=T0, store=store)
     assert ws.poll(code, store=store)[0] == rev + 1
     assert w.timer_started_at == T0 and w.timer_started_at.utcoffset() == timedelta(0)
     assert w.timer_item_id == items[0].id and w.timer_duration_s == 60
     assert ws.timer_remaining(w, T0) == 60
     assert ws.timer_remaining(w, at(10)) == 50
     assert ws.timer_remaining(w, at(10.5)) == 50  # whole seconds, rounded up
-    w = ws.timer_pause(code, now=at(20), store=store)
+    w = ws.timer_pause(grant_for(code, store), now=at(20), store=store)
     assert ws.timer_remaining(w, at(20)) == 40 and ws.timer_remaining(w, at(500)) == 40
     assert ws.timer_state(w, at(500)).paused
-    w = ws.timer_pause(code, now=at(30), store=store)  # paused stays paused
+    w = ws.timer_pause(grant_for(code, store), now=at(30), store=store)  # paused stays paused
     assert ws.timer_remaining(w, at(30)) == 40
-    w = ws.timer_resume(code, now=at(100), store=store)
+    w = ws.timer_resume(grant_for(code, store), now=at(100), store=store)
     assert ws.timer_remaining(w, at(100)) == 40 and ws.timer_remaining(w, at(110)) == 30
     state = ws.timer_state(w, at(110))
     assert state.running and state.duration_s == 60 and state.fraction_left == 0.5
-    w = ws.timer_extend(code, 30, now=at(110), store=store)
+    w = ws.timer_extend(grant_for(code, store), 30, now=at(110), store=store)
     assert ws.timer_remaining(w, at(110)) == 60 and w.timer_duration_s == 90
     assert ws.timer_remaining(w, at(500)) == 0 and ws.timer_state(w, at(500)).expired
-    w = ws.timer_extend(code, 15, now=at(500), store=store)  # expired: 15 s from now
+    w = ws.timer_extend(
+        grant_for(code, store), 15, now=at(500), store=store
+    )  # expired: 15 s from now
     assert ws.timer_remaining(w, at(500)) == 15 and ws.timer_remaining(w, at(510)) == 5
-    w = ws.timer_pause(code, now=at(505), store=store)
-    w = ws.timer_extend(code, 20, now=at(600), store=store)  # paused: added to what is left
+    w = ws.timer_pause(grant_for(code, store), now=at(505), store=store)
+    w = ws.timer_extend(
+        grant_for(code, store), 20, now=at(600), store=store
+    )  # paused: added to what is left
     assert ws.timer_remaining(w, at(900)) == 30
     # a non-UTC 'now' is stored in UTC
     from datetime import timezone
 
     cet = timezone(timedelta(hours=1))
-    w = ws.timer_start(code, 10, now=datetime(2025, 3, 1, 10, 0, tzinfo=cet), store=store)
+    w = ws.timer_start(
+        grant_for(code, store), 10, now=datetime(2025, 3, 1, 10, 0, tzinfo=cet), store=store
+    )
     assert w.timer_started_at == T0 and ws.timer_remaining(w, at(4)) == 6
     # the timer belongs to its step
-    w = ws.step(code, +1, store=store)
+    w = ws.step(grant_for(code, store), +1, store=store)
     assert ws.timer_remaining(w, at(4)) is None
-    w = ws.step(code, -1, store=store)
+    w = ws.step(grant_for(code, store), -1, store=store)
     assert ws.timer_remaining(w, at(4)) == 6
-    w = ws.timer_reset(code, store=store)
+    w = ws.timer_reset(grant_for(code, store), store=store)
     assert ws.timer_remaining(w, at(4)) is None and w.timer_duration_s is None
-    _rejected(ws.InvalidSetting, "no_timer", ws.timer_resume, code, store=store)
+    _rejected(ws.InvalidSetting, "no_timer", ws.timer_resume, grant_for(code, store), store=store)
 
 
 def test_timer_remaining_is_pure_and_default_now(created):
@@ -467,23 +545,29 @@ def test_timer_remaining_is_pure_and_default_now(created):
 def test_save_outcome_partial_upserts(store, code, created):
     item = created.workshop.items[0]
     before = ws.poll(code, store=store)
-    o = ws.save_outcome(code, item.id, summary="Vi enades\nom nästa steg.", store=store)
+    o = ws.save_outcome(
+        grant_for(code, store), item.id, summary="Vi enades\nom nästa steg.", store=store
+    )
     assert o.summary == "Vi enades\nom nästa steg." and o.outcome is None and o.updated_at
-    o = ws.save_outcome(code, item.id, outcome="needs_analysis", store=store)
+    o = ws.save_outcome(grant_for(code, store), item.id, outcome="needs_analysis", store=store)
     assert o.summary == "Vi enades\nom nästa steg." and o.outcome == "needs_analysis"
     o = ws.save_outcome(
-        code, item.id, owner="Regionen", next_step="Utred\tbuller", due_date="2025-06-30",
+        grant_for(code, store), item.id, owner="Regionen", next_step="Utred\tbuller", due_date="2025-06-30",
         store=store,
     )  # fmt: skip
     assert (o.owner, o.next_step, o.due_date) == ("Regionen", "Utred\tbuller", date(2025, 6, 30))
     assert o.outcome == "needs_analysis" and o.summary.startswith("Vi enades")
-    o = ws.save_outcome(code, item.id, outcome="", due_date="", store=store)  # '' clears
+    o = ws.save_outcome(
+        grant_for(code, store), item.id, outcome="", due_date="", store=store
+    )  # '' clears
     assert o.outcome is None and o.due_date is None and o.owner == "Regionen"
-    o = ws.save_outcome(code, item.id, due_date=date(2026, 1, 2), outcome="parked", store=store)
+    o = ws.save_outcome(
+        grant_for(code, store), item.id, due_date=date(2026, 1, 2), outcome="parked", store=store
+    )
     assert o.due_date == date(2026, 1, 2)
     assert ws.poll(code, store=store) == before  # autosave does not make phones rerun
     other = created.workshop.items[1]
-    ws.save_outcome(code, other.id, outcome="escalate", store=store)
+    ws.save_outcome(grant_for(code, store), other.id, outcome="escalate", store=store)
     got = ws.get_outcomes(code, store=store)
     assert set(got) == {item.id, other.id} and got[item.id] == o
     assert got[other.id].summary is None and got[other.id].outcome == "escalate"
@@ -505,12 +589,15 @@ def test_save_outcome_validation(store, code, created):
     for exc, err, kwargs in cases:
         e = _rejected(exc, err, ws.save_outcome, code, item.id, **kwargs, store=store)
         assert e.params.get("field")
-    _rejected(ws.UnknownItem, "unknown_item", ws.save_outcome, code, 999999, summary="x", store=store)  # fmt: skip
-    assert ws.save_outcome(code, item.id, summary="x" * 4000, store=store).summary == "x" * 4000
+    _rejected(ws.UnknownItem, "unknown_item", ws.save_outcome, grant_for(code, store), 999999, summary="x", store=store)  # fmt: skip
+    assert (
+        ws.save_outcome(grant_for(code, store), item.id, summary="x" * 4000, store=store).summary
+        == "x" * 4000
+    )
     other = ws.create_workshop_from_text(
         created.workshop.catalogue_yaml, "other", store=store
     ).workshop
-    _rejected(ws.UnknownItem, "unknown_item", ws.save_outcome, other.code, item.id, summary="x", store=store)  # fmt: skip
+    _rejected(ws.UnknownItem, "unknown_item", ws.save_outcome, grant_for(other.code, store), item.id, summary="x", store=store)  # fmt: skip
     assert ws.get_outcomes(other.code, store=store) == {}
 
 
@@ -526,7 +613,7 @@ def _proposal(store, code, voter, title="Buller", **kw):
 
 def test_proposals_validation_and_limit(store, code):
     _rejected(ws.WorkshopNotOpen, "workshop_not_started", _proposal, store, code, "anna")
-    ws.open_workshop(code, store=store)
+    ws.open_workshop(grant_for(code, store), store=store)
     _rejected(ws.NotJoined, "not_joined", _proposal, store, code, "anna")
     ws.join(code, "anna", "Anna", store=store)
     ws.join(code, "bo", "Bo", store=store)
@@ -558,14 +645,14 @@ def test_proposals_validation_and_limit(store, code):
         "Tre",
     ]
     assert ws.my_proposals(code, "nobody", store=store) == []
-    listed = ws.list_proposals(code, store=store)
+    listed = ws.list_proposals(grant_for(code, store), store=store)
     assert [(x.title, x.display_name) for x in listed] == [
         ("Buller", "Anna"), ("Två", "Anna"), ("Tre", "Anna"), ("Bos", "Bo"),
     ]  # fmt: skip
 
 
 def test_proposals_merge_decline_accept(store, code):
-    ws.open_workshop(code, store=store)
+    ws.open_workshop(grant_for(code, store), store=store)
     for v in ("anna", "bo", "cy"):
         ws.join(code, v, v.title(), store=store)
     p1 = _proposal(store, code, "anna", title="Buller", text="Trafikbuller\nhindrar byggande.")
@@ -573,7 +660,7 @@ def test_proposals_merge_decline_accept(store, code):
     p3 = _proposal(store, code, "cy", title="Buller igen")
     p4 = _proposal(store, code, "cy", title="Annat", from_node="nature", to_node="climate")
 
-    kept, d2, d3 = ws.merge_proposals(code, p1.id, [p2.id, p3.id], store=store)
+    kept, d2, d3 = ws.merge_proposals(grant_for(code, store), p1.id, [p2.id, p3.id], store=store)
     assert kept.status == "pending"
     assert (d2.status, d2.merged_into, d3.status, d3.merged_into) == (
         "merged",
@@ -581,17 +668,17 @@ def test_proposals_merge_decline_accept(store, code):
         "merged",
         p1.id,
     )
-    _rejected(ws.InvalidSetting, "proposal_not_pending", ws.merge_proposals, code, p4.id, [p2.id], store=store)  # fmt: skip
-    _rejected(ws.InvalidSetting, "invalid_setting", ws.merge_proposals, code, p1.id, [p1.id], store=store)  # fmt: skip
-    _rejected(ws.InvalidSetting, "invalid_setting", ws.merge_proposals, code, p1.id, [], store=store)  # fmt: skip
-    _rejected(ws.UnknownProposal, "unknown_proposal", ws.merge_proposals, code, 98765, [p4.id], store=store)  # fmt: skip
+    _rejected(ws.InvalidSetting, "proposal_not_pending", ws.merge_proposals, grant_for(code, store), p4.id, [p2.id], store=store)  # fmt: skip
+    _rejected(ws.InvalidSetting, "invalid_setting", ws.merge_proposals, grant_for(code, store), p1.id, [p1.id], store=store)  # fmt: skip
+    _rejected(ws.InvalidSetting, "invalid_setting", ws.merge_proposals, grant_for(code, store), p1.id, [], store=store)  # fmt: skip
+    _rejected(ws.UnknownProposal, "unknown_proposal", ws.merge_proposals, grant_for(code, store), 98765, [p4.id], store=store)  # fmt: skip
 
-    declined = ws.decline_proposal(code, p4.id, store=store)
+    declined = ws.decline_proposal(grant_for(code, store), p4.id, store=store)
     assert declined.status == "declined"
-    _rejected(ws.InvalidSetting, "proposal_not_pending", ws.decline_proposal, code, p4.id, store=store)  # fmt: skip
-    _rejected(ws.ValueOutOfRange, "value_out_of_range", ws.accept_proposal, code, p1.id, score=-4, store=store)  # fmt: skip
+    _rejected(ws.InvalidSetting, "proposal_not_pending", ws.decline_proposal, grant_for(code, store), p4.id, store=store)  # fmt: skip
+    _rejected(ws.ValueOutOfRange, "value_out_of_range", ws.accept_proposal, grant_for(code, store), p1.id, score=-4, store=store)  # fmt: skip
 
-    item = ws.accept_proposal(code, p1.id, score=-2, store=store)
+    item = ws.accept_proposal(grant_for(code, store), p1.id, score=-2, store=store)
     w = ws.get_workshop(code, store=store)
     assert w.items[-1] == item and item.interaction_id == "ws-1"
     inter = w.catalogue().interactions_by_id["ws-1"]
@@ -599,24 +686,27 @@ def test_proposals_merge_decline_accept(store, code):
     assert inter.title.root == {"sv": "Buller", "en": "Buller"}
     assert inter.description.root["en"] == "Trafikbuller\nhindrar byggande."  # lines kept
     assert (inter.from_, inter.to) == ("transport", "housing")
-    got = {p.id: p for p in ws.list_proposals(code, store=store)}
+    got = {p.id: p for p in ws.list_proposals(grant_for(code, store), store=store)}
     assert got[p1.id].status == "accepted" and got[p1.id].interaction_id == "ws-1"
-    _rejected(ws.InvalidSetting, "proposal_not_pending", ws.accept_proposal, code, p1.id, store=store)  # fmt: skip
+    _rejected(ws.InvalidSetting, "proposal_not_pending", ws.accept_proposal, grant_for(code, store), p1.id, store=store)  # fmt: skip
     # a kept proposal that was accepted can still absorb later duplicates
     p5 = _proposal(store, code, "bo", title="Buller 3")
-    assert ws.merge_proposals(code, p1.id, [p5.id], store=store)[1].merged_into == p1.id
+    assert (
+        ws.merge_proposals(grant_for(code, store), p1.id, [p5.id], store=store)[1].merged_into
+        == p1.id
+    )
     # another workshop's proposal is unknown here
     other = ws.create_workshop_from_text(w.catalogue_yaml, "o", store=store).workshop
-    _rejected(ws.UnknownProposal, "unknown_proposal", ws.decline_proposal, other.code, p5.id, store=store)  # fmt: skip
+    _rejected(ws.UnknownProposal, "unknown_proposal", ws.decline_proposal, grant_for(other.code, store), p5.id, store=store)  # fmt: skip
 
 
 # --- representation -------------------------------------------------------------------------
 def test_representation_present_and_missing(store, code):
     item = ws.add_interaction(
-        code, from_node="housing", to_node="climate", score=-2, title="Planering",
+        grant_for(code, store), from_node="housing", to_node="climate", score=-2, title="Planering",
         levels=["local", "regional"], actors=["kommun"], store=store,
     )  # fmt: skip
-    ws.open_workshop(code, store=store)
+    ws.open_workshop(grant_for(code, store), store=store)
     ws.join(code, "a", "A", actor_type="municipality", level="local", store=store)
     ws.join(code, "b", "B", actor_type="municipality", level="local", store=store)
     ws.join(code, "c", "C", actor_type="academia", level="national", store=store)
@@ -645,11 +735,13 @@ def test_representation_present_and_missing(store, code):
 # --- export ---------------------------------------------------------------------------------
 def test_export_has_new_sections_and_stays_anonymous(store, code, created):
     voters = {"voter-secret-1": "Anna Andersson", "voter-secret-2": "Bo Berg"}
-    warm = ws.add_warmup(code, {"sv": "Viktigast?", "en": "Most important?"}, store=store)
-    ws.open_workshop(code, store=store)
+    warm = ws.add_warmup(
+        grant_for(code, store), {"sv": "Viktigast?", "en": "Most important?"}, store=store
+    )
+    ws.open_workshop(grant_for(code, store), store=store)
     first = created.workshop.items[0]
-    ws.open_voting(code, warm.id, store=store)
-    ws.open_voting(code, first.id, store=store)
+    ws.open_voting(grant_for(code, store), warm.id, store=store)
+    ws.open_voting(grant_for(code, store), first.id, store=store)
     for voter, name in voters.items():
         ws.join(code, voter, name, actor_type="region", store=store)
         ws.cast_ballot(code, voter, warm.id, value=1, store=store)
@@ -662,10 +754,10 @@ def test_export_has_new_sections_and_stays_anonymous(store, code, created):
         code, "voter-secret-2", title="Annan", text=None, from_node="nature", to_node="housing",
         store=store,
     )  # fmt: skip
-    added = ws.accept_proposal(code, p.id, store=store)
-    ws.save_outcome(code, first.id, summary="Sammanfattning", outcome="resolved", owner="Kommunen", due_date="2025-09-01", store=store)  # fmt: skip
+    added = ws.accept_proposal(grant_for(code, store), p.id, store=store)
+    ws.save_outcome(grant_for(code, store), first.id, summary="Sammanfattning", outcome="resolved", owner="Kommunen", due_date="2025-09-01", store=store)  # fmt: skip
 
-    text_json = export.export_workshop(code, "json", store=store)
+    text_json = export.export_workshop(grant_for(code, store), "json", store=store)
     for secret in [*voters, *voters.values()]:
         assert secret not in text_json
     data = json.loads(text_json)
@@ -701,7 +793,11 @@ def test_export_has_new_sections_and_stays_anonymous(store, code, created):
     warm_ballots = [b for b in data["ballots"] if b["kind"] == "warmup"]
     assert len(warm_ballots) == 2 and {b["goal"] for b in warm_ballots} == {"nature"}
     # the CSV still renders (ballots + interaction tallies)
-    rows = list(csv.DictReader(io.StringIO(export.export_workshop(code, "csv", store=store))))
+    rows = list(
+        csv.DictReader(
+            io.StringIO(export.export_workshop(grant_for(code, store), "csv", store=store))
+        )
+    )
     assert sum(r["record"] == "tally" for r in rows) == 11
     for secret in [*voters, *voters.values()]:
         assert all(secret not in v for r in rows for v in r.values())

@@ -11,6 +11,7 @@ from conflicts import workshops as ws
 from conflicts.reports import export
 from conflicts.ui import router
 from tests.apptest import TIMEOUT
+from tests.helpers import env_store
 from tests.test_results import FIXTURE, PEOPLE, build_round
 
 
@@ -109,7 +110,7 @@ def test_compare_refuses_another_catalogue(database, tmp_path):
     rnd = build_round()
     other_file = tmp_path / "another.yaml"
     other_file.write_text(FIXTURE.read_text(encoding="utf-8"), encoding="utf-8")
-    other = ws.create_workshop(other_file)
+    other = ws.create_workshop(other_file, store=env_store())
     at = unlock(results_page(code=rnd.code, lang="en").run(), rnd.key)
     at.text_input(key="compare_code").input(other.workshop.code)
     at.text_input(key="compare_key").input(other.facilitator_key)

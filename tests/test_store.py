@@ -12,6 +12,7 @@ from conflicts import config
 from conflicts import store as st
 from conflicts import workshops as ws
 from conflicts.store import DatabaseUnavailable, Store
+from tests.helpers import grant_for
 
 
 # --- configuration --------------------------------------------------------------------------
@@ -149,8 +150,8 @@ def test_write_rolls_back_on_error(store, workshop_catalogue):
 def test_tally_rows_is_one_aggregate(store, workshop_catalogue):
     created = ws.create_workshop(workshop_catalogue, store=store)
     code, item = created.workshop.code, created.workshop.items[0]
-    ws.open_workshop(code, store=store)
-    ws.open_voting(code, item.id, store=store)
+    ws.open_workshop(grant_for(code, store), store=store)
+    ws.open_voting(grant_for(code, store), item.id, store=store)
     for n, v in enumerate([4, 4, 2, None]):
         ws.join(code, f"v{n}", store=store)
         ws.cast_ballot(code, f"v{n}", item.id, v, skip=v is None, store=store)

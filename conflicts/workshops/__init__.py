@@ -88,6 +88,7 @@ from conflicts.workshops.access import (
     FacilitatorGrant,
     check_facilitator,
     hash_key,
+    local_grant,
     unlock,
     verify_key,
 )
@@ -305,6 +306,7 @@ __all__ = [
     "list_participants",
     "list_proposals",
     "list_workshops",
+    "local_grant",
     "merge_proposals",
     "move_item",
     "my_ballots",

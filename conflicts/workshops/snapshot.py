@@ -72,6 +72,8 @@ def snapshot(grant: FacilitatorGrant, *, store: Store) -> WorkshopSnapshot:
             data=_export_dict(conn, store, row, w),
         )
 
+    return store.read(tx)
+
 
 def export_data(grant: FacilitatorGrant, *, store: Store) -> dict:
     """The anonymised export as plain data: ``{"workshop", "items", "ballots"}`` plus (schema

@@ -12,6 +12,7 @@ import pytest
 
 from conflicts import workshops as ws
 from conflicts.store import Store
+from tests.helpers import grant_for
 
 pytestmark = pytest.mark.e2e
 
@@ -35,7 +36,7 @@ def test_revision_follows_the_facilitator(server) -> None:
     assert body == {"code": code, "revision": revision, "tally_revision": tally_revision}
     before = body["revision"]
 
-    ws.step(code, 1, store=store)  # the facilitator presses N
+    ws.step(grant_for(code, store), 1, store=store)  # the facilitator presses N
     deadline = time.monotonic() + 5
     while time.monotonic() < deadline:
         status, body, _ = _get(url)

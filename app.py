@@ -18,7 +18,8 @@ else:
     import pandas  # noqa: F401
     import plotly.graph_objects  # noqa: F401
 
+    from conflicts.ui.common import app_services
     from conflicts.ui.server import enable_tcp_nodelay, middleware, routes
 
     enable_tcp_nodelay()
-    app = st.App("app.py", middleware=middleware(), routes=routes())
+    app = st.App("app.py", middleware=middleware(), routes=routes(app_services()))

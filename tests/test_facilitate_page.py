@@ -9,20 +9,20 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from conflicts import workshops as ws
-from conflicts.ui.live import KEYS
-from tests.apptest import TIMEOUT
+from conflicts.ui.state import GRANTS
+from tests.apptest import PAGE_SCRIPT, TIMEOUT
 from tests.helpers import env_store, grant_for
 
 
 def console(code: str) -> AppTest:
     """The console of ``code``, already unlocked in this (test) browser session."""
     at = AppTest.from_string(
-        "from conflicts.ui.pages import facilitate\nfacilitate.render()\n",
+        PAGE_SCRIPT.format(name="facilitate"),
         default_timeout=TIMEOUT,
     )
     at.query_params["code"] = code
     at.query_params["lang"] = "en"
-    at.session_state[KEYS] = {code}
+    at.session_state[GRANTS] = {code: grant_for(code, env_store())}
     return at.run()
 
 

@@ -10,15 +10,13 @@ from streamlit.testing.v1 import AppTest
 from conflicts import workshops as ws
 from conflicts.reports import export
 from conflicts.ui import router
-from tests.apptest import TIMEOUT
+from tests.apptest import PAGE_SCRIPT, TIMEOUT
 from tests.helpers import env_store
 from tests.test_results import FIXTURE, PEOPLE, build_round
 
 
 def results_page(**query: str) -> AppTest:
-    at = AppTest.from_string(
-        "from conflicts.ui.pages import results\nresults.render()\n", default_timeout=TIMEOUT
-    )
+    at = AppTest.from_string(PAGE_SCRIPT.format(name="results"), default_timeout=TIMEOUT)
     for key, value in query.items():
         at.query_params[key] = value
     return at
@@ -46,7 +44,7 @@ def test_registered_in_the_workshop_section_not_a_room_page():
 
 
 def test_locked_until_the_key_is_given(database):
-    rnd = build_round()
+    rnd = build_round(env_store())
     at = results_page(code=rnd.code, lang="en").run()
     assert not at.exception
     assert at.title[0].value == "Results: Runda 1"
@@ -57,7 +55,7 @@ def test_locked_until_the_key_is_given(database):
 
 
 def test_results_after_unlocking(database):
-    rnd = build_round()
+    rnd = build_round(env_store())
     at = unlock(results_page(code=rnd.code, lang="en").run(), rnd.key)
     frames = at.dataframe
     assert frames, "no ranking table"
@@ -86,8 +84,8 @@ def test_results_after_unlocking(database):
 
 
 def test_compare_with_another_round(database):
-    rnd1 = build_round()
-    rnd2 = build_round(title="Runda 2", ratings={"c1": [1, 1], "c2": [5, 5, 5, 5]})
+    rnd1 = build_round(env_store())
+    rnd2 = build_round(env_store(), title="Runda 2", ratings={"c1": [1, 1], "c2": [5, 5, 5, 5]})
     at = unlock(results_page(code=rnd2.code, lang="en").run(), rnd2.key)
     at.text_input(key="compare_code").input(rnd1.code.lower())
     at.text_input(key="compare_key").input("wrong")
@@ -107,7 +105,7 @@ def test_compare_with_another_round(database):
 
 
 def test_compare_refuses_another_catalogue(database, tmp_path):
-    rnd = build_round()
+    rnd = build_round(env_store())
     other_file = tmp_path / "another.yaml"
     other_file.write_text(FIXTURE.read_text(encoding="utf-8"), encoding="utf-8")
     other = ws.create_workshop(other_file, store=env_store())

@@ -193,6 +193,7 @@ def test_projector_shows_who_is_in_the_room(database) -> None:
 def _panel_script(code: str, interaction_id: str) -> None:
     from conflicts import workshops as ws
     from conflicts.ui.room import representation_panel
+    from tests.helpers import env_store
 
     w = ws.get_workshop(code, store=env_store())
     representation_panel(

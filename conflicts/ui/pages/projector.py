@@ -17,6 +17,7 @@ from conflicts import workshops as ws
 from conflicts.catalogue import Catalogue
 from conflicts.figure import build_figure
 from conflicts.i18n import t
+from conflicts.services import Services
 from conflicts.store import DatabaseUnavailable
 from conflicts.ui.common import Model, derive_model, language
 from conflicts.ui.live import (
@@ -28,6 +29,7 @@ from conflicts.ui.live import (
     tally_chart,
 )
 from conflicts.ui.room import agenda_overview, representation_panel, timer_badge
+from conflicts.ui.state import PROJECTOR_PEOPLE, PROJECTOR_REVISION, PROJECTOR_TALLY
 from conflicts.ui.widgets import md_escape, score_badge
 
 # Our own fixed CSS (no user text): the projector is full screen, with large type.
@@ -63,15 +65,14 @@ PROJECTOR_CSS = """
 </style>
 """
 
-TALLY = "_projector_tally"  # ((revision, tally_revision), WorkshopTally)
-PEOPLE = "_projector_people"  # ((revision, tally_revision), [Participant])
-REVISION = "_projector_revision"
-
 
 @st.cache_resource(show_spinner=False, max_entries=32)
-def _snapshot_model(code: str, catalogue_key: str) -> Model:
+def _snapshot_model(code: str, catalogue_key: str, *, _services: Services) -> Model:
     """The workshop's catalogue snapshot with its graph and layout (once per process)."""
-    return derive_model(f"workshop:{code}", ws.get_workshop(code).catalogue())
+    # ``_services`` is not hashed by the cache (leading underscore): the key is the catalogue.
+    return derive_model(
+        f"workshop:{code}", ws.get_workshop(code, store=_services.store).catalogue()
+    )
 
 
 def _cached(key: str, revisions: tuple[int, int], load):
@@ -132,21 +133,30 @@ def _live(
     cat: Catalogue | None = None,
     room_for: str | None = None,
     outcomes_seen: tuple | None = None,
+    services: Services,
 ) -> None:
     """Ballots in and the tally of the current step (and who is in the room for ``room_for``);
     reruns the page when the state (or, on the overview, an outcome) changes."""
     try:
-        revision, tally_revision = ws.poll(code)
-        if revision != st.session_state.get(REVISION):
-            st.session_state[REVISION] = revision
+        revision, tally_revision = ws.poll(code, store=services.store)
+        if revision != st.session_state.get(PROJECTOR_REVISION):
+            st.session_state[PROJECTOR_REVISION] = revision
             st.rerun()
         if outcomes_seen is not None and (
-            _outcome_signature(ws.get_outcomes(code)) != outcomes_seen
+            _outcome_signature(ws.get_outcomes(code, store=services.store)) != outcomes_seen
         ):
             st.rerun()
-        tally = _cached(TALLY, (revision, tally_revision), lambda: ws.get_tally(code))
+        tally = _cached(
+            PROJECTOR_TALLY,
+            (revision, tally_revision),
+            lambda: ws.get_tally(code, store=services.store),
+        )
         people = (
-            _cached(PEOPLE, (revision, tally_revision), lambda: ws.list_participants(code))
+            _cached(
+                PROJECTOR_PEOPLE,
+                (revision, tally_revision),
+                lambda: ws.list_participants(code, store=services.store),
+            )
             if room_for and cat is not None
             else None
         )
@@ -198,18 +208,20 @@ def _join_box(w: ws.Workshop, lang: str) -> None:
                 st.markdown(w.code)
 
 
-def render() -> None:
+def render(services: Services) -> None:
     st.html(PROJECTOR_CSS)
     lang = language()
     code = code_from_url()
     if not code:
         code_entry(lang, "projector_code_form")
         return
-    w = load_workshop(code, lang)
+    w = load_workshop(code, lang, services=services)
     if w is None:
         return
-    st.session_state[REVISION] = w.revision
-    model = _snapshot_model(w.code, w.catalogue_key)  # changes when interactions are added
+    st.session_state[PROJECTOR_REVISION] = w.revision
+    model = _snapshot_model(
+        w.code, w.catalogue_key, _services=services
+    )  # changes when interactions are added
     cat = model.catalogue
     current = w.current_item
     warmup = current is not None and current.is_warmup
@@ -245,13 +257,13 @@ def render() -> None:
             if timer:
                 _clock(w, lang)
             try:
-                outcomes = ws.get_outcomes(w.code)
+                outcomes = ws.get_outcomes(w.code, store=services.store)
             except DatabaseUnavailable:
                 outcomes = {}
             if show_join:  # the code first: people arrive while the agenda is up
                 _join_box(w, lang)
             agenda_overview(w, cat, outcomes, lang)
-            _live(w.code, lang, None, outcomes_seen=_outcome_signature(outcomes))
+            _live(w.code, lang, None, outcomes_seen=_outcome_signature(outcomes), services=services)
             return
         if warmup:
             with st.container(horizontal=True, vertical_alignment="center"):
@@ -260,7 +272,7 @@ def render() -> None:
                     _clock(w, lang)
             st.markdown(f"## {md_escape(current.question_text(lang))}")
             st.caption(t("ws.warmup_pick", lang))
-            _live(w.code, lang, current.id, warmup=True, cat=cat)
+            _live(w.code, lang, current.id, warmup=True, cat=cat, services=services)
             if show_join:
                 _join_box(w, lang)
             return
@@ -292,4 +304,5 @@ def render() -> None:
             current.id,
             cat=cat,
             room_for=interaction.id if current.voting == "not_started" else None,
+            services=services,
         )

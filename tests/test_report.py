@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 import pytest
 
 from conflicts import workshops as ws
-from conflicts.reports import export, report
+from conflicts.reports import export, report, summary
 from conflicts.reports.results import build_results, load_results
 from tests.helpers import grant_for
 from tests.test_results import FIXTURE, PEOPLE, SUMMARY, build_round
@@ -242,7 +242,7 @@ def test_report_of_an_empty_workshop(store):
     page = export.export_workshop(grant_for(w.code, store), "html", lang="en", store=store)
     assert "No outcomes were recorded." in page and "No proposals were accepted." in page
     assert "Nobody joined." in page
-    md = report.markdown_summary(
+    md = summary.markdown_summary(
         load_results(grant_for(w.code, store), lang="en", store=store),
         generated_at=datetime(2025, 1, 2, 3, 4, tzinfo=UTC),
     )

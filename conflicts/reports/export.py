@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from conflicts.reports import report as report_mod
+from conflicts.reports import summary as summary_mod
 from conflicts.reports import writeback as writeback_mod
 from conflicts.reports.results import WorkshopResults, results_of
 from conflicts.store import Store
@@ -100,7 +101,7 @@ def _export_html(ctx: RenderContext) -> str:
 def _export_md(ctx: RenderContext) -> str:
     results, cat, lang = _results(ctx)
     generated = ctx.options.get("generated_at", datetime.now(UTC))
-    return report_mod.markdown_summary(results, catalogue=cat, lang=lang, generated_at=generated)
+    return summary_mod.markdown_summary(results, catalogue=cat, lang=lang, generated_at=generated)
 
 
 def _export_yaml(ctx: RenderContext) -> str:

@@ -19,6 +19,7 @@ Every catalogue and user text goes through :func:`html.escape` (Markdown: :func:
 Examples
 --------
 >>> from conflicts.reports.results import build_results
+>>> from conflicts.reports.summary import markdown_summary
 >>> data = {"workshop": {"code": "ACD347", "title": "Runda <1>", "catalogue_name": "demo",
 ...                      "method": "rating", "participants": 2,
 ...                      "created_at": "2025-03-01T09:00:00+00:00"},
@@ -54,7 +55,6 @@ from conflicts.reports.results import (
 
 __all__ = [
     "html_report",
-    "markdown_summary",
     "md_escape",
     "priority_figure",
     "report_language",
@@ -618,126 +618,3 @@ def html_report(
 </body>
 </html>
 """
-
-
-# --------------------------------------------------------------------------------------------
-# Markdown
-# --------------------------------------------------------------------------------------------
-def markdown_summary(
-    results: WorkshopResults,
-    *,
-    catalogue: Catalogue | None = None,
-    lang: str | None = None,
-    generated_at: datetime | None = None,
-) -> str:
-    """A Markdown summary for the minutes: header, ranking table, outcomes with owners and next
-    steps, accepted proposals, who was represented and the method. ``generated_at=None`` leaves
-    out the generation line (deterministic output)."""
-    lang = report_language(catalogue, lang or results.lang)
-    e = md_escape
-    lines = [f"# {t('res.report_title', lang)}: {e(results.title)}", ""]
-    version = f" ({e(results.catalogue_version)})" if results.catalogue_version else ""
-    lines += [
-        f"- **{t('res.catalogue', lang)}:** {e(results.catalogue_title)}{version}",
-        f"- **{t('res.code', lang)}:** {e(results.code)}",
-        f"- **{t('res.date', lang)}:** {_date(results.created_at)}",
-        f"- **{t('res.method', lang)}:** {_method(results, lang)}",
-        f"- **{t('res.participants', lang)}:** {results.participants}",
-        "",
-        f"## {t('res.ranking', lang)}",
-        "",
-    ]
-    if results.rows:
-        value_col = "res.col_total" if results.method in ("dots", "ranking") else "res.col_mean"
-        cols = [
-            "res.col_rank",
-            "res.col_conflict",
-            "res.col_distribution",
-            value_col,
-            "res.col_consensus",
-            "res.col_dispersion",
-            "res.col_participation",
-            "res.col_room_score",
-            "res.col_catalogue_score",
-            "res.col_outcome",
-        ]
-        lines.append("| " + " | ".join(t(c, lang) for c in cols) + " |")
-        lines.append(
-            "|"
-            + "|".join("---:" if i in (0, 3, 4, 5, 6, 7, 8) else "---" for i in range(len(cols)))
-            + "|"
-        )
-        for r in results.rows:
-            value = r.total if results.method in ("dots", "ranking") else r.mean
-            dist = " ".join(f"{v}:{n}" for v, n in _distribution(r, results)) if r.ballots else "–"
-            cells = [
-                str(r.rank) if r.rank is not None else "–",
-                e(r.title),
-                e(dist),
-                str(value) if isinstance(value, int) else _num(value),
-                _num(r.consensus, 2),
-                _num(r.dispersion, 2),
-                f"{r.ballots}/{r.participants}" if r.participants else "–",
-                _signed(r.room_score),
-                _signed(r.catalogue_score),
-                (_outcome_label(r.outcome.outcome if r.outcome else None, lang)),
-            ]
-            lines.append("| " + " | ".join(cells) + " |")
-    else:
-        lines.append(t("res.no_items", lang))
-    lines += ["", f"## {t('res.outcomes', lang)}", ""]
-    if results.outcomes:
-        for r in results.outcomes:
-            o = r.outcome
-            rank = f"{r.rank}. " if r.rank is not None else ""
-            lines += [f"### {rank}{e(r.title)}", ""]
-            for key, value in (
-                ("res.col_outcome", _outcome_label(o.outcome, lang) if o.outcome else None),
-                ("res.owner", o.owner),
-                ("res.next_step", o.next_step),
-                ("res.due", o.due_date.isoformat() if o.due_date else None),
-            ):
-                if value:
-                    lines.append(f"- **{t(key, lang)}:** {e(value)}")
-            if o.summary:
-                lines.append("")
-                lines += [
-                    f"> {e(line)}" if line.strip() else ">" for line in o.summary.splitlines()
-                ]
-            lines.append("")
-    else:
-        lines += [t("res.no_outcomes", lang), ""]
-    lines += [f"## {t('res.proposals', lang)}", ""]
-    if results.proposals:
-        for p in results.proposals:
-            ends = " → ".join(_node_title(catalogue, n, lang) for n in (p.get("from"), p.get("to")))
-            lines.append(f"- **{e(p.get('title') or '')}** ({e(ends)})")
-            if p.get("text"):
-                lines.append(f"  {e(p['text'])}")
-    else:
-        lines.append(t("res.no_proposals", lang))
-    if results.proposal_counts:
-        lines += ["", proposal_counts_text(results, lang)]
-    lines += ["", f"## {t('res.representation', lang)}", ""]
-    comp = results.composition
-    if comp is None or not comp.total:
-        lines.append(t("res.nobody", lang))
-    else:
-        lines.append(f"- **{t('res.participants', lang)}:** {comp.total}")
-        for heading, pairs in _composition_lists(results, lang):
-            if pairs:
-                lines.append(f"- **{e(heading)}:** " + ", ".join(f"{e(k)} {n}" for k, n in pairs))
-    lines += ["", f"## {t('res.method_title', lang)}", ""]
-    lines += [
-        _method_text(results, lang),
-        "",
-        t("res.method_measures", lang),
-        "",
-        t("res.method_anonymity", lang),
-    ]
-    if generated_at is not None:
-        lines += [
-            "",
-            f"_{t('res.generated', lang, when=generated_at.strftime('%Y-%m-%d %H:%M UTC'))}_",
-        ]
-    return "\n".join(lines).rstrip() + "\n"

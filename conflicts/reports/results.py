@@ -198,6 +198,85 @@ def _pick_lang(catalogue: Catalogue | None, lang: str | None) -> str:
     return catalogue.languages[0] if catalogue is not None else "sv"
 
 
+def _result_row(
+    it: Mapping[str, Any],
+    catalogue: Catalogue | None,
+    lang: str,
+    method: str,
+    n_people: int,
+    people: list | None,
+    outcomes: dict[int, Outcome],
+) -> ResultRow:
+    """One conflict's row from its tally in the export (titles from the catalogue if given)."""
+    iid = it["interaction_id"]
+    inter = catalogue.interactions_by_id.get(iid) if catalogue is not None else None
+    title = catalogue.text(inter.title, lang) if inter is not None else it.get("title", "")
+    from_node = inter.from_ if inter is not None else it.get("from")
+    to_node = inter.to if inter is not None else it.get("to")
+
+    def node_title(node: str | None) -> str:
+        if node is None:
+            return ""
+        if catalogue is not None and node in catalogue.nodes:
+            return catalogue.text(catalogue.nodes[node].title, lang)
+        return node
+
+    mean = it.get("mean")
+    return ResultRow(
+        item_id=it["item_id"],
+        interaction_id=iid,
+        position=it.get("position", 0),
+        title=title or iid,
+        from_node=from_node,
+        to_node=to_node,
+        from_title=node_title(from_node),
+        to_title=node_title(to_node),
+        origin=it.get("origin", "catalogue"),
+        voting=it.get("voting", "not_started"),
+        participants=n_people,
+        ballots=it.get("ballots", 0),
+        skips=it.get("skips", 0),
+        distribution={int(k): v for k, v in (it.get("distribution") or {}).items()},
+        mean=mean,
+        median=it.get("median"),
+        stdev=it.get("stdev"),
+        total=it.get("total"),
+        consensus=it.get("consensus"),
+        priority=it.get("priority"),
+        rank=it.get("rank"),
+        catalogue_score=it.get("catalogue_score"),
+        room_score=mean if method == "score" else None,
+        representation=(
+            representation(catalogue, iid, people)
+            if catalogue is not None and people is not None and inter is not None
+            else None
+        ),
+        outcome=outcomes.get(it["item_id"]),
+    )
+
+
+def _warmup_rows(warmups: Iterable[Mapping[str, Any]], catalogue: Catalogue | None, lang: str):
+    """The warm-ups with their question in ``lang`` and counts by goal title."""
+    rows = []
+    goal_titles = (
+        {g.id: catalogue.text(g.title, lang) for g in catalogue.goals} if catalogue else {}
+    )
+    for wu in warmups:
+        q = wu.get("question") or {}
+        question = (q.get(lang) or next(iter(q.values()), "")) if isinstance(q, dict) else str(q)
+        dist = wu.get("distribution") or {}
+        rows.append(
+            {
+                "item_id": wu.get("item_id"),
+                "question": question,
+                "ballots": wu.get("ballots", 0),
+                "skips": wu.get("skips", 0),
+                "distribution": {goal_titles.get(g, g): n for g, n in dist.items()},
+            }
+        )
+    return rows
+
+
 def build_results(
     data: Mapping[str, Any],
     catalogue: Catalogue | None = None,
@@ -234,74 +313,13 @@ def build_results(
     people = list(participants) if participants is not None else None
     n_people = int(w.get("participants") or 0)
     outcomes = {d["item_id"]: _outcome(d) for d in data.get("outcomes", [])}
-    rows: list[ResultRow] = []
-    for it in data.get("items", []):
-        iid = it["interaction_id"]
-        inter = catalogue.interactions_by_id.get(iid) if catalogue is not None else None
-        title = catalogue.text(inter.title, lang) if inter is not None else it.get("title", "")
-        from_node = inter.from_ if inter is not None else it.get("from")
-        to_node = inter.to if inter is not None else it.get("to")
-
-        def node_title(node: str | None) -> str:
-            if node is None:
-                return ""
-            if catalogue is not None and node in catalogue.nodes:
-                return catalogue.text(catalogue.nodes[node].title, lang)
-            return node
-
-        mean = it.get("mean")
-        rows.append(
-            ResultRow(
-                item_id=it["item_id"],
-                interaction_id=iid,
-                position=it.get("position", 0),
-                title=title or iid,
-                from_node=from_node,
-                to_node=to_node,
-                from_title=node_title(from_node),
-                to_title=node_title(to_node),
-                origin=it.get("origin", "catalogue"),
-                voting=it.get("voting", "not_started"),
-                participants=n_people,
-                ballots=it.get("ballots", 0),
-                skips=it.get("skips", 0),
-                distribution={int(k): v for k, v in (it.get("distribution") or {}).items()},
-                mean=mean,
-                median=it.get("median"),
-                stdev=it.get("stdev"),
-                total=it.get("total"),
-                consensus=it.get("consensus"),
-                priority=it.get("priority"),
-                rank=it.get("rank"),
-                catalogue_score=it.get("catalogue_score"),
-                room_score=mean if method == "score" else None,
-                representation=(
-                    representation(catalogue, iid, people)
-                    if catalogue is not None and people is not None and inter is not None
-                    else None
-                ),
-                outcome=outcomes.get(it["item_id"]),
-            )
-        )
+    rows = [
+        _result_row(it, catalogue, lang, method, n_people, people, outcomes)
+        for it in data.get("items", [])
+    ]
     rows.sort(key=lambda r: (r.rank is None, r.rank or 0, r.position))
     proposals = data.get("proposals", [])
-    warmups = []
-    goal_titles = (
-        {g.id: catalogue.text(g.title, lang) for g in catalogue.goals} if catalogue else {}
-    )
-    for wu in data.get("warmups", []):
-        q = wu.get("question") or {}
-        question = (q.get(lang) or next(iter(q.values()), "")) if isinstance(q, dict) else str(q)
-        dist = wu.get("distribution") or {}
-        warmups.append(
-            {
-                "item_id": wu.get("item_id"),
-                "question": question,
-                "ballots": wu.get("ballots", 0),
-                "skips": wu.get("skips", 0),
-                "distribution": {goal_titles.get(g, g): n for g, n in dist.items()},
-            }
-        )
+    warmups = _warmup_rows(data.get("warmups", []), catalogue, lang)
     try:
         lo_hi = scale_for(
             method, dot_budget=w.get("dot_budget", 10), ranking_size=w.get("ranking_size", 3)

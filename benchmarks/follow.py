@@ -64,7 +64,7 @@ def run(steps: int, phones: int) -> dict:
         store = Store(f"sqlite:///{server.data_dir / 'conflicts.db'}")
         created = ws.create_workshop("stockholm", title="Follow benchmark", store=store)
         code = created.workshop.code
-        ws.open_workshop(code, store=store)
+        ws.open_workshop(created.grant, store=store)
         cat = created.workshop.catalogue()
         items = created.workshop.items[:steps]
         browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])

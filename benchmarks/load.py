@@ -191,11 +191,11 @@ def setup_workshop(store) -> tuple[str, list[int]]:
 
     created = ws.create_workshop("stockholm", title="Load test", store=store)
     code = created.workshop.code
-    ws.set_mode(code, "free", store=store)
-    ws.open_workshop(code, store=store)
+    ws.set_mode(created.grant, "free", store=store)
+    ws.open_workshop(created.grant, store=store)
     w = ws.get_workshop(code, store=store)
     for item in w.items:
-        ws.open_voting(code, item.id, store=store)
+        ws.open_voting(created.grant, item.id, store=store)
     return code, [i.id for i in w.items]
 
 
@@ -206,7 +206,7 @@ def stored_ballots(store, code: str) -> tuple[dict[tuple[str, int], tuple[int | 
     from conflicts import workshops as ws
     from conflicts.store import workshops
 
-    data = ws.export_data(code, store=store)
+    data = ws.export_data(ws.local_grant(code, store=store), store=store)
     salt = store.read(
         lambda conn: conn.execute(
             select(workshops.c.anon_salt).where(workshops.c.code == code)

@@ -8,7 +8,8 @@ import json
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import func, inspect, select, text
+from sqlalchemy import exc as sa_exc
+from sqlalchemy import func, inspect, select, text, update
 
 from conflicts import store as st
 from conflicts import workshops as ws
@@ -117,9 +118,9 @@ def test_v1_database_upgrades_in_place(db_url, workshop_catalogue):
 
     s = Store(db_url, engine=st.make_engine(db_url))
     try:
-        assert s.init() == 2 and s.schema_version() == 2
+        assert s.init() == st.SCHEMA_VERSION and s.schema_version() == st.SCHEMA_VERSION
         versions = s.read(lambda c: list(c.execute(select(st.schema_version.c.version)).scalars()))
-        assert sorted(versions) == [1, 2]
+        assert sorted(versions) == list(range(1, st.SCHEMA_VERSION + 1))
         tables = set(inspect(s.engine).get_table_names())
         assert {"workshop_interactions", "outcomes", "proposals"} <= tables
         w = ws.get_workshop("ACDEFH", store=s)  # the old data, readable with the new columns
@@ -147,7 +148,7 @@ def test_v1_database_upgrades_in_place(db_url, workshop_catalogue):
         assert ws.cast_ballot("ACDEFH", "old-voter", 1, value=2, store=s).value == 2
         # a second init (another process) changes nothing
         again = Store(db_url, engine=st.make_engine(db_url))
-        assert again.init() == 2 and again.schema_version() == 2
+        assert again.init() == st.SCHEMA_VERSION and again.schema_version() == st.SCHEMA_VERSION
         again.engine.dispose()
     finally:
         s.engine.dispose()
@@ -159,9 +160,41 @@ def test_fresh_database_gets_v1_then_v2(store):
             c.execute(select(st.schema_version.c.version).order_by(st.schema_version.c.version))
         )
     )
-    assert [v for (v,) in versions] == [1, 2]
+    assert [v for (v,) in versions] == list(range(1, st.SCHEMA_VERSION + 1))
     columns = {c["name"] for c in inspect(store.engine).get_columns("workshops")}
     assert set(st.V2_COLUMNS["workshops"]) <= columns
+
+
+def test_item_kind_is_checked_on_fresh_and_upgraded_databases(db_url, workshop_catalogue):
+    """Version 3: the database refuses an agenda item kind other than ITEM_KINDS, also on a
+    database that existed before (upgraded in place from version 1)."""
+    _make_v1_database(db_url, workshop_catalogue.read_text(encoding="utf-8"))
+    s = Store(db_url, engine=st.make_engine(db_url))
+    try:
+        assert s.init() == st.SCHEMA_VERSION
+        wid = s.read(lambda c: c.execute(select(st.workshops.c.id)).scalar())
+
+        def insert(kind: str):
+            return lambda c: c.execute(
+                st.agenda_items.insert().values(
+                    workshop_id=wid, position=9, interaction_id=f"x-{kind}", kind=kind
+                )
+            )
+
+        s.write(insert("warmup"))  # a declared kind is accepted
+        with pytest.raises(sa_exc.IntegrityError, match="ck_agenda_items_kind"):
+            s.write(insert("bogus"))
+        with pytest.raises(sa_exc.IntegrityError, match="ck_agenda_items_kind"):
+            s.write(
+                lambda c: c.execute(
+                    update(st.agenda_items)
+                    .where(st.agenda_items.c.interaction_id == "x-warmup")
+                    .values(kind="bogus")
+                )
+            )
+        assert s.init() == st.SCHEMA_VERSION  # idempotent on a second start
+    finally:
+        s.engine.dispose()
 
 
 # --- agenda building ------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from sqlalchemy import Column, Integer, Table, func, inspect, select, text
 from conflicts import config
 from conflicts import store as st
 from conflicts import workshops as ws
-from conflicts.store import DatabaseUnavailable, Store
+from conflicts.store import SCHEMA_VERSION, DatabaseUnavailable, Store
 from tests.helpers import grant_for
 
 
@@ -52,12 +52,12 @@ def test_init_is_idempotent(db_url):
     a = Store(db_url, engine=st.make_engine(db_url))
     b = Store(db_url, engine=st.make_engine(db_url))
     try:
-        assert a.init() == st.SCHEMA_VERSION == 2
-        assert a.init() == 2
-        assert b.init() == 2  # another process on an existing schema
-        assert a.schema_version() == 2
+        assert a.init() == st.SCHEMA_VERSION == 3
+        assert a.init() == SCHEMA_VERSION
+        assert b.init() == SCHEMA_VERSION  # another process on an existing schema
+        assert a.schema_version() == SCHEMA_VERSION
         rows = a.read(lambda c: c.execute(select(func.count()).select_from(st.schema_version)))
-        assert rows.scalar() == 2  # one row per applied migration
+        assert rows.scalar() == st.SCHEMA_VERSION  # one row per applied migration
         tables = set(inspect(a.engine).get_table_names())
         assert {
             "workshops",

@@ -81,12 +81,10 @@ def test_explore_page(browser, server) -> None:
 @pytest.fixture(scope="module")
 def warmup_workshop(server):
     """A workshop showing an open warm-up step (its own workshop: the one above stays put)."""
-    from conflicts import facilitation as fac
-
     store = Store(f"sqlite:///{server.data_dir / 'conflicts.db'}")
     code = ws.create_workshop("stockholm", store=store).workshop.code
     ws.open_workshop(grant_for(code, store), store=store)
-    warmup = fac.add_warmup(code, "Vilket mål är viktigast för er?", store=store)
+    warmup = ws.add_warmup(grant_for(code, store), "Vilket mål är viktigast för er?", store=store)
     ws.set_current_item(grant_for(code, store), warmup.id, store=store)
     ws.open_voting(grant_for(code, store), warmup.id, store=store)
     return code, warmup.id

@@ -21,6 +21,7 @@ from conflicts.store import (
     utcnow,
     workshop_interactions,
 )
+from conflicts.tally import SCORE_SCALE
 from conflicts.workshops._db import (
     _append_item,
     _facilitate,
@@ -149,10 +150,15 @@ def _check_nodes(cat: Catalogue, from_node: Any, to_node: Any) -> tuple[str, str
 
 
 def _check_score(score: Any) -> int:
+    """An interaction's score on the catalogue's -3..+3 scale (:data:`conflicts.tally.SCORE_SCALE`,
+    the bounds the catalogue model declares too)."""
+    lo, hi = SCORE_SCALE
     if not _is_int(score):
-        raise ValueOutOfRange("the score must be an integer -3..3", min=-3, max=3, value=score)
-    if not -3 <= score <= 3:
-        raise ValueOutOfRange("the score must be -3..3", min=-3, max=3, value=score)
+        raise ValueOutOfRange(
+            f"the score must be an integer {lo}..{hi}", min=lo, max=hi, value=score
+        )
+    if not lo <= score <= hi:
+        raise ValueOutOfRange(f"the score must be {lo}..{hi}", min=lo, max=hi, value=score)
     return score
 
 

@@ -15,6 +15,7 @@ from conflicts.catalogue import Catalogue, bundled_catalogues
 from conflicts.i18n import t
 from conflicts.services import Services
 from conflicts.store import METHODS, MODES, OUTCOMES, DatabaseUnavailable
+from conflicts.tally import SCORE_SCALE
 from conflicts.ui.autosave import autosave_text
 from conflicts.ui.common import current_model, language
 from conflicts.ui.live import (
@@ -523,7 +524,10 @@ def _add_interaction_form(w: ws.Workshop, cat: Catalogue, lang: str, *, services
             t("fac.to", lang), list(nodes), index=1, format_func=nodes.get, key="add_to"
         )
         score = st.select_slider(
-            t("fac.score", lang), list(range(-3, 4)), value=-2, key="add_score"
+            t("fac.score", lang),
+            list(range(SCORE_SCALE[0], SCORE_SCALE[1] + 1)),
+            value=-2,
+            key="add_score",
         )
         title = st.text_input(t("fac.new_title", lang), max_chars=200, key="add_title")
         description = st.text_area(
@@ -618,7 +622,7 @@ def _proposals(
             with st.container(horizontal=True, vertical_alignment="bottom"):
                 st.select_slider(
                     t("fac.prop_score", lang),
-                    list(range(-3, 4)),
+                    list(range(SCORE_SCALE[0], SCORE_SCALE[1] + 1)),
                     value=-1,
                     key=f"accept_score_{p.id}",
                     width=220,

@@ -37,6 +37,12 @@ def _revision(code: str, *, services: Services) -> int:
     return cached_poll(code, store=services.store)[0]
 
 
+def _scale(w: ws.Workshop) -> range:
+    """The ballot values of the workshop's method, from :meth:`Workshop.scale` (one source)."""
+    lo, hi = w.scale()
+    return range(lo, hi + 1)
+
+
 def _join_form(w: ws.Workshop, voter: str, lang: str, *, services: Services) -> None:
     cat = w.catalogue()
     st.subheader(t("join.title", lang), anchor=False)
@@ -168,7 +174,7 @@ def _item_card(
             st.markdown(f"**{t('ws.question_rating', lang)}**")
             st.caption(f"{t('ws.rating_low', lang)} · {t('ws.rating_high', lang)}")
             _vote_buttons(
-                w, voter, item, [(v, str(v)) for v in range(1, 6)], lang, mine, services=services
+                w, voter, item, [(v, str(v)) for v in _scale(w)], lang, mine, services=services
             )
         elif w.method == "score":
             st.markdown(f"**{t('ws.question_score', lang)}**")
@@ -176,7 +182,7 @@ def _item_card(
                 w,
                 voter,
                 item,
-                [(v, f"{v:+d}") for v in range(-3, 4)],
+                [(v, f"{v:+d}") for v in _scale(w)],
                 lang,
                 mine,
                 services=services,

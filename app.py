@@ -20,9 +20,10 @@ else:
 
     from conflicts.config import configure_logging
     from conflicts.store import check_database
+    from conflicts.ui.common import app_services
     from conflicts.ui.server import enable_tcp_nodelay, middleware, routes
 
     configure_logging()
     check_database()  # a wrong URL, host, port or password is logged once, at start-up
     enable_tcp_nodelay()
-    app = st.App("app.py", middleware=middleware(), routes=routes())
+    app = st.App("app.py", middleware=middleware(), routes=routes(app_services()))

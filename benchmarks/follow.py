@@ -28,8 +28,7 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from conflicts import facilitation  # noqa: E402
-from conflicts import workshop as ws  # noqa: E402
+from conflicts import workshops as ws  # noqa: E402
 from conflicts.store import Store  # noqa: E402
 from conflicts.testing import AppServer  # noqa: E402
 
@@ -65,7 +64,7 @@ def run(steps: int, phones: int) -> dict:
         store = Store(f"sqlite:///{server.data_dir / 'conflicts.db'}")
         created = ws.create_workshop("stockholm", title="Follow benchmark", store=store)
         code = created.workshop.code
-        ws.open_workshop(code, store=store)
+        ws.open_workshop(created.grant, store=store)
         cat = created.workshop.catalogue()
         items = created.workshop.items[:steps]
         browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
@@ -109,7 +108,7 @@ def run(steps: int, phones: int) -> dict:
             fac.wait_for_selector(IDLE)
             stored = ws.get_workshop(code, store=store)
             assert stored.current_item_id == item.id and stored.current_item.voting == "open"
-            facilitation.toggle_voting(code, item.id, store=store)  # close before moving on
+            ws.toggle_voting(code, item.id, store=store)  # close before moving on
         browser.close()
     return {
         "steps": len(items),

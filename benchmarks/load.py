@@ -16,7 +16,7 @@ No browsers: every participant is one websocket session speaking Streamlit's pro
 What it does
 ------------
 1. Creates a workshop on the bundled ``stockholm`` catalogue directly through
-   :mod:`conflicts.workshop` (same database as the server), sets mode ``free`` (every open
+   :mod:`conflicts.workshops` (same database as the server), sets mode ``free`` (every open
    conflict is listed), opens the workshop and opens voting on every agenda item.
 2. Opens one projector session on ``/projector?code=CODE`` and ticks its ``run_every``
    fragments about every ``--projector-interval`` s (1 s), reading the displayed total from the
@@ -28,7 +28,7 @@ What it does
    with probability ``--skip``), waiting a random think time (``--think MIN:MAX`` s) before each
    vote. A phone is a person reading the conflict: without think time 500 clients would be a
    500-deep queue, not a workshop.
-4. At the end: a last projector reading, the export (:func:`conflicts.workshop.export_data`)
+4. At the end: a last projector reading, the export (:func:`conflicts.workshops.export_data`)
    and the JSON line.
 
 Definitions
@@ -187,15 +187,15 @@ class ProcStats:
 
 # ------------------------------------------------------------------------------------ workshop
 def setup_workshop(store) -> tuple[str, list[int]]:
-    from conflicts import workshop as ws
+    from conflicts import workshops as ws
 
     created = ws.create_workshop("stockholm", title="Load test", store=store)
     code = created.workshop.code
-    ws.set_mode(code, "free", store=store)
-    ws.open_workshop(code, store=store)
+    ws.set_mode(created.grant, "free", store=store)
+    ws.open_workshop(created.grant, store=store)
     w = ws.get_workshop(code, store=store)
     for item in w.items:
-        ws.open_voting(code, item.id, store=store)
+        ws.open_voting(created.grant, item.id, store=store)
     return code, [i.id for i in w.items]
 
 
@@ -203,10 +203,10 @@ def stored_ballots(store, code: str) -> tuple[dict[tuple[str, int], tuple[int | 
     """{(pseudonym, item_id): (value, skipped)} from the export, and the workshop's salt."""
     from sqlalchemy import select
 
-    from conflicts import workshop as ws
+    from conflicts import workshops as ws
     from conflicts.store import workshops
 
-    data = ws.export_data(code, store=store)
+    data = ws.export_data(ws.local_grant(code, store=store), store=store)
     salt = store.read(
         lambda conn: conn.execute(
             select(workshops.c.anon_salt).where(workshops.c.code == code)
@@ -649,7 +649,7 @@ def projector_lags(stats: Stats, t_end: float) -> tuple[list[float], int]:
 
 
 def pseudonym(salt: str, voter_id: str) -> str:
-    from conflicts.workshop import pseudonym as _p
+    from conflicts.workshops import pseudonym as _p
 
     return _p(salt, voter_id)
 

@@ -10,6 +10,7 @@ import json
 import sys
 
 from conflicts.catalogue import json_schema, validate_file
+from conflicts.services import Services
 from conflicts.workshop_cli import register as register_workshop
 
 
@@ -57,6 +58,9 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, *, services: Services | None = None) -> int:
+    """Run one command; ``services`` (default: :meth:`Services.from_env`, made only by the
+    commands that need the database) lets a caller point the CLI at its own store."""
     args = build_parser().parse_args(argv)
+    args.services = services
     return args.func(args)

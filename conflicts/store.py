@@ -17,7 +17,7 @@ returns. Domain errors raised inside roll the transaction back, so nothing is pa
   committed transactions on power loss; ballots are the product and a workshop writes a few per
   second at most, so we pay the extra fsync per commit and a returned ballot is durable.
 * PostgreSQL: READ COMMITTED; write transactions that need it lock the workshop row with
-  ``SELECT ... FOR UPDATE`` (see :mod:`conflicts.workshop`), which serialises writes per workshop.
+  ``SELECT ... FOR UPDATE`` (see :mod:`conflicts.workshops`), which serialises writes per workshop.
   Deadlocks and serialisation failures (SQLSTATE 40P01/40001) are retried.
 
 Errors: a database that cannot be reached, is locked for longer than the busy timeout, or drops the
@@ -191,7 +191,7 @@ workshops = Table(
     Column("tally_revision", Integer, nullable=False, default=0),
     Column("created_at", TS, nullable=False),
     Column("updated_at", TS, nullable=False),
-    # Version 2: the facilitator's timer of one step (see conflicts.facilitation). Running:
+    # Version 2: the facilitator's timer of one step (see conflicts.workshops). Running:
     # started_at + duration; paused: paused_remaining_s is set. All NULL: no timer.
     Column("timer_item_id", Integer, nullable=True),
     Column("timer_started_at", TS, nullable=True),
@@ -203,6 +203,11 @@ workshops = Table(
     CheckConstraint("dot_budget >= 1", name="ck_workshops_dot_budget"),
     CheckConstraint("ranking_size >= 1", name="ck_workshops_ranking_size"),
 )
+
+#: Version 2: what an agenda item is. Checked since version 3 by :func:`_migration_3` (a CHECK on
+#: PostgreSQL, triggers on SQLite): declared there, not on the table, so that every database,
+#: fresh or upgraded, gets the very same check from one place.
+ITEM_KINDS = ("interaction", "warmup")
 
 agenda_items = Table(
     "agenda_items",
@@ -280,7 +285,6 @@ ballots = Table(
 Index("ix_ballots_workshop_item", ballots.c.workshop_id, ballots.c.item_id)
 
 # ---- version 2: facilitation ---------------------------------------------------------------
-ITEM_KINDS = ("interaction", "warmup")
 INTERACTION_ORIGINS = ("facilitator", "proposal")
 OUTCOMES = ("resolved", "needs_analysis", "escalate", "invite_missing", "parked")
 PROPOSAL_STATUSES = ("pending", "accepted", "declined", "merged")
@@ -408,8 +412,31 @@ def _migration_2(conn: Connection) -> None:
         metadata.tables[table_name].create(conn, checkfirst=True)
 
 
+def _migration_3(conn: Connection) -> None:
+    """Version 3: ``agenda_items.kind`` is checked (``ck_agenda_items_kind``), as every other
+    enumerated column. PostgreSQL adds the constraint; SQLite cannot add one to an existing
+    table without rebuilding it (and the ballots, outcomes and timer that point at its rows), so
+    there two triggers refuse the same rows. Idempotent. Rows written before version 3 came only
+    from this code, which wrote valid kinds."""
+    check = _in("kind", ITEM_KINDS)
+    if conn.dialect.name == "sqlite":
+        for event in ("INSERT", "UPDATE OF kind"):
+            name = "ck_agenda_items_kind_" + event.split()[0].lower()
+            conn.exec_driver_sql(
+                f"CREATE TRIGGER IF NOT EXISTS {name} BEFORE {event} ON agenda_items "
+                f"WHEN NOT (NEW.{check}) "
+                "BEGIN SELECT RAISE(ABORT, 'CHECK constraint failed: ck_agenda_items_kind'); END"
+            )
+        return
+    present = {c["name"] for c in inspect(conn).get_check_constraints("agenda_items")}
+    if "ck_agenda_items_kind" not in present:
+        conn.exec_driver_sql(
+            f"ALTER TABLE agenda_items ADD CONSTRAINT ck_agenda_items_kind CHECK ({check})"
+        )
+
+
 #: Ordered migrations: MIGRATIONS[i] brings the schema to version i + 1.
-MIGRATIONS: list[Callable[[Connection], None]] = [_migration_1, _migration_2]
+MIGRATIONS: list[Callable[[Connection], None]] = [_migration_1, _migration_2, _migration_3]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 # An arbitrary constant: the key of the PostgreSQL advisory lock held while migrating.

@@ -1,13 +1,14 @@
 """``python -m conflicts workshop ...``: create, list and export workshops from the command line.
 
-The database comes from the environment (``CONFLICTS_DATABASE_URL`` / ``CONFLICTS_DATA_DIR``,
-see :mod:`conflicts.config`). Exit codes: 0 success, 1 a domain error (printed as
+The database comes from :class:`conflicts.services.Services` (default: the environment,
+``CONFLICTS_DATABASE_URL`` / ``CONFLICTS_DATA_DIR``, see :mod:`conflicts.config`). The CLI is
+trusted (it holds the database): ``export`` uses :func:`conflicts.workshops.local_grant`. Exit codes: 0 success, 1 a domain error (printed as
 ``error [code]: message`` on stderr), 2 usage error.
 
 * ``workshop create CATALOGUE [--title T] [--json]`` -- CATALOGUE is a file or a bundled name.
   ``--json`` prints exactly ``{"code", "join_path", "facilitator_key"}``.
 * ``workshop export CODE --format html|md|csv|json|yaml [--output FILE]`` -- the formats are the
-  keys of :data:`conflicts.workshop.EXPORT_FORMATS`, so a new format needs no change here: ``html``
+  keys of :data:`conflicts.reports.export.EXPORT_FORMATS`, so a new format needs no change here: ``html``
   the self-contained report (opens offline, prints to PDF), ``md`` the summary for the minutes,
   ``csv``/``json`` the anonymised ballots and tallies, ``yaml`` the catalogue written back with
   the workshop's accepted proposals and recorded outcomes (the next round starts from it).
@@ -21,8 +22,10 @@ import json
 import sys
 from pathlib import Path
 
-from conflicts import workshop as ws
+from conflicts import workshops as ws
 from conflicts.errors import CatalogueError, ConflictsError
+from conflicts.reports import export
+from conflicts.services import Services
 
 
 def _fail(exc: ConflictsError) -> int:
@@ -35,9 +38,16 @@ def _fail(exc: ConflictsError) -> int:
     return 1
 
 
+def _store(args: argparse.Namespace):
+    """The store of the services this command runs with (made from the environment once)."""
+    if args.services is None:
+        args.services = Services.from_env()
+    return args.services.store
+
+
 def _create(args: argparse.Namespace) -> int:
     try:
-        created = ws.create_workshop(args.catalogue, title=args.title)
+        created = ws.create_workshop(args.catalogue, title=args.title, store=_store(args))
     except ConflictsError as exc:
         return _fail(exc)
     w = created.workshop
@@ -62,7 +72,9 @@ def _create(args: argparse.Namespace) -> int:
 
 def _export(args: argparse.Namespace) -> int:
     try:
-        text = ws.export_workshop(args.code, args.format)
+        store = _store(args)
+        grant = ws.local_grant(args.code, store=store)  # the CLI is trusted: it holds the database
+        text = export.export_workshop(grant, args.format, store=store)
     except ConflictsError as exc:
         return _fail(exc)
     if args.output:
@@ -74,7 +86,7 @@ def _export(args: argparse.Namespace) -> int:
 
 def _list(args: argparse.Namespace) -> int:
     try:
-        found = ws.list_workshops()
+        found = ws.list_workshops(store=_store(args))
     except ConflictsError as exc:
         return _fail(exc)
     if args.json:
@@ -121,7 +133,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     e.add_argument("code", metavar="CODE", help="the workshop's join code")
     e.add_argument(
         "--format",
-        choices=list(ws.EXPORT_FORMATS),
+        choices=list(export.EXPORT_FORMATS),
         default="json",
         help="html | md | csv | json | yaml (default: json)",
     )

@@ -6,10 +6,11 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from conflicts import workshop as ws
+from conflicts import workshops as ws
 from conflicts.catalogue import bundled_catalogues, load_catalogue
 from conflicts.i18n import t
 from tests.apptest import TIMEOUT, page, param
+from tests.helpers import env_store, grant_for
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -58,12 +59,12 @@ def test_catalogue_page_lists_bundled_and_offers_downloads() -> None:
 
 
 def test_join_vote_and_reload(database) -> None:
-    created = ws.create_workshop("stockholm")
+    created = ws.create_workshop("stockholm", store=env_store())
     code = created.workshop.code
     item = created.workshop.items[0]
-    ws.open_workshop(code)
-    ws.set_current_item(code, item.id)
-    ws.open_voting(code, item.id)
+    ws.open_workshop(grant_for(code, env_store()), store=env_store())
+    ws.set_current_item(grant_for(code, env_store()), item.id, store=env_store())
+    ws.open_voting(grant_for(code, env_store()), item.id, store=env_store())
 
     at = page("join", code=code, lang="en").run()
     assert not at.exception
@@ -75,13 +76,13 @@ def test_join_vote_and_reload(database) -> None:
     at.button(key=f"vote_{item.id}_4").click().run()
     assert not at.exception
     assert any("✓" in s.value and "4" in s.value for s in at.success)
-    assert ws.my_ballots(code, voter)[item.id].value == 4
+    assert ws.my_ballots(code, voter, store=env_store())[item.id].value == 4
 
     # A participant out of range or after closing gets a message, nothing is written.
-    ws.close_voting(code, item.id)
+    ws.close_voting(grant_for(code, env_store()), item.id, store=env_store())
     at.run()
     assert any(t("ws.nothing_open", "en") in i.value for i in at.info)
-    assert ws.get_tally(code, facilitator=True).item(item.id).ballots == 1
+    assert ws.get_tally(grant_for(code, env_store()), store=env_store()).item(item.id).ballots == 1
 
 
 def test_join_unknown_code(database) -> None:
@@ -91,9 +92,9 @@ def test_join_unknown_code(database) -> None:
 
 
 def test_projector_shows_code_and_count(database) -> None:
-    created = ws.create_workshop("stockholm")
+    created = ws.create_workshop("stockholm", store=env_store())
     code = created.workshop.code
-    ws.open_workshop(code)
+    ws.open_workshop(grant_for(code, env_store()), store=env_store())
     at = page("projector", code=code, lang="en").run()
     assert not at.exception
     assert any(code == m.value for m in at.markdown)
@@ -102,25 +103,25 @@ def test_projector_shows_code_and_count(database) -> None:
 
 
 def test_facilitator_console_needs_the_key(database) -> None:
-    created = ws.create_workshop("stockholm")
+    created = ws.create_workshop("stockholm", store=env_store())
     code = created.workshop.code
     at = page("facilitate", code=code, lang="en").run()
     assert not at.exception
     at.text_input(key="unlock_key").input("not-the-key")
     at.button(key="unlock_submit").click().run()
     assert at.error[0].value == t("err.access_denied", "en")
-    assert ws.get_workshop(code).status == "draft"
+    assert ws.get_workshop(code, store=env_store()).status == "draft"
 
     at.text_input(key="unlock_key").input(created.facilitator_key)
     at.button(key="unlock_submit").click().run()
     assert not at.exception
     at.button(key="open_ws").click().run()
-    assert ws.get_workshop(code).status == "open"
+    assert ws.get_workshop(code, store=env_store()).status == "open"
     first = created.workshop.items[0]
     at.button(key=f"open_{first.id}").click().run()
-    assert ws.get_workshop(code).item(first.id).voting == "open"
+    assert ws.get_workshop(code, store=env_store()).item(first.id).voting == "open"
     at.button(key=f"show_{first.id}").click().run()
-    assert ws.get_workshop(code).current_item_id == first.id
+    assert ws.get_workshop(code, store=env_store()).current_item_id == first.id
 
 
 def test_facilitator_creates_a_workshop(database) -> None:
@@ -128,22 +129,22 @@ def test_facilitator_creates_a_workshop(database) -> None:
     assert not at.exception
     at.button(key="create_submit").click().run()
     assert not at.exception
-    (created,) = ws.list_workshops()
+    (created,) = ws.list_workshops(store=env_store())
     assert param(at, "code") == created.code
     # The key is shown once, and it unlocks the workshop.
     key = at.code[0].value
-    assert ws.check_facilitator(created.code, key)
+    assert ws.check_facilitator(created.code, key, store=env_store())
 
 
 def _voting_workshop(method: str, **settings) -> tuple[str, list[int]]:
-    created = ws.create_workshop("stockholm")
+    created = ws.create_workshop("stockholm", store=env_store())
     code = created.workshop.code
-    ws.set_voting_method(code, method, **settings)
-    ws.set_mode(code, "free")
-    ws.open_workshop(code)
+    ws.set_voting_method(grant_for(code, env_store()), method, **settings, store=env_store())
+    ws.set_mode(grant_for(code, env_store()), "free", store=env_store())
+    ws.open_workshop(grant_for(code, env_store()), store=env_store())
     items = [i.id for i in created.workshop.items[:3]]
     for item_id in items:
-        ws.open_voting(code, item_id)
+        ws.open_voting(grant_for(code, env_store()), item_id, store=env_store())
     return code, items
 
 
@@ -161,7 +162,7 @@ def test_free_mode_score_method(database) -> None:
         assert at.button(key=f"vote_{item_id}_-3")
     at.button(key=f"vote_{items[1]}_-3").click().run()
     at.button(key=f"skip_{items[2]}").click().run()
-    mine = ws.my_ballots(code, voter)
+    mine = ws.my_ballots(code, voter, store=env_store())
     assert mine[items[1]].value == -3
     assert mine[items[2]].skipped
     assert any("skipped" in s.value for s in at.success)
@@ -174,7 +175,7 @@ def test_dot_voting_keeps_the_budget(database) -> None:
     assert any(t("ws.points_left", "en", n=1, budget=5) in i.value for i in at.info)
     at.number_input(key=f"dots_{items[1]}").set_value(3).run()  # over budget: refused
     assert any(t("err.budget_exceeded", "en") in e.value for e in at.error)
-    assert sum(b.value or 0 for b in ws.my_ballots(code, voter).values()) == 4
+    assert sum(b.value or 0 for b in ws.my_ballots(code, voter, store=env_store()).values()) == 4
 
 
 def test_ranking_method(database) -> None:
@@ -183,5 +184,5 @@ def test_ranking_method(database) -> None:
     at.multiselect(key="ranking_pick").set_value([items[2], items[0]])
     at.button(key="ranking_submit").click().run()
     assert not at.exception
-    mine = ws.my_ballots(code, voter)
+    mine = ws.my_ballots(code, voter, store=env_store())
     assert (mine[items[2]].value, mine[items[0]].value) == (2, 1)

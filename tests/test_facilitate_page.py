@@ -8,33 +8,33 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conflicts import facilitation as fac
-from conflicts import workshop as ws
+from conflicts import workshops as ws
 from conflicts.i18n import t
-from conflicts.ui.live import KEYS
-from tests.apptest import TIMEOUT
+from conflicts.ui.state import GRANTS
+from tests.apptest import PAGE_SCRIPT, TIMEOUT
+from tests.helpers import env_store, grant_for
 
 
 def console(code: str) -> AppTest:
     """The console of ``code``, already unlocked in this (test) browser session."""
     at = AppTest.from_string(
-        "from conflicts.ui.pages import facilitate\nfacilitate.render()\n",
+        PAGE_SCRIPT.format(name="facilitate"),
         default_timeout=TIMEOUT,
     )
     at.query_params["code"] = code
     at.query_params["lang"] = "en"
-    at.session_state[KEYS] = {code}
+    at.session_state[GRANTS] = {code: grant_for(code, env_store())}
     return at.run()
 
 
 @pytest.fixture
 def workshop(database) -> ws.Workshop:
-    created = ws.create_workshop("stockholm")
-    return ws.open_workshop(created.workshop.code)
+    created = ws.create_workshop("stockholm", store=env_store())
+    return ws.open_workshop(grant_for(created.workshop.code, env_store()), store=env_store())
 
 
 def current(code: str) -> int | None:
-    return ws.get_workshop(code).current_item_id
+    return ws.get_workshop(code, store=env_store()).current_item_id
 
 
 def test_next_previous_overview_and_jump(workshop) -> None:
@@ -61,8 +61,8 @@ def test_next_previous_overview_and_jump(workshop) -> None:
 def test_the_step_bar_follows_a_change_made_on_another_device(workshop) -> None:
     code, items = workshop.code, workshop.items
     at = console(code)
-    fac.step(code, 1)  # the facilitator's tablet moves on
-    fac.step(code, 1)
+    ws.step(grant_for(code, env_store()), 1, store=env_store())  # the facilitator's tablet moves on
+    ws.step(grant_for(code, env_store()), 1, store=env_store())
     at.run()
     assert at.selectbox(key="step_jump").value == items[1].id
     assert any("Step 2 of" in c.value for c in at.caption)
@@ -74,58 +74,62 @@ def test_open_and_close_voting_with_one_action(workshop) -> None:
     assert at.button(key="step_toggle").disabled  # nothing shown yet
     at.button(key="step_next").click().run()
     at.button(key="step_toggle").click().run()
-    item = ws.get_workshop(code).current_item
+    item = ws.get_workshop(code, store=env_store()).current_item
     assert item.voting == "open"
     assert at.button(key="step_toggle").label == t("fac.close_voting", "en")
     at.button(key="step_toggle").click().run()
-    assert ws.get_workshop(code).current_item.voting == "closed"
+    assert ws.get_workshop(code, store=env_store()).current_item.voting == "closed"
 
 
 def test_timer_start_pause_extend_resume_reset(workshop) -> None:
     code = workshop.code
-    fac.step(code, 1)
+    ws.step(grant_for(code, env_store()), 1, store=env_store())
     at = console(code)
     at.number_input(key="timer_minutes").set_value(3).run()
     at.button(key="timer_start").click().run()
-    state = fac.timer_state(ws.get_workshop(code))
+    state = ws.timer_state(ws.get_workshop(code, store=env_store()))
     assert state is not None and state.duration_s == 180 and not state.paused
     at.button(key="timer_pause").click().run()
-    assert fac.timer_state(ws.get_workshop(code)).paused
+    assert ws.timer_state(ws.get_workshop(code, store=env_store())).paused
     at.button(key="timer_extend").click().run()
-    state = fac.timer_state(ws.get_workshop(code))
+    state = ws.timer_state(ws.get_workshop(code, store=env_store()))
     assert state.duration_s == 240 and 230 <= state.remaining_s <= 240
     at.button(key="timer_resume").click().run()
-    assert not fac.timer_state(ws.get_workshop(code)).paused
+    assert not ws.timer_state(ws.get_workshop(code, store=env_store())).paused
     assert any("left" in m.value for m in at.markdown)
     at.button(key="timer_reset").click().run()
-    assert fac.timer_state(ws.get_workshop(code)) is None
+    assert ws.timer_state(ws.get_workshop(code, store=env_store())) is None
 
 
 def test_agenda_move_order_remove_choose_and_add(workshop) -> None:
     code, items = workshop.code, workshop.items
     at = console(code)
     at.button(key=f"down_{items[0].id}").click().run()
-    order = [i.id for i in ws.get_workshop(code).items]
+    order = [i.id for i in ws.get_workshop(code, store=env_store()).items]
     assert order[:2] == [items[1].id, items[0].id]
     at.button(key=f"up_{items[0].id}").click().run()
-    assert [i.id for i in ws.get_workshop(code).items][:2] == [items[0].id, items[1].id]
+    assert [i.id for i in ws.get_workshop(code, store=env_store()).items][:2] == [
+        items[0].id,
+        items[1].id,
+    ]
 
     at.button(key="order_strength").click().run()
-    cat = ws.get_workshop(code).catalogue()
+    cat = ws.get_workshop(code, store=env_store()).catalogue()
     strengths = [
-        abs(cat.interactions_by_id[i.interaction_id].score) for i in ws.get_workshop(code).items
+        abs(cat.interactions_by_id[i.interaction_id].score)
+        for i in ws.get_workshop(code, store=env_store()).items
     ]
     assert strengths == sorted(strengths, reverse=True)
 
-    last = ws.get_workshop(code).items[-1]
+    last = ws.get_workshop(code, store=env_store()).items[-1]
     at.button(key=f"remove_{last.id}").click().run()
-    assert last.id not in {i.id for i in ws.get_workshop(code).items}
+    assert last.id not in {i.id for i in ws.get_workshop(code, store=env_store()).items}
 
     # Choose exactly three interactions.
-    chosen = [i.interaction_id for i in ws.get_workshop(code).items[:3]]
+    chosen = [i.interaction_id for i in ws.get_workshop(code, store=env_store()).items[:3]]
     at.multiselect(key="agenda_choose").set_value(chosen).run()
     at.button(key="agenda_save").click().run()
-    assert [i.interaction_id for i in ws.get_workshop(code).items] == chosen
+    assert [i.interaction_id for i in ws.get_workshop(code, store=env_store()).items] == chosen
 
     # Add a conflict the catalogue lacks, on the spot; it joins the agenda and the catalogue.
     goals = [g.id for g in cat.goals]
@@ -136,13 +140,13 @@ def test_agenda_move_order_remove_choose_and_add(workshop) -> None:
     at.text_area(key="add_questions").input("Who decides?\nWho pays?")
     at.button(key="add_submit").click().run()
     assert not at.exception, at.exception
-    w = ws.get_workshop(code)
+    w = ws.get_workshop(code, store=env_store())
     added = w.catalogue().interactions_by_id[w.items[-1].interaction_id]
     assert (added.from_, added.to, added.score) == (goals[0], goals[2], -3)
     assert [w.catalogue().text(q, "en") for q in added.questions] == ["Who decides?", "Who pays?"]
 
     at.button(key="warmup_submit").click().run()
-    first = ws.get_workshop(code).items[0]
+    first = ws.get_workshop(code, store=env_store()).items[0]
     assert first.is_warmup
     assert first.question_text("en") == t("fac.warmup_default", "en")
     assert not at.exception
@@ -151,29 +155,31 @@ def test_agenda_move_order_remove_choose_and_add(workshop) -> None:
 def test_adding_a_conflict_with_the_same_goal_twice_is_refused(workshop) -> None:
     code = workshop.code
     at = console(code)
-    before = len(ws.get_workshop(code).items)
-    goal = ws.get_workshop(code).catalogue().goals[0].id
+    before = len(ws.get_workshop(code, store=env_store()).items)
+    goal = ws.get_workshop(code, store=env_store()).catalogue().goals[0].id
     at.selectbox(key="add_from").set_value(goal)
     at.selectbox(key="add_to").set_value(goal)
     at.text_input(key="add_title").input("Loop")
     at.button(key="add_submit").click().run()
     assert at.error, "a self-loop must be refused with a message"
-    assert len(ws.get_workshop(code).items) == before
+    assert len(ws.get_workshop(code, store=env_store()).items) == before
 
 
 def test_outcome_and_date_are_saved_and_shown_after_a_reload(workshop) -> None:
     code = workshop.code
-    fac.step(code, 1)
+    ws.step(grant_for(code, env_store()), 1, store=env_store())
     item_id = current(code)
     at = console(code)
     outcome = next(s for s in at.selectbox if s.key.startswith(f"outcome_{item_id}_"))
     outcome.set_value("escalate").run()
-    stored = fac.get_outcomes(code)[item_id]
+    stored = ws.get_outcomes(code, store=env_store())[item_id]
     assert stored.outcome == "escalate"
     due = next(d for d in at.date_input if d.key.startswith(f"due_{item_id}_"))
     due.set_value("2027-03-01").run()
-    assert str(fac.get_outcomes(code)[item_id].due_date) == "2027-03-01"
-    assert fac.get_outcomes(code)[item_id].outcome == "escalate"  # the other field stays
+    assert str(ws.get_outcomes(code, store=env_store())[item_id].due_date) == "2027-03-01"
+    assert (
+        ws.get_outcomes(code, store=env_store())[item_id].outcome == "escalate"
+    )  # the other field stays
 
     again = console(code)  # a reload (new session)
     outcome = next(s for s in again.selectbox if s.key.startswith(f"outcome_{item_id}_"))
@@ -188,18 +194,29 @@ def test_proposals_accept_decline_merge(workshop) -> None:
     voters = []
     for n in range(3):
         voter = f"voter-{n}-abcdefgh"
-        ws.join(code, voter, display_name=f"Person {n}")
+        ws.join(code, voter, display_name=f"Person {n}", store=env_store())
         voters.append(voter)
-    p1 = fac.propose(
+    p1 = ws.propose(
         code,
         voters[0],
         title="**Airport** <b>noise</b>",
         text="Runway vs. housing",
         from_node=a,
         to_node=b,
+        store=env_store(),
     )
-    p2 = fac.propose(code, voters[1], title="Airport noise again", text="", from_node=a, to_node=b)
-    p3 = fac.propose(code, voters[2], title="Off topic", text="", from_node=b, to_node=a)
+    p2 = ws.propose(
+        code,
+        voters[1],
+        title="Airport noise again",
+        text="",
+        from_node=a,
+        to_node=b,
+        store=env_store(),
+    )
+    p3 = ws.propose(
+        code, voters[2], title="Off topic", text="", from_node=b, to_node=a, store=env_store()
+    )
 
     at = console(code)
     assert t("fac.tab_proposals", "en", n=3) in [tab.label for tab in at.tabs]
@@ -213,9 +230,11 @@ def test_proposals_accept_decline_merge(workshop) -> None:
     at.button(key=f"accept_{p1.id}").click().run()
     assert not at.exception
 
-    status = {p.id: p.status for p in fac.list_proposals(code)}
+    status = {
+        p.id: p.status for p in ws.list_proposals(grant_for(code, env_store()), store=env_store())
+    }
     assert status == {p1.id: "accepted", p2.id: "merged", p3.id: "declined"}
-    w = ws.get_workshop(code)
+    w = ws.get_workshop(code, store=env_store())
     added = w.catalogue().interactions_by_id[w.items[-1].interaction_id]
     assert added.score == -2 and "proposed" in added.tags
     assert t("fac.tab_proposals", "en", n=0) in [tab.label for tab in at.tabs]

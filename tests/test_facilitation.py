@@ -8,12 +8,15 @@ import json
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import func, inspect, select, text
+from sqlalchemy import exc as sa_exc
+from sqlalchemy import func, inspect, select, text, update
 
-from conflicts import facilitation as fac
 from conflicts import store as st
-from conflicts import workshop as ws
+from conflicts import workshops as ws
+from conflicts.reports import export
 from conflicts.store import Store
+from conflicts.workshops import model
+from tests.helpers import grant_for
 
 T0 = datetime(2025, 3, 1, 9, 0, 0, tzinfo=UTC)
 
@@ -115,9 +118,9 @@ def test_v1_database_upgrades_in_place(db_url, workshop_catalogue):
 
     s = Store(db_url, engine=st.make_engine(db_url))
     try:
-        assert s.init() == 2 and s.schema_version() == 2
+        assert s.init() == st.SCHEMA_VERSION and s.schema_version() == st.SCHEMA_VERSION
         versions = s.read(lambda c: list(c.execute(select(st.schema_version.c.version)).scalars()))
-        assert sorted(versions) == [1, 2]
+        assert sorted(versions) == list(range(1, st.SCHEMA_VERSION + 1))
         tables = set(inspect(s.engine).get_table_names())
         assert {"workshop_interactions", "outcomes", "proposals"} <= tables
         w = ws.get_workshop("ACDEFH", store=s)  # the old data, readable with the new columns
@@ -126,21 +129,26 @@ def test_v1_database_upgrades_in_place(db_url, workshop_catalogue):
             ("c1", "interaction", None),
             ("c2", "interaction", None),
         ]
-        assert w.timer_duration_s is None and fac.timer_remaining(w) is None
+        assert w.timer_duration_s is None and ws.timer_remaining(w) is None
         t = ws.get_tally("ACDEFH", store=s)
         assert t.items[0].ballots == 1 and t.items[0].mean == 4.0 and t.warmups == []
         # the new features work on the upgraded database
-        warm = fac.add_warmup("ACDEFH", "Vilket mål är viktigast?", store=s)
+        warm = ws.add_warmup(grant_for("ACDEFH", s), "Vilket mål är viktigast?", store=s)
         assert warm.kind == "warmup" and warm.position == 1
-        fac.save_outcome("ACDEFH", w.items[0].id, summary="ok", store=s)
-        added = fac.add_interaction(
-            "ACDEFH", from_node="housing", to_node="nature", score=-1, title="Ny", store=s
+        ws.save_outcome(grant_for("ACDEFH", s), w.items[0].id, summary="ok", store=s)
+        added = ws.add_interaction(
+            grant_for("ACDEFH", s),
+            from_node="housing",
+            to_node="nature",
+            score=-1,
+            title="Ny",
+            store=s,
         )
         assert added.interaction_id == "ws-1"
         assert ws.cast_ballot("ACDEFH", "old-voter", 1, value=2, store=s).value == 2
         # a second init (another process) changes nothing
         again = Store(db_url, engine=st.make_engine(db_url))
-        assert again.init() == 2 and again.schema_version() == 2
+        assert again.init() == st.SCHEMA_VERSION and again.schema_version() == st.SCHEMA_VERSION
         again.engine.dispose()
     finally:
         s.engine.dispose()
@@ -152,15 +160,47 @@ def test_fresh_database_gets_v1_then_v2(store):
             c.execute(select(st.schema_version.c.version).order_by(st.schema_version.c.version))
         )
     )
-    assert [v for (v,) in versions] == [1, 2]
+    assert [v for (v,) in versions] == list(range(1, st.SCHEMA_VERSION + 1))
     columns = {c["name"] for c in inspect(store.engine).get_columns("workshops")}
     assert set(st.V2_COLUMNS["workshops"]) <= columns
+
+
+def test_item_kind_is_checked_on_fresh_and_upgraded_databases(db_url, workshop_catalogue):
+    """Version 3: the database refuses an agenda item kind other than ITEM_KINDS, also on a
+    database that existed before (upgraded in place from version 1)."""
+    _make_v1_database(db_url, workshop_catalogue.read_text(encoding="utf-8"))
+    s = Store(db_url, engine=st.make_engine(db_url))
+    try:
+        assert s.init() == st.SCHEMA_VERSION
+        wid = s.read(lambda c: c.execute(select(st.workshops.c.id)).scalar())
+
+        def insert(kind: str):
+            return lambda c: c.execute(
+                st.agenda_items.insert().values(
+                    workshop_id=wid, position=9, interaction_id=f"x-{kind}", kind=kind
+                )
+            )
+
+        s.write(insert("warmup"))  # a declared kind is accepted
+        with pytest.raises(sa_exc.IntegrityError, match="ck_agenda_items_kind"):
+            s.write(insert("bogus"))
+        with pytest.raises(sa_exc.IntegrityError, match="ck_agenda_items_kind"):
+            s.write(
+                lambda c: c.execute(
+                    update(st.agenda_items)
+                    .where(st.agenda_items.c.interaction_id == "x-warmup")
+                    .values(kind="bogus")
+                )
+            )
+        assert s.init() == st.SCHEMA_VERSION  # idempotent on a second start
+    finally:
+        s.engine.dispose()
 
 
 # --- agenda building ------------------------------------------------------------------------
 def test_order_agenda_three_ways(store, code):
     assert _agenda(store, code) == [f"c{n}" for n in range(1, 11)]
-    w = fac.order_agenda(code, "strength", store=store)
+    w = ws.order_agenda(grant_for(code, store), "strength", store=store)
     # |score| descending (c4: -3; c1, c5, c7: -2), then catalogue order
     assert [i.interaction_id for i in w.items] == [
         "c4", "c1", "c5", "c7", "c2", "c3", "c6", "c8", "c9", "c10",
@@ -168,15 +208,15 @@ def test_order_agenda_three_ways(store, code):
     assert [i.position for i in w.items] == list(range(1, 11))
     ids = {i.interaction_id: i.id for i in w.items}
 
-    ws.open_workshop(code, store=store)
+    ws.open_workshop(grant_for(code, store), store=store)
     for iid in ("c3", "c5", "c1"):
-        ws.open_voting(code, ids[iid], store=store)
+        ws.open_voting(grant_for(code, store), ids[iid], store=store)
     for voter, values in {"a": (5, 3, 4), "b": (5, 3, 4)}.items():
         ws.join(code, voter, store=store)
         for iid, v in zip(("c3", "c5", "c1"), values, strict=True):
             ws.cast_ballot(code, voter, ids[iid], value=v, store=store)
     before = ws.get_tally(code, store=store)
-    w = fac.order_agenda(code, "priority", store=store)
+    w = ws.order_agenda(grant_for(code, store), "priority", store=store)
     # the room's ranking (c3 5.0, c1 4.0, c5 3.0), then the rest in the current (strength) order
     assert [i.interaction_id for i in w.items] == [
         "c3", "c1", "c5", "c4", "c7", "c2", "c6", "c8", "c9", "c10",
@@ -186,49 +226,65 @@ def test_order_agenda_three_ways(store, code):
     assert {t.item_id: t.mean for t in after.items} == {t.item_id: t.mean for t in before.items}
     assert w.revision > before.revision
 
-    w = fac.order_agenda(code, "catalogue", store=store)
+    w = ws.order_agenda(grant_for(code, store), "catalogue", store=store)
     assert [i.interaction_id for i in w.items] == [f"c{n}" for n in range(1, 11)]
-    _rejected(ws.InvalidSetting, "invalid_setting", fac.order_agenda, code, "alpha", store=store)
+    _rejected(
+        ws.InvalidSetting,
+        "invalid_setting",
+        ws.order_agenda,
+        grant_for(code, store),
+        "alpha",
+        store=store,
+    )
 
 
 def test_order_agenda_keeps_warmups_first_and_added_last(store, code):
-    fac.add_interaction(
-        code, from_node="climate", to_node="nature", score=-3, title="Vindkraft", store=store
+    ws.add_interaction(
+        grant_for(code, store),
+        from_node="climate",
+        to_node="nature",
+        score=-3,
+        title="Vindkraft",
+        store=store,
     )
-    fac.add_warmup(code, "Vad är viktigast?", store=store)
-    w = fac.order_agenda(code, "catalogue", store=store)
+    ws.add_warmup(grant_for(code, store), "Vad är viktigast?", store=store)
+    w = ws.order_agenda(grant_for(code, store), "catalogue", store=store)
     assert w.items[0].kind == "warmup" and w.items[-1].interaction_id == "ws-1"
-    w = fac.order_agenda(code, "strength", store=store)
+    w = ws.order_agenda(grant_for(code, store), "strength", store=store)
     assert [i.interaction_id for i in w.items][:3] == ["warmup-1", "c4", "ws-1"]
 
 
 def test_move_item(store, code, created):
     items = created.workshop.items
     first, second, last = items[0], items[1], items[-1]
-    w = fac.move_item(code, first.id, -1, store=store)  # already at the top: clamped
+    w = ws.move_item(
+        grant_for(code, store), first.id, -1, store=store
+    )  # already at the top: clamped
     assert w.items[0].id == first.id
-    w = fac.move_item(code, first.id, +1, store=store)
+    w = ws.move_item(grant_for(code, store), first.id, +1, store=store)
     assert [i.id for i in w.items[:2]] == [second.id, first.id]
     assert [i.position for i in w.items] == list(range(1, 11))
-    w = fac.move_item(code, last.id, +1, store=store)
+    w = ws.move_item(grant_for(code, store), last.id, +1, store=store)
     assert w.items[-1].id == last.id
-    w = fac.move_item(code, last.id, -1, store=store)
+    w = ws.move_item(grant_for(code, store), last.id, -1, store=store)
     assert w.items[-2].id == last.id
-    _rejected(ws.UnknownItem, "unknown_item", fac.move_item, code, 99999, 1, store=store)
-    _rejected(ws.InvalidSetting, "invalid_setting", fac.move_item, code, first.id, "up", store=store)  # fmt: skip
+    _rejected(
+        ws.UnknownItem, "unknown_item", ws.move_item, grant_for(code, store), 99999, 1, store=store
+    )
+    _rejected(ws.InvalidSetting, "invalid_setting", ws.move_item, grant_for(code, store), first.id, "up", store=store)  # fmt: skip
 
 
 def test_add_interaction_in_catalogue_tallies_and_cached(store, code, monkeypatch):
     parses = []
-    real = ws.parse_catalogue_bytes
+    real = model.parse_catalogue_bytes
     monkeypatch.setattr(
-        ws, "parse_catalogue_bytes", lambda raw, name: parses.append(name) or real(raw, name)
+        model, "parse_catalogue_bytes", lambda raw, name: parses.append(name) or real(raw, name)
     )
-    ws._parse_snapshot.cache_clear()
-    ws._catalogue.cache_clear()
+    model._parse_snapshot.cache_clear()
+    model._catalogue.cache_clear()
 
-    item = fac.add_interaction(
-        code,
+    item = ws.add_interaction(
+        grant_for(code, store),
         from_node="transport",
         to_node="housing",
         score=-2,
@@ -251,22 +307,27 @@ def test_add_interaction_in_catalogue_tallies_and_cached(store, code, monkeypatc
     assert ws.get_workshop(code, store=store).catalogue() is cat
     assert len(parses) == 1
     # adding another does not re-parse the YAML either (only the merged model is rebuilt)
-    fac.add_interaction(
-        code, from_node="nature", to_node="climate", score=1, title="Skog och klimat", store=store
+    ws.add_interaction(
+        grant_for(code, store),
+        from_node="nature",
+        to_node="climate",
+        score=1,
+        title="Skog och klimat",
+        store=store,
     )
     cat2 = ws.get_workshop(code, store=store).catalogue()
     assert "ws-2" in cat2.interactions_by_id and len(parses) == 1
 
     # tallies see it
-    ws.open_workshop(code, store=store)
-    ws.open_voting(code, item.id, store=store)
+    ws.open_workshop(grant_for(code, store), store=store)
+    ws.open_voting(grant_for(code, store), item.id, store=store)
     ws.join(code, "v1", store=store)
     ws.cast_ballot(code, "v1", item.id, value=5, store=store)
     t = ws.get_tally(code, store=store).item(item.id)
     assert t.interaction_id == "ws-1" and t.catalogue_score == -2 and t.mean == 5.0
     assert t.rank == 1
     # set_agenda knows added interactions
-    w = ws.set_agenda(code, ["ws-1", "ws-2", "c1"], store=store)
+    w = ws.set_agenda(grant_for(code, store), ["ws-1", "ws-2", "c1"], store=store)
     assert [i.interaction_id for i in w.items] == ["ws-1", "ws-2", "c1"]
 
 
@@ -289,35 +350,37 @@ def test_add_interaction_validation(store, code):
         (ws.InvalidSetting, "invalid_setting", {"origin": "robot"}),
     ]
     for exc, err, change in cases:
-        _rejected(exc, err, fac.add_interaction, code, **{**ok, **change}, store=store)
+        _rejected(
+            exc, err, ws.add_interaction, grant_for(code, store), **{**ok, **change}, store=store
+        )
     assert _count(store, st.workshop_interactions) == 0
     assert len(_agenda(store, code)) == 10
     w = ws.get_workshop(code, store=store)
     assert w.catalogue_key == w.catalogue_sha256
-    item = fac.add_interaction(code, **ok, origin="proposal", store=store)
+    item = ws.add_interaction(grant_for(code, store), **ok, origin="proposal", store=store)
     tags = ws.get_workshop(code, store=store).catalogue().interactions_by_id[item.interaction_id]
     assert tags.tags == ["proposed"]
 
 
 def test_warmup_ballots_tally_by_goal(store, code):
-    warm = fac.add_warmup(
-        code, {"sv": "Vilket mål är viktigast för din organisation?", "en": "Which goal?"},
+    warm = ws.add_warmup(
+        grant_for(code, store), {"sv": "Vilket mål är viktigast för din organisation?", "en": "Which goal?"},
         store=store,
     )  # fmt: skip
     w = ws.get_workshop(code, store=store)
     assert w.items[0] == warm and warm.interaction_id == "warmup-1"
     assert warm.question_text("en") == "Which goal?" and warm.is_warmup
-    assert fac.warmup_options(w.catalogue()) == ["housing", "nature", "transport", "climate"]
-    ws.open_workshop(code, store=store)
-    ws.set_hide_results(code, True, store=store)
-    ws.open_voting(code, warm.id, store=store)
+    assert ws.warmup_options(w.catalogue()) == ["housing", "nature", "transport", "climate"]
+    ws.open_workshop(grant_for(code, store), store=store)
+    ws.set_hide_results(grant_for(code, store), True, store=store)
+    ws.open_voting(grant_for(code, store), warm.id, store=store)
     for n, value in enumerate([0, 2, 2, None]):
         ws.join(code, f"v{n}", store=store)
         ws.cast_ballot(code, f"v{n}", warm.id, value=value, skip=value is None, store=store)
     _rejected(ws.ValueOutOfRange, "value_out_of_range", ws.cast_ballot, code, "v0", warm.id, 4, store=store)  # fmt: skip
     _rejected(ws.ValueOutOfRange, "value_out_of_range", ws.cast_ballot, code, "v0", warm.id, -1, store=store)  # fmt: skip
 
-    t = ws.get_tally(code, facilitator=True, store=store)
+    t = ws.get_tally(grant_for(code, store), store=store)
     wt = t.warmup(warm.id)
     assert wt.distribution == {"housing": 1, "nature": 0, "transport": 2, "climate": 0}
     assert wt.ballots == 3 and wt.skips == 1 and wt.leaders == ["transport"]
@@ -327,163 +390,218 @@ def test_warmup_ballots_tally_by_goal(store, code):
     assert hidden.hidden and hidden.distribution == {} and hidden.ballots == 3
 
     # warm-up answers neither lock the method nor use dots; ranking rejects them
-    w = ws.set_voting_method(code, "dots", dot_budget=2, store=store)
+    w = ws.set_voting_method(grant_for(code, store), "dots", dot_budget=2, store=store)
     assert w.method == "dots"
     item = w.items[1]
-    ws.open_voting(code, item.id, store=store)
+    ws.open_voting(grant_for(code, store), item.id, store=store)
     assert ws.cast_ballot(code, "v1", item.id, value=2, store=store).value == 2  # full budget
     ws.cast_ballot(code, "v1", warm.id, value=3, store=store)  # a warm-up answer still works
     assert ws.cast_ballot(code, "v1", item.id, value=2, store=store).value == 2  # not dots
-    t = ws.get_tally(code, facilitator=True, store=store)
+    t = ws.get_tally(grant_for(code, store), store=store)
     assert t.warmup(warm.id).distribution["climate"] == 1
     assert t.item(item.id).total == 2
-    _rejected(ws.InvalidSetting, "method_locked", ws.set_voting_method, code, "rating", store=store)  # fmt: skip
+    _rejected(ws.InvalidSetting, "method_locked", ws.set_voting_method, grant_for(code, store), "rating", store=store)  # fmt: skip
 
 
 def test_warmup_not_ranked_and_kept_by_set_agenda(store, code):
-    ws.set_voting_method(code, "ranking", store=store)
-    warm = fac.add_warmup(code, "Q?", store=store)
-    ws.open_workshop(code, store=store)
-    ws.open_voting(code, warm.id, store=store)
+    ws.set_voting_method(grant_for(code, store), "ranking", store=store)
+    warm = ws.add_warmup(grant_for(code, store), "Q?", store=store)
+    ws.open_workshop(grant_for(code, store), store=store)
+    ws.open_voting(grant_for(code, store), warm.id, store=store)
     ws.join(code, "v", store=store)
     ws.cast_ballot(code, "v", warm.id, value=1, store=store)  # a value even under 'ranking'
     _rejected(ws.InvalidBallot, "wrong_method", ws.cast_ranking, code, "v", [warm.id], store=store)
     w = ws.get_workshop(code, store=store)
-    ws.open_voting(code, w.items[1].id, store=store)
+    ws.open_voting(grant_for(code, store), w.items[1].id, store=store)
     ws.cast_ranking(code, "v", [w.items[1].id], store=store)  # does not delete the warm-up answer
     assert warm.id in ws.my_ballots(code, "v", store=store)
-    w = ws.set_agenda(code, ["c2", "c1"], store=store)
+    w = ws.set_agenda(grant_for(code, store), ["c2", "c1"], store=store)
     assert [i.interaction_id for i in w.items] == ["warmup-1", "c2", "c1"]
-    w = ws.set_agenda(code, ["c2", "warmup-1", "c1"], store=store)
+    w = ws.set_agenda(grant_for(code, store), ["c2", "warmup-1", "c1"], store=store)
     assert [i.interaction_id for i in w.items] == ["c2", "warmup-1", "c1"]
 
 
 def test_remove_item(store, code, created):
-    warm = fac.add_warmup(code, "Q?", store=store)
-    w = fac.remove_item(code, warm.id, store=store)
+    warm = ws.add_warmup(grant_for(code, store), "Q?", store=store)
+    w = ws.remove_item(grant_for(code, store), warm.id, store=store)
     assert [i.position for i in w.items] == list(range(1, 11)) and w.items[0].kind != "warmup"
     first = created.workshop.items[0]
-    ws.open_workshop(code, store=store)
-    ws.open_voting(code, first.id, store=store)
+    ws.open_workshop(grant_for(code, store), store=store)
+    ws.open_voting(grant_for(code, store), first.id, store=store)
     ws.join(code, "v", store=store)
     ws.cast_ballot(code, "v", first.id, value=3, store=store)
-    _rejected(ws.InvalidSetting, "item_has_ballots", fac.remove_item, code, first.id, store=store)
+    _rejected(
+        ws.InvalidSetting,
+        "item_has_ballots",
+        ws.remove_item,
+        grant_for(code, store),
+        first.id,
+        store=store,
+    )
 
 
 # --- stepping -------------------------------------------------------------------------------
 def test_step_clamps(store, code, created):
     ids = [i.id for i in created.workshop.items]
     rev = ws.poll(code, store=store)[0]
-    assert fac.step(code, -1, store=store).current_item_id is None
-    assert fac.step(code, +1, store=store).current_item_id == ids[0]
-    assert fac.step(code, +1, store=store).current_item_id == ids[1]
-    assert fac.step(code, -5, store=store).current_item_id == ids[0]
-    w = fac.step(code, +100, store=store)
+    assert ws.step(grant_for(code, store), -1, store=store).current_item_id is None
+    assert ws.step(grant_for(code, store), +1, store=store).current_item_id == ids[0]
+    assert ws.step(grant_for(code, store), +1, store=store).current_item_id == ids[1]
+    assert ws.step(grant_for(code, store), -5, store=store).current_item_id == ids[0]
+    w = ws.step(grant_for(code, store), +100, store=store)
     assert w.current_item_id == ids[-1] and w.current_item == w.items[-1]
-    assert fac.step(code, +1, store=store).current_item_id == ids[-1]
+    assert ws.step(grant_for(code, store), +1, store=store).current_item_id == ids[-1]
     assert ws.poll(code, store=store)[0] == rev + 6
-    ws.set_current_item(code, None, store=store)
-    assert fac.step(code, 2, store=store).current_item_id == ids[1]
+    ws.set_current_item(grant_for(code, store), None, store=store)
+    assert ws.step(grant_for(code, store), 2, store=store).current_item_id == ids[1]
 
 
 def test_toggle_voting(store, code, created):
     item = created.workshop.items[0]
-    ws.open_workshop(code, store=store)
+    ws.open_workshop(grant_for(code, store), store=store)
     rev = ws.poll(code, store=store)[0]
-    assert fac.toggle_voting(code, item.id, store=store).item(item.id).voting == "open"
-    w = fac.toggle_voting(code, item.id, store=store)
+    assert (
+        ws.toggle_voting(grant_for(code, store), item.id, store=store).item(item.id).voting
+        == "open"
+    )
+    w = ws.toggle_voting(grant_for(code, store), item.id, store=store)
     assert w.item(item.id).voting == "closed" and w.item(item.id).closed_at is not None
-    assert fac.toggle_voting(code, item.id, store=store).item(item.id).voting == "open"
+    assert (
+        ws.toggle_voting(grant_for(code, store), item.id, store=store).item(item.id).voting
+        == "open"
+    )
     assert ws.poll(code, store=store)[0] == rev + 3
-    ws.close_workshop(code, store=store)  # closes voting too
-    _rejected(ws.WorkshopNotOpen, "workshop_closed", fac.toggle_voting, code, item.id, store=store)
-    _rejected(ws.UnknownItem, "unknown_item", fac.toggle_voting, code, 424242, store=store)
+    ws.close_workshop(grant_for(code, store), store=store)  # closes voting too
+    _rejected(
+        ws.WorkshopNotOpen,
+        "workshop_closed",
+        ws.toggle_voting,
+        grant_for(code, store),
+        item.id,
+        store=store,
+    )
+    _rejected(
+        ws.UnknownItem,
+        "unknown_item",
+        ws.toggle_voting,
+        grant_for(code, store),
+        424242,
+        store=store,
+    )
 
 
 # --- timer ----------------------------------------------------------------------------------
 def test_timer_arithmetic(store, code, created):
     items = created.workshop.items
-    ws.set_current_item(code, items[0].id, store=store)
-    _rejected(ws.InvalidSetting, "no_timer", fac.timer_pause, code, store=store)
-    _rejected(ws.InvalidSetting, "no_timer", fac.timer_extend, code, 10, store=store)
-    _rejected(ws.InvalidSetting, "invalid_duration", fac.timer_start, code, 0, store=store)
-    _rejected(ws.InvalidSetting, "invalid_duration", fac.timer_start, code, 1.5, store=store)
+    ws.set_current_item(grant_for(code, store), items[0].id, store=store)
+    _rejected(ws.InvalidSetting, "no_timer", ws.timer_pause, grant_for(code, store), store=store)
+    _rejected(
+        ws.InvalidSetting, "no_timer", ws.timer_extend, grant_for(code, store), 10, store=store
+    )
+    _rejected(
+        ws.InvalidSetting,
+        "invalid_duration",
+        ws.timer_start,
+        grant_for(code, store),
+        0,
+        store=store,
+    )
+    _rejected(
+        ws.InvalidSetting,
+        "invalid_duration",
+        ws.timer_start,
+        grant_for(code, store),
+        1.5,
+        store=store,
+    )
 
     def at(seconds):
         return T0 + timedelta(seconds=seconds)
 
     rev = ws.poll(code, store=store)[0]
-    w = fac.timer_start(code, 60, now=T0, store=store)
+    w = ws.timer_start(grant_for(code, store), 60, now=T0, store=store)
     assert ws.poll(code, store=store)[0] == rev + 1
     assert w.timer_started_at == T0 and w.timer_started_at.utcoffset() == timedelta(0)
     assert w.timer_item_id == items[0].id and w.timer_duration_s == 60
-    assert fac.timer_remaining(w, T0) == 60
-    assert fac.timer_remaining(w, at(10)) == 50
-    assert fac.timer_remaining(w, at(10.5)) == 50  # whole seconds, rounded up
-    w = fac.timer_pause(code, now=at(20), store=store)
-    assert fac.timer_remaining(w, at(20)) == 40 and fac.timer_remaining(w, at(500)) == 40
-    assert fac.timer_state(w, at(500)).paused
-    w = fac.timer_pause(code, now=at(30), store=store)  # paused stays paused
-    assert fac.timer_remaining(w, at(30)) == 40
-    w = fac.timer_resume(code, now=at(100), store=store)
-    assert fac.timer_remaining(w, at(100)) == 40 and fac.timer_remaining(w, at(110)) == 30
-    state = fac.timer_state(w, at(110))
+    assert ws.timer_remaining(w, T0) == 60
+    assert ws.timer_remaining(w, at(10)) == 50
+    assert ws.timer_remaining(w, at(10.5)) == 50  # whole seconds, rounded up
+    w = ws.timer_pause(grant_for(code, store), now=at(20), store=store)
+    assert ws.timer_remaining(w, at(20)) == 40 and ws.timer_remaining(w, at(500)) == 40
+    assert ws.timer_state(w, at(500)).paused
+    w = ws.timer_pause(grant_for(code, store), now=at(30), store=store)  # paused stays paused
+    assert ws.timer_remaining(w, at(30)) == 40
+    w = ws.timer_resume(grant_for(code, store), now=at(100), store=store)
+    assert ws.timer_remaining(w, at(100)) == 40 and ws.timer_remaining(w, at(110)) == 30
+    state = ws.timer_state(w, at(110))
     assert state.running and state.duration_s == 60 and state.fraction_left == 0.5
-    w = fac.timer_extend(code, 30, now=at(110), store=store)
-    assert fac.timer_remaining(w, at(110)) == 60 and w.timer_duration_s == 90
-    assert fac.timer_remaining(w, at(500)) == 0 and fac.timer_state(w, at(500)).expired
-    w = fac.timer_extend(code, 15, now=at(500), store=store)  # expired: 15 s from now
-    assert fac.timer_remaining(w, at(500)) == 15 and fac.timer_remaining(w, at(510)) == 5
-    w = fac.timer_pause(code, now=at(505), store=store)
-    w = fac.timer_extend(code, 20, now=at(600), store=store)  # paused: added to what is left
-    assert fac.timer_remaining(w, at(900)) == 30
+    w = ws.timer_extend(grant_for(code, store), 30, now=at(110), store=store)
+    assert ws.timer_remaining(w, at(110)) == 60 and w.timer_duration_s == 90
+    assert ws.timer_remaining(w, at(500)) == 0 and ws.timer_state(w, at(500)).expired
+    w = ws.timer_extend(
+        grant_for(code, store), 15, now=at(500), store=store
+    )  # expired: 15 s from now
+    assert ws.timer_remaining(w, at(500)) == 15 and ws.timer_remaining(w, at(510)) == 5
+    w = ws.timer_pause(grant_for(code, store), now=at(505), store=store)
+    w = ws.timer_extend(
+        grant_for(code, store), 20, now=at(600), store=store
+    )  # paused: added to what is left
+    assert ws.timer_remaining(w, at(900)) == 30
     # a non-UTC 'now' is stored in UTC
     from datetime import timezone
 
     cet = timezone(timedelta(hours=1))
-    w = fac.timer_start(code, 10, now=datetime(2025, 3, 1, 10, 0, tzinfo=cet), store=store)
-    assert w.timer_started_at == T0 and fac.timer_remaining(w, at(4)) == 6
+    w = ws.timer_start(
+        grant_for(code, store), 10, now=datetime(2025, 3, 1, 10, 0, tzinfo=cet), store=store
+    )
+    assert w.timer_started_at == T0 and ws.timer_remaining(w, at(4)) == 6
     # the timer belongs to its step
-    w = fac.step(code, +1, store=store)
-    assert fac.timer_remaining(w, at(4)) is None
-    w = fac.step(code, -1, store=store)
-    assert fac.timer_remaining(w, at(4)) == 6
-    w = fac.timer_reset(code, store=store)
-    assert fac.timer_remaining(w, at(4)) is None and w.timer_duration_s is None
-    _rejected(ws.InvalidSetting, "no_timer", fac.timer_resume, code, store=store)
+    w = ws.step(grant_for(code, store), +1, store=store)
+    assert ws.timer_remaining(w, at(4)) is None
+    w = ws.step(grant_for(code, store), -1, store=store)
+    assert ws.timer_remaining(w, at(4)) == 6
+    w = ws.timer_reset(grant_for(code, store), store=store)
+    assert ws.timer_remaining(w, at(4)) is None and w.timer_duration_s is None
+    _rejected(ws.InvalidSetting, "no_timer", ws.timer_resume, grant_for(code, store), store=store)
 
 
 def test_timer_remaining_is_pure_and_default_now(created):
     w = created.workshop
-    assert fac.timer_remaining(w) is None
+    assert ws.timer_remaining(w) is None
     from dataclasses import replace
 
     running = replace(w, timer_started_at=datetime.now(UTC), timer_duration_s=120)
-    assert 119 <= fac.timer_remaining(running) <= 120
+    assert 119 <= ws.timer_remaining(running) <= 120
 
 
 # --- outcomes -------------------------------------------------------------------------------
 def test_save_outcome_partial_upserts(store, code, created):
     item = created.workshop.items[0]
     before = ws.poll(code, store=store)
-    o = fac.save_outcome(code, item.id, summary="Vi enades\nom nästa steg.", store=store)
+    o = ws.save_outcome(
+        grant_for(code, store), item.id, summary="Vi enades\nom nästa steg.", store=store
+    )
     assert o.summary == "Vi enades\nom nästa steg." and o.outcome is None and o.updated_at
-    o = fac.save_outcome(code, item.id, outcome="needs_analysis", store=store)
+    o = ws.save_outcome(grant_for(code, store), item.id, outcome="needs_analysis", store=store)
     assert o.summary == "Vi enades\nom nästa steg." and o.outcome == "needs_analysis"
-    o = fac.save_outcome(
-        code, item.id, owner="Regionen", next_step="Utred\tbuller", due_date="2025-06-30",
+    o = ws.save_outcome(
+        grant_for(code, store), item.id, owner="Regionen", next_step="Utred\tbuller", due_date="2025-06-30",
         store=store,
     )  # fmt: skip
     assert (o.owner, o.next_step, o.due_date) == ("Regionen", "Utred\tbuller", date(2025, 6, 30))
     assert o.outcome == "needs_analysis" and o.summary.startswith("Vi enades")
-    o = fac.save_outcome(code, item.id, outcome="", due_date="", store=store)  # '' clears
+    o = ws.save_outcome(
+        grant_for(code, store), item.id, outcome="", due_date="", store=store
+    )  # '' clears
     assert o.outcome is None and o.due_date is None and o.owner == "Regionen"
-    o = fac.save_outcome(code, item.id, due_date=date(2026, 1, 2), outcome="parked", store=store)
+    o = ws.save_outcome(
+        grant_for(code, store), item.id, due_date=date(2026, 1, 2), outcome="parked", store=store
+    )
     assert o.due_date == date(2026, 1, 2)
     assert ws.poll(code, store=store) == before  # autosave does not make phones rerun
     other = created.workshop.items[1]
-    fac.save_outcome(code, other.id, outcome="escalate", store=store)
-    got = fac.get_outcomes(code, store=store)
+    ws.save_outcome(grant_for(code, store), other.id, outcome="escalate", store=store)
+    got = ws.get_outcomes(code, store=store)
     assert set(got) == {item.id, other.id} and got[item.id] == o
     assert got[other.id].summary is None and got[other.id].outcome == "escalate"
     assert _count(store, st.outcomes) == 2
@@ -502,15 +620,18 @@ def test_save_outcome_validation(store, code, created):
         (ws.InvalidValue, "invalid_value", {"due_date": datetime(2025, 1, 1)}),
     ]
     for exc, err, kwargs in cases:
-        e = _rejected(exc, err, fac.save_outcome, code, item.id, **kwargs, store=store)
+        e = _rejected(exc, err, ws.save_outcome, code, item.id, **kwargs, store=store)
         assert e.params.get("field")
-    _rejected(ws.UnknownItem, "unknown_item", fac.save_outcome, code, 999999, summary="x", store=store)  # fmt: skip
-    assert fac.save_outcome(code, item.id, summary="x" * 4000, store=store).summary == "x" * 4000
+    _rejected(ws.UnknownItem, "unknown_item", ws.save_outcome, grant_for(code, store), 999999, summary="x", store=store)  # fmt: skip
+    assert (
+        ws.save_outcome(grant_for(code, store), item.id, summary="x" * 4000, store=store).summary
+        == "x" * 4000
+    )
     other = ws.create_workshop_from_text(
         created.workshop.catalogue_yaml, "other", store=store
     ).workshop
-    _rejected(ws.UnknownItem, "unknown_item", fac.save_outcome, other.code, item.id, summary="x", store=store)  # fmt: skip
-    assert fac.get_outcomes(other.code, store=store) == {}
+    _rejected(ws.UnknownItem, "unknown_item", ws.save_outcome, grant_for(other.code, store), item.id, summary="x", store=store)  # fmt: skip
+    assert ws.get_outcomes(other.code, store=store) == {}
 
 
 # --- proposals ------------------------------------------------------------------------------
@@ -520,12 +641,12 @@ def _proposal(store, code, voter, title="Buller", **kw):
         "from_node": "transport",
         "to_node": "housing",
     }
-    return fac.propose(code, voter, title=title, **{**args, **kw}, store=store)
+    return ws.propose(code, voter, title=title, **{**args, **kw}, store=store)
 
 
 def test_proposals_validation_and_limit(store, code):
     _rejected(ws.WorkshopNotOpen, "workshop_not_started", _proposal, store, code, "anna")
-    ws.open_workshop(code, store=store)
+    ws.open_workshop(grant_for(code, store), store=store)
     _rejected(ws.NotJoined, "not_joined", _proposal, store, code, "anna")
     ws.join(code, "anna", "Anna", store=store)
     ws.join(code, "bo", "Bo", store=store)
@@ -548,23 +669,23 @@ def test_proposals_validation_and_limit(store, code):
     assert after[0] == rev[0] and after[1] == rev[1] + 1  # phones do not rerun
     _proposal(store, code, "anna", title="Två")
     _proposal(store, code, "anna", title="Tre")
-    e = _rejected(fac.ProposalLimit, "proposal_limit", _proposal, store, code, "anna", title="Fyra")
+    e = _rejected(ws.ProposalLimit, "proposal_limit", _proposal, store, code, "anna", title="Fyra")
     assert e.params == {"max": 3}
     _proposal(store, code, "bo", title="Bos")
-    assert [x.title for x in fac.my_proposals(code, "anna", store=store)] == [
+    assert [x.title for x in ws.my_proposals(code, "anna", store=store)] == [
         "Buller",
         "Två",
         "Tre",
     ]
-    assert fac.my_proposals(code, "nobody", store=store) == []
-    listed = fac.list_proposals(code, store=store)
+    assert ws.my_proposals(code, "nobody", store=store) == []
+    listed = ws.list_proposals(grant_for(code, store), store=store)
     assert [(x.title, x.display_name) for x in listed] == [
         ("Buller", "Anna"), ("Två", "Anna"), ("Tre", "Anna"), ("Bos", "Bo"),
     ]  # fmt: skip
 
 
 def test_proposals_merge_decline_accept(store, code):
-    ws.open_workshop(code, store=store)
+    ws.open_workshop(grant_for(code, store), store=store)
     for v in ("anna", "bo", "cy"):
         ws.join(code, v, v.title(), store=store)
     p1 = _proposal(store, code, "anna", title="Buller", text="Trafikbuller\nhindrar byggande.")
@@ -572,7 +693,7 @@ def test_proposals_merge_decline_accept(store, code):
     p3 = _proposal(store, code, "cy", title="Buller igen")
     p4 = _proposal(store, code, "cy", title="Annat", from_node="nature", to_node="climate")
 
-    kept, d2, d3 = fac.merge_proposals(code, p1.id, [p2.id, p3.id], store=store)
+    kept, d2, d3 = ws.merge_proposals(grant_for(code, store), p1.id, [p2.id, p3.id], store=store)
     assert kept.status == "pending"
     assert (d2.status, d2.merged_into, d3.status, d3.merged_into) == (
         "merged",
@@ -580,17 +701,17 @@ def test_proposals_merge_decline_accept(store, code):
         "merged",
         p1.id,
     )
-    _rejected(ws.InvalidSetting, "proposal_not_pending", fac.merge_proposals, code, p4.id, [p2.id], store=store)  # fmt: skip
-    _rejected(ws.InvalidSetting, "invalid_setting", fac.merge_proposals, code, p1.id, [p1.id], store=store)  # fmt: skip
-    _rejected(ws.InvalidSetting, "invalid_setting", fac.merge_proposals, code, p1.id, [], store=store)  # fmt: skip
-    _rejected(fac.UnknownProposal, "unknown_proposal", fac.merge_proposals, code, 98765, [p4.id], store=store)  # fmt: skip
+    _rejected(ws.InvalidSetting, "proposal_not_pending", ws.merge_proposals, grant_for(code, store), p4.id, [p2.id], store=store)  # fmt: skip
+    _rejected(ws.InvalidSetting, "invalid_setting", ws.merge_proposals, grant_for(code, store), p1.id, [p1.id], store=store)  # fmt: skip
+    _rejected(ws.InvalidSetting, "invalid_setting", ws.merge_proposals, grant_for(code, store), p1.id, [], store=store)  # fmt: skip
+    _rejected(ws.UnknownProposal, "unknown_proposal", ws.merge_proposals, grant_for(code, store), 98765, [p4.id], store=store)  # fmt: skip
 
-    declined = fac.decline_proposal(code, p4.id, store=store)
+    declined = ws.decline_proposal(grant_for(code, store), p4.id, store=store)
     assert declined.status == "declined"
-    _rejected(ws.InvalidSetting, "proposal_not_pending", fac.decline_proposal, code, p4.id, store=store)  # fmt: skip
-    _rejected(ws.ValueOutOfRange, "value_out_of_range", fac.accept_proposal, code, p1.id, score=-4, store=store)  # fmt: skip
+    _rejected(ws.InvalidSetting, "proposal_not_pending", ws.decline_proposal, grant_for(code, store), p4.id, store=store)  # fmt: skip
+    _rejected(ws.ValueOutOfRange, "value_out_of_range", ws.accept_proposal, grant_for(code, store), p1.id, score=-4, store=store)  # fmt: skip
 
-    item = fac.accept_proposal(code, p1.id, score=-2, store=store)
+    item = ws.accept_proposal(grant_for(code, store), p1.id, score=-2, store=store)
     w = ws.get_workshop(code, store=store)
     assert w.items[-1] == item and item.interaction_id == "ws-1"
     inter = w.catalogue().interactions_by_id["ws-1"]
@@ -598,44 +719,47 @@ def test_proposals_merge_decline_accept(store, code):
     assert inter.title.root == {"sv": "Buller", "en": "Buller"}
     assert inter.description.root["en"] == "Trafikbuller\nhindrar byggande."  # lines kept
     assert (inter.from_, inter.to) == ("transport", "housing")
-    got = {p.id: p for p in fac.list_proposals(code, store=store)}
+    got = {p.id: p for p in ws.list_proposals(grant_for(code, store), store=store)}
     assert got[p1.id].status == "accepted" and got[p1.id].interaction_id == "ws-1"
-    _rejected(ws.InvalidSetting, "proposal_not_pending", fac.accept_proposal, code, p1.id, store=store)  # fmt: skip
+    _rejected(ws.InvalidSetting, "proposal_not_pending", ws.accept_proposal, grant_for(code, store), p1.id, store=store)  # fmt: skip
     # a kept proposal that was accepted can still absorb later duplicates
     p5 = _proposal(store, code, "bo", title="Buller 3")
-    assert fac.merge_proposals(code, p1.id, [p5.id], store=store)[1].merged_into == p1.id
+    assert (
+        ws.merge_proposals(grant_for(code, store), p1.id, [p5.id], store=store)[1].merged_into
+        == p1.id
+    )
     # another workshop's proposal is unknown here
     other = ws.create_workshop_from_text(w.catalogue_yaml, "o", store=store).workshop
-    _rejected(fac.UnknownProposal, "unknown_proposal", fac.decline_proposal, other.code, p5.id, store=store)  # fmt: skip
+    _rejected(ws.UnknownProposal, "unknown_proposal", ws.decline_proposal, grant_for(other.code, store), p5.id, store=store)  # fmt: skip
 
 
 # --- representation -------------------------------------------------------------------------
 def test_representation_present_and_missing(store, code):
-    item = fac.add_interaction(
-        code, from_node="housing", to_node="climate", score=-2, title="Planering",
+    item = ws.add_interaction(
+        grant_for(code, store), from_node="housing", to_node="climate", score=-2, title="Planering",
         levels=["local", "regional"], actors=["kommun"], store=store,
     )  # fmt: skip
-    ws.open_workshop(code, store=store)
+    ws.open_workshop(grant_for(code, store), store=store)
     ws.join(code, "a", "A", actor_type="municipality", level="local", store=store)
     ws.join(code, "b", "B", actor_type="municipality", level="local", store=store)
     ws.join(code, "c", "C", actor_type="academia", level="national", store=store)
     ws.join(code, "d", "D", store=store)
     people = ws.list_participants(code, store=store)
     cat = ws.get_workshop(code, store=store).catalogue()
-    r = fac.representation(cat, item.interaction_id, people)
+    r = ws.representation(cat, item.interaction_id, people)
     assert r.needed_levels == ("local", "regional") and r.needed_actor_types == ("municipality",)
     assert r.needed_actors == ("kommun",)
     assert r.levels_present == {"local": 2, "regional": 0}
     assert r.actor_types_present == {"municipality": 2}
     assert r.missing_levels == ("regional",) and r.missing_actor_types == () and not r.complete
-    r1 = fac.representation(cat, "c1", people)  # actors [kommun], no levels
+    r1 = ws.representation(cat, "c1", people)  # actors [kommun], no levels
     assert r1.needed_levels == () and r1.missing_actor_types == () and r1.complete
-    r0 = fac.representation(cat, "c1", [])
+    r0 = ws.representation(cat, "c1", [])
     assert r0.missing_actor_types == ("municipality",) and r0.actor_types_present == {
         "municipality": 0
     }
-    _rejected(ws.InvalidSetting, "unknown_interaction", fac.representation, cat, "warmup-1", people)
-    room = fac.room_composition(people)
+    _rejected(ws.InvalidSetting, "unknown_interaction", ws.representation, cat, "warmup-1", people)
+    room = ws.room_composition(people)
     assert room.total == 4 and room.by_actor_type == {"municipality": 2, "academia": 1}
     assert room.by_level == {"local": 2, "national": 1}
     assert room.no_actor_type == 1 and room.no_level == 1
@@ -644,27 +768,29 @@ def test_representation_present_and_missing(store, code):
 # --- export ---------------------------------------------------------------------------------
 def test_export_has_new_sections_and_stays_anonymous(store, code, created):
     voters = {"voter-secret-1": "Anna Andersson", "voter-secret-2": "Bo Berg"}
-    warm = fac.add_warmup(code, {"sv": "Viktigast?", "en": "Most important?"}, store=store)
-    ws.open_workshop(code, store=store)
+    warm = ws.add_warmup(
+        grant_for(code, store), {"sv": "Viktigast?", "en": "Most important?"}, store=store
+    )
+    ws.open_workshop(grant_for(code, store), store=store)
     first = created.workshop.items[0]
-    ws.open_voting(code, warm.id, store=store)
-    ws.open_voting(code, first.id, store=store)
+    ws.open_voting(grant_for(code, store), warm.id, store=store)
+    ws.open_voting(grant_for(code, store), first.id, store=store)
     for voter, name in voters.items():
         ws.join(code, voter, name, actor_type="region", store=store)
         ws.cast_ballot(code, voter, warm.id, value=1, store=store)
         ws.cast_ballot(code, voter, first.id, value=4, store=store)
-    p = fac.propose(
+    p = ws.propose(
         code, "voter-secret-1", title="Elefanten", text="Ingen pratar om den.",
         from_node="nature", to_node="transport", store=store,
     )  # fmt: skip
-    fac.propose(
+    ws.propose(
         code, "voter-secret-2", title="Annan", text=None, from_node="nature", to_node="housing",
         store=store,
     )  # fmt: skip
-    added = fac.accept_proposal(code, p.id, store=store)
-    fac.save_outcome(code, first.id, summary="Sammanfattning", outcome="resolved", owner="Kommunen", due_date="2025-09-01", store=store)  # fmt: skip
+    added = ws.accept_proposal(grant_for(code, store), p.id, store=store)
+    ws.save_outcome(grant_for(code, store), first.id, summary="Sammanfattning", outcome="resolved", owner="Kommunen", due_date="2025-09-01", store=store)  # fmt: skip
 
-    text_json = ws.export_workshop(code, "json", store=store)
+    text_json = export.export_workshop(grant_for(code, store), "json", store=store)
     for secret in [*voters, *voters.values()]:
         assert secret not in text_json
     data = json.loads(text_json)
@@ -700,7 +826,11 @@ def test_export_has_new_sections_and_stays_anonymous(store, code, created):
     warm_ballots = [b for b in data["ballots"] if b["kind"] == "warmup"]
     assert len(warm_ballots) == 2 and {b["goal"] for b in warm_ballots} == {"nature"}
     # the CSV still renders (ballots + interaction tallies)
-    rows = list(csv.DictReader(io.StringIO(ws.export_workshop(code, "csv", store=store))))
+    rows = list(
+        csv.DictReader(
+            io.StringIO(export.export_workshop(grant_for(code, store), "csv", store=store))
+        )
+    )
     assert sum(r["record"] == "tally" for r in rows) == 11
     for secret in [*voters, *voters.values()]:
         assert all(secret not in v for r in rows for v in r.values())

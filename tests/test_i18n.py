@@ -44,7 +44,7 @@ def test_enumerations_are_translated(prefix: str, enum: type) -> None:
 
 
 def test_workshop_states_methods_and_errors_are_translated() -> None:
-    from conflicts import workshop as ws
+    from conflicts import workshops as ws
     from conflicts.store import METHODS, MODES
 
     keys = [f"ws.state_{s}" for s in ("not_started", "open", "closed")]

@@ -10,10 +10,11 @@ from datetime import UTC, datetime
 
 import pytest
 
-from conflicts import facilitation as fac
-from conflicts import i18n, report
-from conflicts import workshop as ws
-from conflicts.results import build_results, load_results
+from conflicts import i18n
+from conflicts import workshops as ws
+from conflicts.reports import export, report, summary
+from conflicts.reports.results import build_results, load_results
+from tests.helpers import grant_for
 from tests.test_results import FIXTURE, PEOPLE, SUMMARY, build_round
 
 EVIL = "<script>alert('x')</script> & <img src=x onerror=alert(1)>"
@@ -30,7 +31,7 @@ def _plotly_free(page: str) -> str:
 
 
 def test_html_report_is_self_contained(store, round1):
-    page = ws.export_workshop(round1.code, "html", lang="en", store=store)
+    page = export.export_workshop(grant_for(round1.code, store), "html", lang="en", store=store)
     assert page.startswith("<!DOCTYPE html>") and page.rstrip().endswith("</html>")
     # plotly.js is inline: no <script src>, no <link>, no CSS import or remote url()
     assert not re.search(r"<script[^>]*\bsrc=", page)
@@ -48,7 +49,7 @@ def test_html_report_is_self_contained(store, round1):
 
 
 def test_html_report_content(store, round1):
-    page = ws.export_workshop(round1.code, "html", lang="en", store=store)
+    page = export.export_workshop(grant_for(round1.code, store), "html", lang="en", store=store)
     text = _plotly_free(page)
     # the ranking, in the room's order
     order = [
@@ -96,10 +97,10 @@ def test_html_and_markdown_escape_user_text(store):
     created = ws.create_workshop(FIXTURE, title=EVIL, store=store)
     code = created.workshop.code
     item = created.workshop.items[0]
-    fac.save_outcome(code, item.id, summary=EVIL, owner="*owner* | x", store=store)
-    ws.open_workshop(code, store=store)
+    ws.save_outcome(grant_for(code, store), item.id, summary=EVIL, owner="*owner* | x", store=store)
+    ws.open_workshop(grant_for(code, store), store=store)
     ws.join(code, "vid-escape-1", store=store)
-    p = fac.propose(
+    p = ws.propose(
         code,
         "vid-escape-1",
         title="<b>t</b>",
@@ -108,11 +109,11 @@ def test_html_and_markdown_escape_user_text(store):
         to_node="housing",
         store=store,
     )
-    fac.accept_proposal(code, p.id, store=store)
-    page = _plotly_free(ws.export_workshop(code, "html", store=store))
+    ws.accept_proposal(grant_for(code, store), p.id, store=store)
+    page = _plotly_free(export.export_workshop(grant_for(code, store), "html", store=store))
     assert "<script>alert" not in page and "<img src=x" not in page and "<b>t</b>" not in page
     assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; &amp; &lt;img" in page
-    md = ws.export_workshop(code, "md", store=store)
+    md = export.export_workshop(grant_for(code, store), "md", store=store)
     # every <, > and & of the user's text is backslash-escaped (Markdown shows it literally)
     body = re.sub(r"(?m)^>", "", md)  # (our own blockquote markers)
     assert not re.search(r"(?<!\\)[<>&]", body)
@@ -121,7 +122,7 @@ def test_html_and_markdown_escape_user_text(store):
 
 
 def test_markdown_summary(store, round1):
-    md = ws.export_workshop(round1.code, "md", lang="en", store=store)
+    md = export.export_workshop(grant_for(round1.code, store), "md", lang="en", store=store)
     lines = md.splitlines()
     assert lines[0] == "# Workshop report: Runda 1"
     assert f"- **Code:** {round1.code}" in lines
@@ -132,7 +133,7 @@ def test_markdown_summary(store, round1):
         "Roads versus climate",
     ]
     c1 = rows[0].split(" | ")
-    t = ws.get_tally(round1.code, facilitator=True, store=store).ranking[0]
+    t = ws.get_tally(grant_for(round1.code, store), store=store).ranking[0]
     consensus, dispersion = f"{t.consensus:.2f}", f"{1 - t.consensus:.2f}"
     assert c1[2:8] == ["1:0 2:0 3:0 4:1 5:2", "4.7", consensus, dispersion, "3/4", "–"]
     assert c1[8:] == ["-2", "Needs analysis |"]
@@ -147,15 +148,17 @@ def test_markdown_summary(store, round1):
 
 
 def test_report_language_follows_the_request_then_the_catalogue(store, round1):
-    sv = ws.export_workshop(round1.code, "md", store=store)  # the catalogue's first: sv
-    en = ws.export_workshop(round1.code, "md", lang="en", store=store)
+    sv = export.export_workshop(
+        grant_for(round1.code, store), "md", store=store
+    )  # the catalogue's first: sv
+    en = export.export_workshop(grant_for(round1.code, store), "md", lang="en", store=store)
     assert sv.startswith("# Workshoprapport: Runda 1") and "Bostäder mot grönområden" in sv
     assert en.startswith("# Workshop report: Runda 1") and "Housing versus green space" in en
 
 
 def test_json_export_round_trips_to_the_tallies(store, round1):
-    data = json.loads(ws.export_workshop(round1.code, "json", store=store))
-    tally = ws.get_tally(round1.code, facilitator=True, store=store)
+    data = json.loads(export.export_workshop(grant_for(round1.code, store), "json", store=store))
+    tally = ws.get_tally(grant_for(round1.code, store), store=store)
     assert data["workshop"]["participants"] == tally.participants == 4
     assert len(data["items"]) == len(tally.items) == 11
     for d in data["items"]:
@@ -167,7 +170,7 @@ def test_json_export_round_trips_to_the_tallies(store, round1):
     w = ws.get_workshop(round1.code, store=store)
     people = ws.list_participants(round1.code, store=store)
     rebuilt = build_results(data, w.catalogue(), participants=people)
-    assert rebuilt == load_results(round1.code, store=store)
+    assert rebuilt == load_results(grant_for(round1.code, store), store=store)
     c1 = next(d for d in data["items"] if d["interaction_id"] == "c1")
     assert (c1["ballots"], c1["skips"], c1["rank"]) == (3, 1, 1)
     assert c1["distribution"] == {"1": 0, "2": 0, "3": 0, "4": 1, "5": 2}
@@ -178,8 +181,12 @@ def test_json_export_round_trips_to_the_tallies(store, round1):
 
 
 def test_csv_tallies_equal_the_json(store, round1):
-    data = json.loads(ws.export_workshop(round1.code, "json", store=store))
-    rows = list(csv.DictReader(io.StringIO(ws.export_workshop(round1.code, "csv", store=store))))
+    data = json.loads(export.export_workshop(grant_for(round1.code, store), "json", store=store))
+    rows = list(
+        csv.DictReader(
+            io.StringIO(export.export_workshop(grant_for(round1.code, store), "csv", store=store))
+        )
+    )
     tallies = {r["interaction_id"]: r for r in rows if r["record"] == "tally"}
     for d in data["items"]:
         r = tallies[d["interaction_id"]]
@@ -193,36 +200,38 @@ def test_csv_tallies_equal_the_json(store, round1):
 def test_no_voter_id_or_name_in_any_export(store, round1):
     """Anonymous workshop: no voter id or display name in any format; the report, summary and
     catalogue carry no pseudonyms either (only the ballot-level JSON/CSV do)."""
-    data = json.loads(ws.export_workshop(round1.code, "json", store=store))
+    data = json.loads(export.export_workshop(grant_for(round1.code, store), "json", store=store))
     pseudonyms = {b["participant"] for b in data["ballots"]}
     assert len(pseudonyms) == 4
     secrets = [vid for vid in PEOPLE] + [name for name, _, _ in PEOPLE.values() if name]
     secrets += ["QWZX", "Quixwhistle", "Marchbanks", "Kettleworth"]
-    assert set(ws.EXPORT_FORMATS) == {"json", "csv", "html", "md", "yaml"}
-    for fmt in ws.EXPORT_FORMATS:
+    assert set(export.EXPORT_FORMATS) == {"json", "csv", "html", "md", "yaml"}
+    for fmt in export.EXPORT_FORMATS:
         for lang in (None, "en"):
-            text = ws.export_workshop(round1.code, fmt, lang=lang, store=store)
+            text = export.export_workshop(
+                grant_for(round1.code, store), fmt, lang=lang, store=store
+            )
             leaked = [s for s in secrets if s.lower() in text.lower()]
             assert not leaked, (fmt, leaked)
             if fmt in ("html", "md", "yaml"):
                 assert not [p for p in pseudonyms if p in text], fmt
                 assert not re.search(r"\bp-[0-9a-f]{8}\b", _plotly_free(text)), fmt
     # the facilitator's view does know the names: the export dropped them
-    assert {p.display_name for p in fac.list_proposals(round1.code, store=store)} >= {
-        "Zebulon Quixwhistle"
-    }
+    assert {
+        p.display_name for p in ws.list_proposals(grant_for(round1.code, store), store=store)
+    } >= {"Zebulon Quixwhistle"}
 
 
 def test_unknown_format_and_unknown_code(store, round1):
     with pytest.raises(ws.InvalidSetting):
-        ws.export_workshop(round1.code, "pdf", store=store)
+        export.export_workshop(grant_for(round1.code, store), "pdf", store=store)
     with pytest.raises(ws.WorkshopNotFound):
-        ws.export_workshop("ZZZZZZ", "html", store=store)
+        export.export_workshop(grant_for("ZZZZZZ", store), "html", store=store)
 
 
 def test_priority_figure_sizes_nodes_by_priority(store, round1):
     w = ws.get_workshop(round1.code, store=store)
-    r = load_results(round1.code, store=store)
+    r = load_results(grant_for(round1.code, store), store=store)
     fig = report.priority_figure(r, w.catalogue(), lang="en")
     [nodes] = [tr for tr in fig.data if tr.meta["kind"] == "nodes"]
     size = dict(zip([c[1] for c in nodes.customdata], nodes.marker.size, strict=True))
@@ -234,11 +243,11 @@ def test_priority_figure_sizes_nodes_by_priority(store, round1):
 
 def test_report_of_an_empty_workshop(store):
     w = ws.create_workshop(FIXTURE, title="Tom", store=store).workshop
-    page = ws.export_workshop(w.code, "html", lang="en", store=store)
+    page = export.export_workshop(grant_for(w.code, store), "html", lang="en", store=store)
     assert i18n.t("res.no_outcomes", "en") in page and i18n.t("res.no_proposals", "en") in page
     assert i18n.t("res.nobody", "en") in page
-    md = report.markdown_summary(
-        load_results(w.code, lang="en", store=store),
+    md = summary.markdown_summary(
+        load_results(grant_for(w.code, store), lang="en", store=store),
         generated_at=datetime(2025, 1, 2, 3, 4, tzinfo=UTC),
     )
     assert md.rstrip().endswith("_Report generated 2025-01-02 03:04 UTC_")

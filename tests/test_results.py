@@ -1,4 +1,4 @@
-"""Workshop results (conflicts.results) from real workshops on real databases.
+"""Workshop results (conflicts.reports.results) from real workshops on real databases.
 
 ``build_round`` is the scenario the report, write-back, CLI and page tests share: a workshop on
 the small test catalogue with distinctive voter ids and names (so that a leak is easy to grep),
@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from conflicts import facilitation as fac
-from conflicts import results as res
-from conflicts import workshop as ws
+from conflicts import workshops as ws
 from conflicts.i18n import TRANSLATIONS
+from conflicts.reports import results as res
+from tests.helpers import grant_for
 
 FIXTURE = Path(__file__).parent / "fixtures" / "workshop_small.yaml"
 
@@ -44,20 +44,20 @@ def build_round(store=None, *, title: str = "Runda 1", ratings=None, method="rat
     created = ws.create_workshop(FIXTURE, title=title, method=method, store=store)
     code = created.workshop.code
     items = {i.interaction_id: i.id for i in created.workshop.items}
-    ws.open_workshop(code, store=store)
+    ws.open_workshop(grant_for(code, store), store=store)
     voters = list(PEOPLE)
     for vid, (name, actor_type, level) in PEOPLE.items():
         ws.join(code, vid, name, actor_type, level, store=store)
     for iid, values in (ratings or RATINGS).items():
-        ws.open_voting(code, items[iid], store=store)
+        ws.open_voting(grant_for(code, store), items[iid], store=store)
         for vid, value in zip(voters, values, strict=False):
             if value is None:
                 ws.cast_ballot(code, vid, items[iid], skip=True, store=store)
             else:
                 ws.cast_ballot(code, vid, items[iid], value, store=store)
-        ws.close_voting(code, items[iid], store=store)
-    fac.save_outcome(
-        code,
+        ws.close_voting(grant_for(code, store), items[iid], store=store)
+    ws.save_outcome(
+        grant_for(code, store),
         items["c1"],
         summary=SUMMARY,
         outcome="needs_analysis",
@@ -66,8 +66,8 @@ def build_round(store=None, *, title: str = "Runda 1", ratings=None, method="rat
         due_date="2025-06-30",
         store=store,
     )
-    fac.save_outcome(code, items["c3"], outcome="parked", store=store)
-    p = fac.propose(
+    ws.save_outcome(grant_for(code, store), items["c3"], outcome="parked", store=store)
+    p = ws.propose(
         code,
         voters[0],
         title="Buller vid skolor",
@@ -76,7 +76,7 @@ def build_round(store=None, *, title: str = "Runda 1", ratings=None, method="rat
         to_node="housing",
         store=store,
     )
-    d = fac.propose(
+    d = ws.propose(
         code,
         voters[1],
         title="Dubblett",
@@ -85,14 +85,16 @@ def build_round(store=None, *, title: str = "Runda 1", ratings=None, method="rat
         to_node="climate",
         store=store,
     )
-    item = fac.accept_proposal(code, p.id, score=-2, store=store)
-    fac.decline_proposal(code, d.id, store=store)
-    warm = fac.add_warmup(
-        code, {"sv": "Viktigaste målet?", "en": "Most important goal?"}, store=store
+    item = ws.accept_proposal(grant_for(code, store), p.id, score=-2, store=store)
+    ws.decline_proposal(grant_for(code, store), d.id, store=store)
+    warm = ws.add_warmup(
+        grant_for(code, store),
+        {"sv": "Viktigaste målet?", "en": "Most important goal?"},
+        store=store,
     )
-    ws.open_voting(code, warm.id, store=store)
+    ws.open_voting(grant_for(code, store), warm.id, store=store)
     ws.cast_ballot(code, voters[0], warm.id, value=1, store=store)
-    ws.close_voting(code, warm.id, store=store)
+    ws.close_voting(grant_for(code, store), warm.id, store=store)
     return Round(code, created.facilitator_key, items, item.interaction_id)
 
 
@@ -102,8 +104,8 @@ def round1(store):
 
 
 def test_rows_follow_the_room_ranking_with_numbers_from_the_tally(store, round1):
-    r = res.load_results(round1.code, lang="en", store=store)
-    tally = ws.get_tally(round1.code, facilitator=True, store=store)
+    r = res.load_results(grant_for(round1.code, store), lang="en", store=store)
+    tally = ws.get_tally(grant_for(round1.code, store), store=store)
     assert r.participants == 4 == tally.participants
     # c1 mean 14/3, c3 mean 3, c2 mean 1.5: ranked 1, 2, 3; the rest unranked, agenda order
     assert [row.interaction_id for row in r.ranked] == ["c1", "c3", "c2"]
@@ -133,7 +135,7 @@ def test_rows_follow_the_room_ranking_with_numbers_from_the_tally(store, round1)
 
 
 def test_outcomes_proposals_representation_and_warmups(store, round1):
-    r = res.load_results(round1.code, lang="sv", store=store)
+    r = res.load_results(grant_for(round1.code, store), lang="sv", store=store)
     c1 = r.row("c1")
     assert c1.outcome.outcome == "needs_analysis" and c1.outcome.summary == SUMMARY
     assert c1.outcome.owner == "Regionens planeringsenhet"
@@ -161,7 +163,7 @@ def test_outcomes_proposals_representation_and_warmups(store, round1):
 
 def test_score_method_puts_the_room_beside_the_catalogue(store):
     rnd = build_round(store, method="score", ratings={"c1": [-3, -3, -2, None], "c4": [1, 0]})
-    r = res.load_results(rnd.code, store=store)
+    r = res.load_results(grant_for(rnd.code, store), store=store)
     c1, c4 = r.row("c1"), r.row("c4")
     assert c1.room_score == pytest.approx(-8 / 3) and c1.catalogue_score == -2
     assert c1.score_change == pytest.approx(round(-8 / 3 + 2, 2))
@@ -171,7 +173,7 @@ def test_score_method_puts_the_room_beside_the_catalogue(store):
 
 
 def test_priority_weights_size_the_nodes(store, round1):
-    r = res.load_results(round1.code, store=store)
+    r = res.load_results(grant_for(round1.code, store), store=store)
     weights = res.priority_weights(r)
     assert weights == {"c1": 1.0, "c3": pytest.approx(2 / 3), "c2": pytest.approx(1 / 3)}
     nodes = res.node_priority(r)
@@ -189,8 +191,8 @@ def test_compare_two_rounds_on_the_same_catalogue(store, round1):
         title="Runda 2",
         ratings={"c1": [2, 2, 1], "c2": [5, 5, 5, 4], "c3": [1, 5, 1, 5], "c4": [3]},
     )
-    a = res.load_results(round1.code, store=store)
-    b = res.load_results(round2.code, store=store)
+    a = res.load_results(grant_for(round1.code, store), store=store)
+    b = res.load_results(grant_for(round2.code, store), store=store)
     c = res.compare(a, b)
     assert c.same_version and c.same_method
     by_id = {row.interaction_id: row for row in c.rows}
@@ -214,8 +216,8 @@ def test_compare_refuses_different_catalogues(store, round1, tmp_path):
     other = tmp_path / "other.yaml"
     other.write_text(FIXTURE.read_text(encoding="utf-8"), encoding="utf-8")
     w2 = ws.create_workshop(other, store=store).workshop
-    a = res.load_results(round1.code, store=store)
-    b = res.load_results(w2.code, store=store)
+    a = res.load_results(grant_for(round1.code, store), store=store)
+    b = res.load_results(grant_for(w2.code, store), store=store)
     with pytest.raises(res.CatalogueMismatch) as info:
         res.compare(a, b)
     assert info.value.code == "catalogue_mismatch"
@@ -225,7 +227,7 @@ def test_compare_refuses_different_catalogues(store, round1, tmp_path):
 
 def test_results_of_an_empty_workshop(store):
     w = ws.create_workshop(FIXTURE, store=store).workshop
-    r = res.load_results(w.code, store=store)
+    r = res.load_results(grant_for(w.code, store), store=store)
     assert r.participants == 0 and r.ranked == [] and len(r.rows) == 10
     assert all(row.participation is None and row.dispersion is None for row in r.rows)
     assert res.priority_weights(r) == {} and res.node_priority(r) == {}

@@ -7,17 +7,17 @@ import inspect
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conflicts import workshop as ws
+from conflicts import workshops as ws
 from conflicts.i18n import t
+from conflicts.reports import export
 from conflicts.ui import router
-from tests.apptest import TIMEOUT
+from tests.apptest import PAGE_SCRIPT, TIMEOUT
+from tests.helpers import env_store
 from tests.test_results import FIXTURE, PEOPLE, build_round
 
 
 def results_page(**query: str) -> AppTest:
-    at = AppTest.from_string(
-        "from conflicts.ui.pages import results\nresults.render()\n", default_timeout=TIMEOUT
-    )
+    at = AppTest.from_string(PAGE_SCRIPT.format(name="results"), default_timeout=TIMEOUT)
     for key, value in query.items():
         at.query_params[key] = value
     return at
@@ -45,7 +45,7 @@ def test_registered_in_the_workshop_section_not_a_room_page():
 
 
 def test_locked_until_the_key_is_given(database):
-    rnd = build_round()
+    rnd = build_round(env_store())
     at = results_page(code=rnd.code, lang="en").run()
     assert not at.exception
     assert at.title[0].value == t("res.title", "en", title="Runda 1")
@@ -56,7 +56,7 @@ def test_locked_until_the_key_is_given(database):
 
 
 def test_results_after_unlocking(database):
-    rnd = build_round()
+    rnd = build_round(env_store())
     at = unlock(results_page(code=rnd.code, lang="en").run(), rnd.key)
     frames = at.dataframe
     assert frames, "no ranking table"
@@ -78,15 +78,15 @@ def test_results_after_unlocking(database):
     assert "1 accepted, 1 declined" in shown
     # every export format can be downloaded; names and voter ids are nowhere on the page
     downloads = at.get("download_button")
-    assert len(downloads) == len(ws.EXPORT_FORMATS) == 5
+    assert len(downloads) == len(export.EXPORT_FORMATS) == 5
     for vid, (name, _, _) in PEOPLE.items():
         assert vid not in shown and (name is None or name not in shown)
     assert len(at.get("plotly_chart")) == 1
 
 
 def test_compare_with_another_round(database):
-    rnd1 = build_round()
-    rnd2 = build_round(title="Runda 2", ratings={"c1": [1, 1], "c2": [5, 5, 5, 5]})
+    rnd1 = build_round(env_store())
+    rnd2 = build_round(env_store(), title="Runda 2", ratings={"c1": [1, 1], "c2": [5, 5, 5, 5]})
     at = unlock(results_page(code=rnd2.code, lang="en").run(), rnd2.key)
     at.text_input(key="compare_code").input(rnd1.code.lower())
     at.text_input(key="compare_key").input("wrong")
@@ -106,10 +106,10 @@ def test_compare_with_another_round(database):
 
 
 def test_compare_refuses_another_catalogue(database, tmp_path):
-    rnd = build_round()
+    rnd = build_round(env_store())
     other_file = tmp_path / "another.yaml"
     other_file.write_text(FIXTURE.read_text(encoding="utf-8"), encoding="utf-8")
-    other = ws.create_workshop(other_file)
+    other = ws.create_workshop(other_file, store=env_store())
     at = unlock(results_page(code=rnd.code, lang="en").run(), rnd.key)
     at.text_input(key="compare_code").input(other.workshop.code)
     at.text_input(key="compare_key").input(other.facilitator_key)

@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conflicts import facilitation as fac
-from conflicts import workshop as ws
+from conflicts import workshops as ws
 from conflicts.i18n import t
 from conflicts.store import utcnow
 from conflicts.ui.widgets import md_escape
 from tests.apptest import TIMEOUT, page, param
+from tests.helpers import env_store, grant_for
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SMALL = FIXTURES / "workshop_small.yaml"  # goals housing, nature, transport, climate
@@ -35,23 +35,29 @@ def texts(at: AppTest) -> str:
 
 
 def _open_workshop(method: str = "rating") -> ws.Workshop:
-    created = ws.create_workshop(str(SMALL), method=method)
-    ws.open_workshop(created.workshop.code)
-    return ws.get_workshop(created.workshop.code)
+    created = ws.create_workshop(str(SMALL), method=method, store=env_store())
+    ws.open_workshop(grant_for(created.workshop.code, env_store()), store=env_store())
+    return ws.get_workshop(created.workshop.code, store=env_store())
 
 
 def _warmup_step(method: str = "rating") -> tuple[str, ws.AgendaItem]:
     w = _open_workshop(method)
-    item = fac.add_warmup(w.code, {"sv": "Vilket mål är viktigast?", "en": WARMUP_EN})
-    fac.step(w.code, +1)  # the warm-up is first on the agenda
-    fac.toggle_voting(w.code, item.id)
-    assert ws.get_workshop(w.code).current_item_id == item.id
+    item = ws.add_warmup(
+        grant_for(w.code, env_store()),
+        {"sv": "Vilket mål är viktigast?", "en": WARMUP_EN},
+        store=env_store(),
+    )
+    ws.step(
+        grant_for(w.code, env_store()), +1, store=env_store()
+    )  # the warm-up is first on the agenda
+    ws.toggle_voting(grant_for(w.code, env_store()), item.id, store=env_store())
+    assert ws.get_workshop(w.code, store=env_store()).current_item_id == item.id
     return w.code, item
 
 
 def _voter(code: str, name: str, **self_description: str) -> str:
     voter = f"voter-{name}-{'x' * 24}"
-    ws.join(code, voter, display_name=name, **self_description)
+    ws.join(code, voter, display_name=name, **self_description, store=env_store())
     return voter
 
 
@@ -69,9 +75,9 @@ def test_projector_shows_the_warmup_question_goals_and_tally(database) -> None:
     assert code in [m.value for m in at.markdown]  # voting is open: the join code is up
     assert any("[ballots=0]" in c.value for c in at.caption)
 
-    ws.cast_ballot(code, _voter(code, "a"), item.id, value=2)  # Transport
-    ws.cast_ballot(code, _voter(code, "b"), item.id, value=2)
-    ws.cast_ballot(code, _voter(code, "c"), item.id, value=0)  # Housing
+    ws.cast_ballot(code, _voter(code, "a"), item.id, value=2, store=env_store())  # Transport
+    ws.cast_ballot(code, _voter(code, "b"), item.id, value=2, store=env_store())
+    ws.cast_ballot(code, _voter(code, "c"), item.id, value=0, store=env_store())  # Housing
     at.run()
     shown = texts(at)
     assert "★ **3.** Transport — **2** (67%)" in shown
@@ -80,7 +86,7 @@ def test_projector_shows_the_warmup_question_goals_and_tally(database) -> None:
     assert any("[ballots=3]" in c.value for c in at.caption)
 
     # Hidden until closed: the count stays, the distribution goes.
-    ws.set_hide_results(code, True)
+    ws.set_hide_results(grant_for(code, env_store()), True, store=env_store())
     at.run()
     assert "(67%)" not in texts(at)
     assert any(t("ws.hidden", "en") in i.value for i in at.info)
@@ -89,21 +95,23 @@ def test_projector_shows_the_warmup_question_goals_and_tally(database) -> None:
 def test_projector_shows_the_timer_running_paused_and_up(database) -> None:
     w = _open_workshop()
     first = w.items[0]
-    ws.set_current_item(w.code, first.id)
-    fac.timer_start(w.code, 300)
+    ws.set_current_item(grant_for(w.code, env_store()), first.id, store=env_store())
+    ws.timer_start(grant_for(w.code, env_store()), 300, store=env_store())
     at = page("projector", code=w.code, lang="en").run()
     assert not at.exception
     assert re.search(r"\*\*(5:00|4:5\d) left\*\*", markdown(at))
 
-    fac.timer_pause(w.code)
+    ws.timer_pause(grant_for(w.code, env_store()), store=env_store())
     at.run()
     assert re.search(r"\*\*(5:00|4:5\d) left · paused\*\*", markdown(at))
 
-    fac.timer_start(w.code, 5, now=utcnow() - timedelta(seconds=60))
+    ws.timer_start(
+        grant_for(w.code, env_store()), 5, now=utcnow() - timedelta(seconds=60), store=env_store()
+    )
     at.run()
     assert "**Time is up**" in markdown(at)
 
-    fac.timer_reset(w.code)
+    ws.timer_reset(grant_for(w.code, env_store()), store=env_store())
     at.run()
     assert "left" not in markdown(at) and t("ws.timer_up", "en") not in markdown(at)
 
@@ -111,11 +119,19 @@ def test_projector_shows_the_timer_running_paused_and_up(database) -> None:
 def test_projector_overview_lists_states_and_outcomes(database) -> None:
     w = _open_workshop()
     first, second = w.items[0], w.items[1]
-    warm = fac.add_warmup(w.code, {"sv": "Uppvärmning?", "en": "Warm up?"})
-    fac.toggle_voting(w.code, first.id)
-    fac.toggle_voting(w.code, first.id)  # closed
-    fac.save_outcome(w.code, first.id, outcome="needs_analysis", owner="Region *Stockholm*")
-    fac.toggle_voting(w.code, second.id)  # open
+    warm = ws.add_warmup(
+        grant_for(w.code, env_store()), {"sv": "Uppvärmning?", "en": "Warm up?"}, store=env_store()
+    )
+    ws.toggle_voting(grant_for(w.code, env_store()), first.id, store=env_store())
+    ws.toggle_voting(grant_for(w.code, env_store()), first.id, store=env_store())  # closed
+    ws.save_outcome(
+        grant_for(w.code, env_store()),
+        first.id,
+        outcome="needs_analysis",
+        owner="Region *Stockholm*",
+        store=env_store(),
+    )
+    ws.toggle_voting(grant_for(w.code, env_store()), second.id, store=env_store())  # open
     at = page("projector", code=w.code, lang="en").run()
     assert not at.exception
     assert "## Agenda" in markdown(at)
@@ -127,19 +143,19 @@ def test_projector_overview_lists_states_and_outcomes(database) -> None:
     owner = "Region \\*Stockholm\\*"  # the owner's Markdown is escaped
     assert t("room.owner", "en", owner=owner) in markdown(at)
     assert w.code in [m.value for m in at.markdown]  # no current step, workshop open: the code
-    assert warm.id not in {o for o in fac.get_outcomes(w.code)}
+    assert warm.id not in {o for o in ws.get_outcomes(w.code, store=env_store())}
 
 
 def test_projector_escapes_a_proposed_interaction(database) -> None:
     w = _open_workshop()
     voter = _voter(w.code, "p")
     title = "**bold** <b>x</b>"
-    p = fac.propose(
+    p = ws.propose(
         w.code, voter, title=title, text="Line *one* <i>two</i>", from_node="housing",
-        to_node="climate",
+        to_node="climate", store=env_store()
     )  # fmt: skip
-    item = fac.accept_proposal(w.code, p.id, score=-2)
-    ws.set_current_item(w.code, item.id)
+    item = ws.accept_proposal(grant_for(w.code, env_store()), p.id, score=-2, store=env_store())
+    ws.set_current_item(grant_for(w.code, env_store()), item.id, store=env_store())
     at = page("projector", code=w.code, lang="en").run()
     assert not at.exception
     md = markdown(at)
@@ -152,13 +168,13 @@ def test_projector_escapes_a_proposed_interaction(database) -> None:
 
 def test_projector_shows_who_is_in_the_room(database) -> None:
     w = _open_workshop()
-    item = fac.add_interaction(
-        w.code, from_node="transport", to_node="climate", score=-2, title="Trafik",
-        levels=["regional", "national"], actors=["kommun"],
+    item = ws.add_interaction(
+        grant_for(w.code, env_store()), from_node="transport", to_node="climate", score=-2, title="Trafik",
+        levels=["regional", "national"], actors=["kommun"], store=env_store()
     )  # fmt: skip
     _voter(w.code, "r", level="regional", actor_type="region")
     _voter(w.code, "s", level="regional")
-    ws.set_current_item(w.code, item.id)
+    ws.set_current_item(grant_for(w.code, env_store()), item.id, store=env_store())
     at = page("projector", code=w.code, lang="en").run()
     assert not at.exception
     md = markdown(at)
@@ -168,7 +184,7 @@ def test_projector_shows_who_is_in_the_room(database) -> None:
     assert "✗ Municipality · missing" in md
 
     # While voting is open the room panel gives way to the join code and the tally.
-    fac.toggle_voting(w.code, item.id)
+    ws.toggle_voting(grant_for(w.code, env_store()), item.id, store=env_store())
     at.run()
     assert t("room.title", "en") not in markdown(at)
 
@@ -177,18 +193,21 @@ def test_projector_shows_who_is_in_the_room(database) -> None:
 # The shared widget
 # --------------------------------------------------------------------------------------------
 def _panel_script(code: str, interaction_id: str) -> None:
-    from conflicts import workshop as ws
+    from conflicts import workshops as ws
     from conflicts.ui.room import representation_panel
+    from tests.helpers import env_store
 
-    w = ws.get_workshop(code)
-    representation_panel(w.catalogue(), interaction_id, ws.list_participants(code), "en")
+    w = ws.get_workshop(code, store=env_store())
+    representation_panel(
+        w.catalogue(), interaction_id, ws.list_participants(code, store=env_store()), "en"
+    )
 
 
 def test_representation_panel_lists_missing_and_none_given(database) -> None:
     w = _open_workshop()
-    item = fac.add_interaction(
-        w.code, from_node="nature", to_node="housing", score=-1, title="X",
-        levels=["local", "eu"], actors=["kommun"],
+    item = ws.add_interaction(
+        grant_for(w.code, env_store()), from_node="nature", to_node="housing", score=-1, title="X",
+        levels=["local", "eu"], actors=["kommun"], store=env_store()
     )  # fmt: skip
     _voter(w.code, "m", level="local", actor_type="municipality")
     at = AppTest.from_function(
@@ -233,12 +252,12 @@ def test_phone_casts_a_warmup_ballot(database, method: str) -> None:
     assert not [b for b in at.button if b.key == "ranking_submit"]
     at.button(key=f"vote_{item.id}_2").click().run()
     assert not at.exception
-    assert ws.my_ballots(code, voter)[item.id].value == 2
+    assert ws.my_ballots(code, voter, store=env_store())[item.id].value == 2
     assert any(s.value == t("ws.saved", "en", value="Transport") for s in at.success)
-    assert ws.get_tally(code).warmup(item.id).distribution["transport"] == 1
+    assert ws.get_tally(code, store=env_store()).warmup(item.id).distribution["transport"] == 1
 
     at.button(key=f"skip_{item.id}").click().run()
-    assert ws.my_ballots(code, voter)[item.id].skipped
+    assert ws.my_ballots(code, voter, store=env_store())[item.id].skipped
 
 
 def _fill_proposal(at: AppTest, title: str, a: str, b: str, text: str = "") -> AppTest:
@@ -256,7 +275,7 @@ def test_phone_submits_proposals_up_to_the_limit(database) -> None:
     assert t("ws.no_current", "en") in texts(at)
     _fill_proposal(at, "Noise <b>vs</b> housing", "transport", "housing", "Line 1\nLine 2")
     assert not at.exception
-    (sent,) = fac.list_proposals(w.code)
+    (sent,) = ws.list_proposals(grant_for(w.code, env_store()), store=env_store())
     assert (sent.title, sent.text, sent.from_node, sent.to_node) == (
         "Noise <b>vs</b> housing",
         "Line 1\nLine 2",
@@ -272,25 +291,41 @@ def test_phone_submits_proposals_up_to_the_limit(database) -> None:
     assert any(e.value == t("err.self_loop", "en") for e in at.error)
     _fill_proposal(at, "  ", "nature", "climate")
     assert any(e.value == t("prop.title_required", "en") for e in at.error)
-    assert len(fac.list_proposals(w.code)) == 1
+    assert len(ws.list_proposals(grant_for(w.code, env_store()), store=env_store())) == 1
 
     for n in (2, 3):
-        fac.propose(w.code, voter, title=f"P{n}", text=None, from_node="nature", to_node="climate")
+        ws.propose(
+            w.code,
+            voter,
+            title=f"P{n}",
+            text=None,
+            from_node="nature",
+            to_node="climate",
+            store=env_store(),
+        )
     at.run()
     assert t("prop.left", "en", n=0, max=3) in texts(at)
     _fill_proposal(at, "Fourth", "climate", "housing")
     assert any(e.value == t("err.proposal_limit", "en") for e in at.error)
-    assert len(fac.list_proposals(w.code)) == 3
+    assert len(ws.list_proposals(grant_for(w.code, env_store()), store=env_store())) == 3
     assert at.text_input(key="prop_title").value == "Fourth"  # kept after a refusal
 
 
 def test_phone_escapes_a_proposed_interaction_title(database) -> None:
     w = _open_workshop()
     voter = _voter(w.code, "p")
-    p = fac.propose(w.code, voter, title="# Big", text=None, from_node="housing", to_node="nature")
-    item = fac.accept_proposal(w.code, p.id)
-    ws.set_current_item(w.code, item.id)
-    fac.toggle_voting(w.code, item.id)
+    p = ws.propose(
+        w.code,
+        voter,
+        title="# Big",
+        text=None,
+        from_node="housing",
+        to_node="nature",
+        store=env_store(),
+    )
+    item = ws.accept_proposal(grant_for(w.code, env_store()), p.id, store=env_store())
+    ws.set_current_item(grant_for(w.code, env_store()), item.id, store=env_store())
+    ws.toggle_voting(grant_for(w.code, env_store()), item.id, store=env_store())
     at, _ = _joined(w.code)
     assert "#### \\# Big" in markdown(at)
-    assert ws.get_workshop(w.code).current_item_id == item.id
+    assert ws.get_workshop(w.code, store=env_store()).current_item_id == item.id

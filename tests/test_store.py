@@ -10,8 +10,9 @@ from sqlalchemy import Column, Integer, Table, func, inspect, select, text
 
 from conflicts import config
 from conflicts import store as st
-from conflicts import workshop as ws
-from conflicts.store import DatabaseUnavailable, Store
+from conflicts import workshops as ws
+from conflicts.store import SCHEMA_VERSION, DatabaseUnavailable, Store
+from tests.helpers import grant_for
 
 
 # --- configuration --------------------------------------------------------------------------
@@ -51,12 +52,12 @@ def test_init_is_idempotent(db_url):
     a = Store(db_url, engine=st.make_engine(db_url))
     b = Store(db_url, engine=st.make_engine(db_url))
     try:
-        assert a.init() == st.SCHEMA_VERSION == 2
-        assert a.init() == 2
-        assert b.init() == 2  # another process on an existing schema
-        assert a.schema_version() == 2
+        assert a.init() == st.SCHEMA_VERSION == 3
+        assert a.init() == SCHEMA_VERSION
+        assert b.init() == SCHEMA_VERSION  # another process on an existing schema
+        assert a.schema_version() == SCHEMA_VERSION
         rows = a.read(lambda c: c.execute(select(func.count()).select_from(st.schema_version)))
-        assert rows.scalar() == 2  # one row per applied migration
+        assert rows.scalar() == st.SCHEMA_VERSION  # one row per applied migration
         tables = set(inspect(a.engine).get_table_names())
         assert {
             "workshops",
@@ -149,8 +150,8 @@ def test_write_rolls_back_on_error(store, workshop_catalogue):
 def test_tally_rows_is_one_aggregate(store, workshop_catalogue):
     created = ws.create_workshop(workshop_catalogue, store=store)
     code, item = created.workshop.code, created.workshop.items[0]
-    ws.open_workshop(code, store=store)
-    ws.open_voting(code, item.id, store=store)
+    ws.open_workshop(grant_for(code, store), store=store)
+    ws.open_voting(grant_for(code, store), item.id, store=store)
     for n, v in enumerate([4, 4, 2, None]):
         ws.join(code, f"v{n}", store=store)
         ws.cast_ballot(code, f"v{n}", item.id, v, skip=v is None, store=store)

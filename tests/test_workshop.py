@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 import shutil
@@ -12,9 +13,11 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from sqlalchemy import func, select
 
-from conflicts import workshop as ws
+from conflicts import workshops as ws
 from conflicts.errors import CatalogueError
+from conflicts.reports import export
 from conflicts.store import Store, ballots, make_engine, participants, workshops
+from tests.helpers import grant_for
 
 VOTER = "cookie-5f0c1e9a-raw-voter-id"
 
@@ -28,9 +31,9 @@ def created(store, workshop_catalogue):
 def running(store, created):
     """An open workshop with voting open on the first item and one joined voter."""
     code = created.workshop.code
-    ws.open_workshop(code, store=store)
+    ws.open_workshop(grant_for(code, store), store=store)
     item = created.workshop.items[0]
-    ws.open_voting(code, item.id, store=store)
+    ws.open_voting(grant_for(code, store), item.id, store=store)
     ws.join(code, VOTER, "Anna", store=store)
     return code, item
 
@@ -107,7 +110,7 @@ def test_facilitator_key_is_hashed_and_checked(store, created, monkeypatch):
     monkeypatch.setenv("CONFLICTS_ADMIN_PASSWORD", "admin-secret")
     assert ws.check_facilitator(w, "admin-secret", store=store)
     with pytest.raises(ws.AccessDenied):
-        ws.require_facilitator(w, "wrong", store=store)
+        ws.unlock(w, "wrong", store=store)
     with pytest.raises(ws.WorkshopNotFound):
         ws.check_facilitator("AAAAAA", key, store=store)
 
@@ -142,13 +145,13 @@ def test_join_display_name_is_plain_text_max_60(store, created):
 
 def test_closed_mode_participant_codes(store, created):
     code = created.workshop.code
-    ws.open_workshop(code, store=store)
+    ws.open_workshop(grant_for(code, store), store=store)
     item = created.workshop.items[0]
-    ws.open_voting(code, item.id, store=store)
+    ws.open_voting(grant_for(code, store), item.id, store=store)
     ws.join(code, "early", store=store)  # joined before closed mode: no code
-    codes = ws.generate_participant_codes(code, 3, store=store)
+    codes = ws.generate_participant_codes(grant_for(code, store), 3, store=store)
     assert len(set(codes)) == 3 and all(len(c) == 8 for c in codes)
-    ws.set_participant_codes_required(code, True, store=store)
+    ws.set_participant_codes_required(grant_for(code, store), True, store=store)
     _rejected(ws.NotEntitled, "not_entitled", ws.join, code, "v1", store=store)
     _rejected(
         ws.ParticipantCodeInvalid,
@@ -181,7 +184,7 @@ def test_closed_mode_participant_codes(store, created):
     assert not early.has_participant_code
     assert ws.join(code, "early", participant_code=codes[1], store=store).has_participant_code
     ws.cast_ballot(code, "early", item.id, 4, store=store)
-    assert ws.list_participant_codes(code, store=store) == [
+    assert ws.list_participant_codes(grant_for(code, store), store=store) == [
         (codes[0], True),
         (codes[1], True),
         (codes[2], False),
@@ -206,14 +209,14 @@ def test_cast_change_and_skip(store, running):
 def test_rejections_write_nothing(store, created):
     code = created.workshop.code
     first, second = created.workshop.items[0], created.workshop.items[1]
-    ws.open_voting(code, first.id, store=store)
+    ws.open_voting(grant_for(code, store), first.id, store=store)
     ws.join(code, VOTER, store=store)
     # draft workshop
     _rejected(
         ws.WorkshopNotOpen, "workshop_not_started", ws.cast_ballot, code, VOTER, first.id, 3,
         store=store,
     )  # fmt: skip
-    ws.open_workshop(code, store=store)
+    ws.open_workshop(grant_for(code, store), store=store)
     # item not opened yet, unknown item, not joined, out of range, bad input
     err = _rejected(ws.VotingClosed, "voting_closed", ws.cast_ballot, code, VOTER, second.id, 3, store=store)  # fmt: skip
     assert err.params["voting"] == "not_started"
@@ -237,11 +240,11 @@ def test_rejections_write_nothing(store, created):
     assert _count(store, ballots) == 0
     # a closed item
     ws.cast_ballot(code, VOTER, first.id, 3, store=store)
-    ws.close_voting(code, first.id, store=store)
+    ws.close_voting(grant_for(code, store), first.id, store=store)
     _rejected(ws.VotingClosed, "voting_closed", ws.cast_ballot, code, VOTER, first.id, 5, store=store)  # fmt: skip
     # a closed workshop: also closes open items
-    ws.open_voting(code, second.id, store=store)
-    w = ws.close_workshop(code, store=store)
+    ws.open_voting(grant_for(code, store), second.id, store=store)
+    w = ws.close_workshop(grant_for(code, store), store=store)
     assert w.status == "closed" and all(i.voting != "open" for i in w.items)
     _rejected(ws.WorkshopNotOpen, "workshop_closed", ws.cast_ballot, code, VOTER, second.id, 3, store=store)  # fmt: skip
     _rejected(ws.WorkshopNotOpen, "workshop_closed", ws.join, code, "latecomer", store=store)
@@ -251,7 +254,7 @@ def test_rejections_write_nothing(store, created):
 
 def test_score_method_range(store, running):
     code, item = running
-    ws.set_voting_method(code, "score", store=store)
+    ws.set_voting_method(grant_for(code, store), "score", store=store)
     assert ws.cast_ballot(code, VOTER, item.id, -3, store=store).value == -3
     assert ws.cast_ballot(code, VOTER, item.id, 3, store=store).value == 3
     _rejected(ws.ValueOutOfRange, "value_out_of_range", ws.cast_ballot, code, VOTER, item.id, 4, store=store)  # fmt: skip
@@ -260,10 +263,10 @@ def test_score_method_range(store, running):
 def test_dots_budget(store, created):
     code = created.workshop.code
     a, b, c = created.workshop.items[:3]
-    ws.set_voting_method(code, "dots", dot_budget=5, store=store)
-    ws.open_workshop(code, store=store)
+    ws.set_voting_method(grant_for(code, store), "dots", dot_budget=5, store=store)
+    ws.open_workshop(grant_for(code, store), store=store)
     for item in (a, b, c):
-        ws.open_voting(code, item.id, store=store)
+        ws.open_voting(grant_for(code, store), item.id, store=store)
     ws.join(code, VOTER, store=store)
     ws.cast_ballot(code, VOTER, a.id, 3, store=store)
     ws.cast_ballot(code, VOTER, b.id, 2, store=store)
@@ -275,18 +278,21 @@ def test_dots_budget(store, created):
     mine = ws.my_ballots(code, VOTER, store=store)
     assert {i: b.value for i, b in mine.items()} == {a.id: 1, b.id: 2, c.id: 2}
     # the method is locked once ballots exist; the budget may grow
-    _rejected(ws.InvalidSetting, "method_locked", ws.set_voting_method, code, "rating", store=store)  # fmt: skip
-    _rejected(ws.InvalidSetting, "method_locked", ws.set_voting_method, code, "dots", dot_budget=4, store=store)  # fmt: skip
-    assert ws.set_voting_method(code, "dots", dot_budget=8, store=store).dot_budget == 8
+    _rejected(ws.InvalidSetting, "method_locked", ws.set_voting_method, grant_for(code, store), "rating", store=store)  # fmt: skip
+    _rejected(ws.InvalidSetting, "method_locked", ws.set_voting_method, grant_for(code, store), "dots", dot_budget=4, store=store)  # fmt: skip
+    assert (
+        ws.set_voting_method(grant_for(code, store), "dots", dot_budget=8, store=store).dot_budget
+        == 8
+    )
 
 
 def test_ranking(store, created):
     code = created.workshop.code
     items = created.workshop.items[:4]
-    ws.set_voting_method(code, "ranking", ranking_size=3, store=store)
-    ws.open_workshop(code, store=store)
+    ws.set_voting_method(grant_for(code, store), "ranking", ranking_size=3, store=store)
+    ws.open_workshop(grant_for(code, store), store=store)
     for item in items:
-        ws.open_voting(code, item.id, store=store)
+        ws.open_voting(grant_for(code, store), item.id, store=store)
     ws.join(code, "a", store=store)
     ws.join(code, "b", store=store)
     ids = [i.id for i in items]
@@ -313,41 +319,69 @@ def test_follow_mode_agenda_and_revisions(store, created):
     code = created.workshop.code
     items = created.workshop.items
     rev0, trev0 = ws.poll(code, store=store)
-    w = ws.set_current_item(code, items[2].id, store=store)
+    w = ws.set_current_item(grant_for(code, store), items[2].id, store=store)
     assert w.current_item == items[2] and w.revision > rev0
-    w = ws.set_mode(code, "free", store=store)
+    w = ws.set_mode(grant_for(code, store), "free", store=store)
     assert w.mode == "free"
-    _rejected(ws.InvalidSetting, "invalid_setting", ws.set_mode, code, "chaos", store=store)
-    _rejected(ws.UnknownItem, "unknown_item", ws.set_current_item, code, 999_999, store=store)
-    assert ws.set_current_item(code, None, store=store).current_item is None
+    _rejected(
+        ws.InvalidSetting,
+        "invalid_setting",
+        ws.set_mode,
+        grant_for(code, store),
+        "chaos",
+        store=store,
+    )
+    _rejected(
+        ws.UnknownItem,
+        "unknown_item",
+        ws.set_current_item,
+        grant_for(code, store),
+        999_999,
+        store=store,
+    )
+    assert ws.set_current_item(grant_for(code, store), None, store=store).current_item is None
     # reorder
     new_order = [i.id for i in reversed(items)]
-    w = ws.reorder_agenda(code, new_order, store=store)
+    w = ws.reorder_agenda(grant_for(code, store), new_order, store=store)
     assert [i.id for i in w.items] == new_order
-    _rejected(ws.InvalidSetting, "invalid_agenda", ws.reorder_agenda, code, new_order[:-1], store=store)  # fmt: skip
+    _rejected(ws.InvalidSetting, "invalid_agenda", ws.reorder_agenda, grant_for(code, store), new_order[:-1], store=store)  # fmt: skip
     # set_agenda keeps existing items, adds new, removes unused
-    ws.open_workshop(code, store=store)
-    ws.open_voting(code, items[0].id, store=store)
+    ws.open_workshop(grant_for(code, store), store=store)
+    ws.open_voting(grant_for(code, store), items[0].id, store=store)
     ws.join(code, VOTER, store=store)
     ws.cast_ballot(code, VOTER, items[0].id, 5, store=store)
-    w = ws.set_agenda(code, ["s1", "c1"], store=store)
+    w = ws.set_agenda(grant_for(code, store), ["s1", "c1"], store=store)
     assert [i.interaction_id for i in w.items] == ["s1", "c1"]
     assert w.items[1].id == items[0].id and w.items[1].voting == "open"
-    _rejected(ws.InvalidSetting, "item_has_ballots", ws.set_agenda, code, ["s1"], store=store)
-    _rejected(ws.InvalidSetting, "duplicate_item", ws.set_agenda, code, ["c1", "c1"], store=store)
+    _rejected(
+        ws.InvalidSetting,
+        "item_has_ballots",
+        ws.set_agenda,
+        grant_for(code, store),
+        ["s1"],
+        store=store,
+    )
+    _rejected(
+        ws.InvalidSetting,
+        "duplicate_item",
+        ws.set_agenda,
+        grant_for(code, store),
+        ["c1", "c1"],
+        store=store,
+    )
     rev, trev = ws.poll(code, store=store)
     assert rev > rev0 and trev == trev0 + 2  # one join, one ballot
-    assert ws.set_title(code, "Renamed", store=store).title == "Renamed"
+    assert ws.set_title(grant_for(code, store), "Renamed", store=store).title == "Renamed"
 
 
 def test_hidden_results_for_participants(store, running):
     code, item = running
-    ws.set_hide_results(code, True, store=store)
+    ws.set_hide_results(grant_for(code, store), True, store=store)
     ws.cast_ballot(code, VOTER, item.id, 4, store=store)
     public = ws.get_tally(code, store=store).item(item.id)
     assert public.hidden and public.mean is None and public.ballots == 1
-    assert ws.get_tally(code, facilitator=True, store=store).item(item.id).mean == 4.0
-    ws.close_voting(code, item.id, store=store)
+    assert ws.get_tally(grant_for(code, store), store=store).item(item.id).mean == 4.0
+    ws.close_voting(grant_for(code, store), item.id, store=store)
     assert ws.get_tally(code, store=store).item(item.id).mean == 4.0
 
 
@@ -370,9 +404,9 @@ def test_concurrent_ballots_stored_exactly_once(store, created):
     code = created.workshop.code
     items = created.workshop.items
     assert len(items) == 10
-    ws.open_workshop(code, store=store)
+    ws.open_workshop(grant_for(code, store), store=store)
     for item in items:
-        ws.open_voting(code, item.id, store=store)
+        ws.open_voting(grant_for(code, store), item.id, store=store)
     voters = [f"voter-{n}" for n in range(20)]
     for v in voters:
         ws.join(code, v, store=store)
@@ -401,10 +435,10 @@ def test_concurrent_ballots_stored_exactly_once(store, created):
 def test_concurrent_dots_never_exceed_budget(store, created):
     code = created.workshop.code
     items = created.workshop.items
-    ws.set_voting_method(code, "dots", dot_budget=10, store=store)
-    ws.open_workshop(code, store=store)
+    ws.set_voting_method(grant_for(code, store), "dots", dot_budget=10, store=store)
+    ws.open_workshop(grant_for(code, store), store=store)
     for item in items:
-        ws.open_voting(code, item.id, store=store)
+        ws.open_voting(grant_for(code, store), item.id, store=store)
     ws.join(code, VOTER, store=store)
     start = threading.Barrier(10)
 
@@ -430,8 +464,8 @@ def test_two_engines_see_each_others_ballots(db_url, store, workshop_catalogue):
         created = ws.create_workshop(workshop_catalogue, store=a)
         code = created.workshop.code
         item = created.workshop.items[0]
-        ws.open_workshop(code, store=b)
-        ws.open_voting(code, item.id, store=a)
+        ws.open_workshop(grant_for(code, b), store=b)
+        ws.open_voting(grant_for(code, a), item.id, store=a)
         ws.join(code, "va", store=a)
         ws.join(code, "vb", store=b)
         ws.cast_ballot(code, "va", item.id, 5, store=a)
@@ -449,27 +483,27 @@ def test_two_engines_see_each_others_ballots(db_url, store, workshop_catalogue):
 def _exportable(store, created):
     code = created.workshop.code
     items = created.workshop.items
-    ws.open_workshop(code, store=store)
-    ws.open_voting(code, items[0].id, store=store)
-    ws.open_voting(code, items[1].id, store=store)
+    ws.open_workshop(grant_for(code, store), store=store)
+    ws.open_voting(grant_for(code, store), items[0].id, store=store)
+    ws.open_voting(grant_for(code, store), items[1].id, store=store)
     names = {"cookie-raw-aaaa-1111": "Zlatan Unique", "cookie-raw-bbbb-2222": "Greta Nameless"}
     for voter, name in names.items():
         ws.join(code, voter, name, actor_type="region", store=store)
     ws.cast_ballot(code, "cookie-raw-aaaa-1111", items[0].id, 5, store=store)
     ws.cast_ballot(code, "cookie-raw-bbbb-2222", items[0].id, 2, store=store)
     ws.cast_ballot(code, "cookie-raw-aaaa-1111", items[1].id, skip=True, store=store)
-    ws.close_voting(code, items[0].id, store=store)
+    ws.close_voting(grant_for(code, store), items[0].id, store=store)
     return code, names
 
 
 def test_export_json_is_anonymised(store, created):
     code, names = _exportable(store, created)
-    text = ws.export_workshop(code, "json", store=store)
+    text = export.export_workshop(grant_for(code, store), "json", store=store)
     for secret in [*names, *names.values(), created.facilitator_key]:
         assert secret not in text
     data = json.loads(text)
     assert set(data) == {"workshop", "items", "ballots"} | {
-        "agenda",  # schema version 2: conflicts.facilitation
+        "agenda",  # schema version 2: conflicts.workshops
         "warmups",
         "outcomes",
         "proposals",
@@ -485,18 +519,44 @@ def test_export_json_is_anonymised(store, created):
     assert first["interaction_id"] == "c1" and first["mean"] == 3.5 and first["ballots"] == 2
     assert first["title"] == "Bostäder mot grönområden"
     # pseudonyms are stable between exports
-    assert {b["participant"] for b in json.loads(ws.export_workshop(code, store=store))["ballots"]} == pseudos  # fmt: skip
+    assert {b["participant"] for b in json.loads(export.export_workshop(grant_for(code, store), store=store))["ballots"]} == pseudos  # fmt: skip
 
 
 def test_export_csv_is_anonymised(store, created):
     code, names = _exportable(store, created)
-    text = ws.export_workshop(code, "csv", store=store)
+    text = export.export_workshop(grant_for(code, store), "csv", store=store)
     for secret in [*names, *names.values()]:
         assert secret not in text
     rows = list(csv.DictReader(io.StringIO(text)))
-    assert list(rows[0]) == ws.CSV_COLUMNS
+    assert list(rows[0]) == export.CSV_COLUMNS
     kinds = [r["record"] for r in rows]
     assert kinds == ["ballot"] * 3 + ["tally"] * 10
     tally_c1 = rows[3]
     assert tally_c1["interaction_id"] == "c1" and tally_c1["mean"] == "3.5000"
-    _rejected(ws.InvalidSetting, "invalid_setting", ws.export_workshop, code, "pdf", store=store)
+    _rejected(
+        ws.InvalidSetting,
+        "invalid_setting",
+        export.export_workshop,
+        grant_for(code, store),
+        "pdf",
+        store=store,
+    )
+
+
+# --- permission: the facilitator grant ------------------------------------------------------
+def test_facilitator_actions_need_a_real_grant_for_that_workshop(
+    store, created, workshop_catalogue
+):
+    code = created.workshop.code
+    with pytest.raises(TypeError):
+        ws.FacilitatorGrant(code, created.workshop.id)  # only unlock/create make one
+    _rejected(ws.AccessDenied, "access_denied", ws.open_workshop, code, store=store)
+    other = ws.create_workshop(workshop_catalogue, title="Other", store=store)
+    forged = dataclasses.replace(other.grant, code=code)  # another workshop's grant, relabelled
+    _rejected(ws.AccessDenied, "access_denied", ws.open_workshop, forged, store=store)
+    _rejected(ws.AccessDenied, "access_denied", ws.export_data, code, store=store)
+    _rejected(ws.AccessDenied, "access_denied", ws.list_proposals, code, store=store)
+    assert ws.get_workshop(code, store=store).status == "draft"  # nothing was written
+    grant = ws.unlock(code, created.facilitator_key, store=store)
+    assert grant == created.grant and "key" not in repr(grant).lower()
+    assert ws.open_workshop(grant, store=store).status == "open"

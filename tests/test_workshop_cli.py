@@ -12,8 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from conflicts import workshop as ws
+from conflicts import workshops as ws
 from conflicts.cli import main
+from conflicts.reports import export
+from conflicts.workshops import lifecycle
+from tests.helpers import env_store, grant_for
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -25,17 +28,17 @@ def test_create_json_prints_exactly_three_fields(db_env, workshop_catalogue, cap
     out = json.loads(capsys.readouterr().out)
     assert set(out) == {"code", "join_path", "facilitator_key"}
     assert out["join_path"] == f"/join?code={out['code']}"
-    w = ws.get_workshop(out["code"])  # the environment's database
+    w = ws.get_workshop(out["code"], store=env_store())  # the environment's database
     assert w.title == "Runda 1" and len(w.items) == 10
-    assert ws.check_facilitator(w, out["facilitator_key"])
+    assert ws.check_facilitator(w, out["facilitator_key"], store=env_store())
 
 
 def test_create_human_output_and_bundled_name(db_env, workshop_catalogue, capsys, monkeypatch):
-    monkeypatch.setattr(ws, "bundled_catalogues", lambda: {"small": workshop_catalogue})
+    monkeypatch.setattr(lifecycle, "bundled_catalogues", lambda: {"small": workshop_catalogue})
     assert main(["workshop", "create", "small"]) == 0
     out = capsys.readouterr().out
     assert "join code:" in out and "/join?code=" in out and "facilitator key:" in out
-    [w] = ws.list_workshops()
+    [w] = ws.list_workshops(store=env_store())
     assert w.catalogue_name == "small" and w.code in out
 
 
@@ -50,12 +53,12 @@ def test_create_errors_exit_1(db_env, tmp_path, capsys):
 
 
 def test_export_json_and_csv(db_env, workshop_catalogue, capsys, tmp_path):
-    created = ws.create_workshop(workshop_catalogue)
+    created = ws.create_workshop(workshop_catalogue, store=env_store())
     code, item = created.workshop.code, created.workshop.items[0]
-    ws.open_workshop(code)
-    ws.open_voting(code, item.id)
-    ws.join(code, "raw-cookie-id-123", "Secret Name")
-    ws.cast_ballot(code, "raw-cookie-id-123", item.id, 4)
+    ws.open_workshop(grant_for(code, env_store()), store=env_store())
+    ws.open_voting(grant_for(code, env_store()), item.id, store=env_store())
+    ws.join(code, "raw-cookie-id-123", "Secret Name", store=env_store())
+    ws.cast_ballot(code, "raw-cookie-id-123", item.id, 4, store=env_store())
 
     assert main(["workshop", "export", code.lower(), "--format", "json"]) == 0
     out = capsys.readouterr().out
@@ -83,7 +86,7 @@ def test_export_errors(db_env, capsys):
 
 
 def test_list(db_env, workshop_catalogue, capsys):
-    code = ws.create_workshop(workshop_catalogue, title="Listed").workshop.code
+    code = ws.create_workshop(workshop_catalogue, title="Listed", store=env_store()).workshop.code
     assert main(["workshop", "list", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)[0]["code"] == code
 
@@ -103,12 +106,19 @@ def test_create_then_export_and_an_unreachable_database(
 
 # --- issue 5: the report, the summary and the catalogue written back --------------------------
 def _voted_workshop(workshop_catalogue) -> str:
-    created = ws.create_workshop(workshop_catalogue, title="Export round")
+    created = ws.create_workshop(workshop_catalogue, title="Export round", store=env_store())
     code, item = created.workshop.code, created.workshop.items[0]
-    ws.open_workshop(code)
-    ws.open_voting(code, item.id)
-    ws.join(code, "cli-voter-XK9-secret", "Hieronymus Cli-Name", "municipality", "local")
-    ws.cast_ballot(code, "cli-voter-XK9-secret", item.id, 5)
+    ws.open_workshop(grant_for(code, env_store()), store=env_store())
+    ws.open_voting(grant_for(code, env_store()), item.id, store=env_store())
+    ws.join(
+        code,
+        "cli-voter-XK9-secret",
+        "Hieronymus Cli-Name",
+        "municipality",
+        "local",
+        store=env_store(),
+    )
+    ws.cast_ballot(code, "cli-voter-XK9-secret", item.id, 5, store=env_store())
     return code
 
 
@@ -119,7 +129,12 @@ def test_export_every_format_to_stdout_and_to_a_file(
     code = _voted_workshop(workshop_catalogue)
     assert main(["workshop", "export", code, "--format", fmt]) == 0
     out = capsys.readouterr().out
-    assert out == ws.export_workshop(code, fmt) or fmt in ("html", "md")  # these carry a timestamp
+    assert out == export.export_workshop(
+        grant_for(code, env_store()), fmt, store=env_store()
+    ) or fmt in (
+        "html",
+        "md",
+    )  # these carry a timestamp
     assert "cli-voter-XK9-secret" not in out and "Hieronymus" not in out
     first = {
         "html": "<!DOCTYPE html>",

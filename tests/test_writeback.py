@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conflicts import facilitation as fac
-from conflicts import workshop as ws
+from conflicts import workshops as ws
 from conflicts.catalogue import (
     Catalogue,
     WorkshopRecord,
@@ -19,8 +18,10 @@ from conflicts.catalogue import (
     validate_file,
 )
 from conflicts.cli import main
+from conflicts.reports import export
+from conflicts.reports.writeback import writeback_yaml
 from conflicts.store import OUTCOMES
-from conflicts.writeback import writeback_yaml
+from tests.helpers import grant_for
 from tests.test_results import FIXTURE, SUMMARY, build_round
 
 
@@ -50,7 +51,7 @@ def round1(store):
 def test_written_back_catalogue_validates_and_loads_to_the_same_plus_additions(
     store, round1, tmp_path
 ):
-    text = ws.export_workshop(round1.code, "yaml", store=store)
+    text = export.export_workshop(grant_for(round1.code, store), "yaml", store=store)
     path = tmp_path / "next_round.yaml"
     path.write_text(text, encoding="utf-8")
     assert validate_file(path).valid
@@ -97,7 +98,7 @@ def test_written_back_catalogue_validates_and_loads_to_the_same_plus_additions(
 
 
 def test_comments_key_order_and_lines_are_kept(store, round1):
-    text = ws.export_workshop(round1.code, "yaml", store=store)
+    text = export.export_workshop(grant_for(round1.code, store), "yaml", store=store)
     original = ws.get_workshop(round1.code, store=store).catalogue_yaml
     assert text.startswith("# Small catalogue for the workshop/store tests")
     assert _only_insertions(original, text) == []  # nothing rewritten, only lines added
@@ -121,16 +122,18 @@ def test_bundled_catalogue_keeps_every_line(store, tmp_path):
     created = ws.create_workshop("stockholm", store=store)
     code = created.workshop.code
     first = created.workshop.items[0]
-    fac.save_outcome(code, first.id, outcome="escalate", owner="Politiken", store=store)
-    fac.add_interaction(
-        code,
+    ws.save_outcome(
+        grant_for(code, store), first.id, outcome="escalate", owner="Politiken", store=store
+    )
+    ws.add_interaction(
+        grant_for(code, store),
         from_node="g1",
         to_node="g2",
         score=1,
         title={"sv": "Ny: synergi", "en": "New: synergy"},
         store=store,
     )
-    text = ws.export_workshop(code, "yaml", store=store)
+    text = export.export_workshop(grant_for(code, store), "yaml", store=store)
     original = bundled_catalogues()["stockholm"].read_text(encoding="utf-8")
     assert created.workshop.catalogue_yaml == original
     assert _only_insertions(original, text) == []
@@ -144,22 +147,27 @@ def test_bundled_catalogue_keeps_every_line(store, tmp_path):
 
 
 def test_the_next_round_starts_from_the_written_back_catalogue(store, round1):
-    text = ws.export_workshop(round1.code, "yaml", store=store)
+    text = export.export_workshop(grant_for(round1.code, store), "yaml", store=store)
     round2 = ws.create_workshop_from_text(text, "workshop_small", title="Runda 2", store=store)
     code2 = round2.workshop.code
     ids = [i.interaction_id for i in round2.workshop.items]
     assert "ws-1" in ids  # last round's accepted proposal is on the agenda now
     item = next(i for i in round2.workshop.items if i.interaction_id == "c1")
-    ws.open_workshop(code2, store=store)
+    ws.open_workshop(grant_for(code2, store), store=store)
     ws.join(code2, "vid-round-2", store=store)
-    ws.open_voting(code2, item.id, store=store)
+    ws.open_voting(grant_for(code2, store), item.id, store=store)
     ws.cast_ballot(code2, "vid-round-2", item.id, 2, store=store)
-    fac.save_outcome(code2, item.id, outcome="resolved", store=store)
-    again = fac.add_interaction(
-        code2, from_node="climate", to_node="nature", score=-1, title="Igen", store=store
+    ws.save_outcome(grant_for(code2, store), item.id, outcome="resolved", store=store)
+    again = ws.add_interaction(
+        grant_for(code2, store),
+        from_node="climate",
+        to_node="nature",
+        score=-1,
+        title="Igen",
+        store=store,
     )
     assert again.interaction_id == "ws-2"  # ids do not collide with the written-back ws-1
-    new = parse_catalogue(ws.export_workshop(code2, "yaml", store=store))
+    new = parse_catalogue(export.export_workshop(grant_for(code2, store), "yaml", store=store))
     history = new.interactions_by_id["c1"].history
     assert [(h.workshop, h.outcome, h.rank) for h in history] == [
         (round1.code, "needs_analysis", 1),
@@ -167,7 +175,12 @@ def test_the_next_round_starts_from_the_written_back_catalogue(store, round1):
     ]
     assert [i.id for i in new.interactions][-2:] == ["ws-1", "ws-2"]
     assert text.count("# Added in workshop") == 1
-    assert ws.export_workshop(code2, "yaml", store=store).count("# Added in workshop") == 2
+    assert (
+        export.export_workshop(grant_for(code2, store), "yaml", store=store).count(
+            "# Added in workshop"
+        )
+        == 2
+    )
 
 
 def test_one_language_catalogue_gets_plain_texts():

@@ -6,12 +6,14 @@ The parsed catalogue, its graph, layout and metrics are shared by every session 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from dataclasses import dataclass
 
 import networkx as nx
 import streamlit as st
 
+from conflicts import config
 from conflicts.catalogue import (
     DEFAULT_CATALOGUE,
     Catalogue,
@@ -23,10 +25,25 @@ from conflicts.graph import build_graph
 from conflicts.i18n import DEFAULT_LANGUAGE, LANGUAGES, normalise_language
 from conflicts.layout import compute_layout
 from conflicts.metrics import NodeMetrics, node_metrics
+from conflicts.services import Services
+from conflicts.store import get_store
+from conflicts.ui import state
 
-LANG_KEY = "lang"
-CATALOGUE_KEY = "catalogue"
-UPLOADS_KEY = "_uploaded_catalogues"
+LANG_KEY = state.LANG
+CATALOGUE_KEY = state.CATALOGUE
+UPLOADS_KEY = state.UPLOADS
+
+
+def app_services() -> Services:
+    """THE services of this process, made once per database URL of the environment: the router
+    hands them to every page and ``app.py`` to the HTTP routes, so pages and routes share one
+    store. (Keyed by the URL so a test that points the environment elsewhere gets its own.)"""
+    return _services_for(config.normalise_database_url(config.database_url()))
+
+
+@functools.cache
+def _services_for(url: str) -> Services:
+    return Services(store=get_store(url))
 
 
 @dataclass(frozen=True)

@@ -14,14 +14,15 @@ import altair as alt
 import segno
 import streamlit as st
 
-from conflicts import workshop as ws
+from conflicts import workshops as ws
 from conflicts.i18n import t
+from conflicts.services import Services
 from conflicts.store import DatabaseUnavailable
 from conflicts.tally import ItemTally
 from conflicts.ui.server import VOTER_COOKIE, new_voter_id, valid_voter_id
+from conflicts.ui.state import GRANTS
 
 VOTER_PARAM = "voter"  # fallback identity for browsers that refuse cookies
-KEYS = "_facilitator_codes"  # workshop codes this browser session has unlocked
 
 
 def error_text(exc: Exception, lang: str) -> str:
@@ -86,9 +87,9 @@ def code_entry(lang: str, key: str) -> None:
             st.rerun()
 
 
-def load_workshop(code: str, lang: str) -> ws.Workshop | None:
+def load_workshop(code: str, lang: str, *, services: Services) -> ws.Workshop | None:
     try:
-        return ws.get_workshop(code)
+        return ws.get_workshop(code, store=services.store)
     except (ws.WorkshopError, DatabaseUnavailable) as exc:
         st.error(error_text(exc, lang))
         return None
@@ -149,23 +150,41 @@ def tally_chart(item: ItemTally, method: str, lang: str, *, large: bool = False)
         )
 
 
-def facilitator_unlocked(code: str, lang: str) -> bool:
-    """True once this browser session has given the workshop's key (or the admin password);
-    until then shows the key form. The key is kept only in the session, never in a URL."""
-    if code in st.session_state.get(KEYS, set()):
-        return True
+def granted(code: str) -> ws.FacilitatorGrant:
+    """The grant this browser session unlocked for ``code`` (see :func:`facilitator_grant`).
+
+    Raises :class:`~conflicts.workshops.AccessDenied` when the session has none, so an action
+    offered by mistake before unlocking fails instead of acting."""
+    grant = st.session_state.get(GRANTS, {}).get(code)
+    if grant is None:
+        raise ws.AccessDenied("unlock the workshop first")
+    return grant
+
+
+def keep_grant(grant: ws.FacilitatorGrant) -> None:
+    """Remember a grant for this browser session (after unlocking or creating a workshop)."""
+    st.session_state.setdefault(GRANTS, {})[grant.code] = grant
+
+
+def facilitator_grant(code: str, lang: str, *, services: Services) -> ws.FacilitatorGrant | None:
+    """The session's grant for ``code`` once the workshop's key (or the admin password) was
+    given; until then shows the key form and returns None. The key is never kept, not in the
+    session and not in a URL: only the grant :func:`conflicts.workshops.unlock` returned."""
+    grant = st.session_state.get(GRANTS, {}).get(code)
+    if grant is not None:
+        return grant
     with st.form("unlock_form"):
         key = st.text_input(
             t("fac.key", lang), type="password", help=t("fac.key_help", lang), key="unlock_key"
         )
         if st.form_submit_button(t("fac.unlock", lang), type="primary", key="unlock_submit"):
             try:
-                ok = ws.check_facilitator(code, key)
+                keep_grant(ws.unlock(code, key, store=services.store))
+            except ws.AccessDenied:
+                st.error(t("err.access_denied", lang))
+                return None
             except (ws.WorkshopError, DatabaseUnavailable) as exc:
                 st.error(error_text(exc, lang))
-                return False
-            if ok:
-                st.session_state.setdefault(KEYS, set()).add(code)
-                st.rerun()
-            st.error(t("err.access_denied", lang))
-    return False
+                return None
+            st.rerun()
+    return None

@@ -12,12 +12,11 @@ from collections.abc import Iterable, Mapping
 
 import streamlit as st
 
-from conflicts import facilitation as fac
-from conflicts import workshop as ws
+from conflicts import workshops as ws
 from conflicts.catalogue import Catalogue
-from conflicts.facilitation import Outcome, TimerState
 from conflicts.i18n import t
 from conflicts.ui.widgets import md_escape
+from conflicts.workshops import Outcome, TimerState
 
 __all__ = [
     "agenda_overview",
@@ -44,7 +43,7 @@ def _mark(label: str, count: int, lang: str) -> str:
     return f":orange-badge[{MISSING} {label} · {t('room.missing', lang)}]"
 
 
-def representation_lines(rep: fac.Representation, lang: str) -> list[tuple[str, str]]:
+def representation_lines(rep: ws.Representation, lang: str) -> list[tuple[str, str]]:
     """``[(heading, markdown), ...]`` for the needed decision levels and actor types."""
     levels = [
         _mark(t(f"level.{lv}", lang), rep.levels_present.get(lv, 0), lang)
@@ -76,7 +75,7 @@ def representation_panel(
     Draws nothing for an id that is not an interaction (e.g. a warm-up key)."""
     people = list(participants)
     try:
-        rep = fac.representation(cat, interaction_id, people)
+        rep = ws.representation(cat, interaction_id, people)
     except ws.WorkshopError:
         return
     lines = representation_lines(rep, lang)
@@ -123,7 +122,7 @@ def timer_text(state: TimerState | None, lang: str) -> str | None:
 def timer_badge(workshop: ws.Workshop, lang: str, *, key: str = "timer") -> None:
     """The current step's timer as a large line (element key ``key``); nothing without one.
     Computes the time left now: call it from a fragment that reruns every second."""
-    state = fac.timer_state(workshop)
+    state = ws.timer_state(workshop)
     text = timer_text(state, lang)
     if state is None or text is None:
         return

@@ -1,22 +1,26 @@
 """The page router: page config, language switch, navigation.
 
-To add a page: write ``conflicts/ui/pages/<name>.py`` with a ``render()`` function and add one
+To add a page: write ``conflicts/ui/pages/<name>.py`` with a ``render()`` function (``render(services)`` if it
+reads or writes workshops) and add one
 ``st.Page`` line to :func:`pages`.
 """
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import streamlit as st
 
 from conflicts.i18n import t
-from conflicts.ui.common import language, language_switch
+from conflicts.services import Services
+from conflicts.ui.common import app_services, language, language_switch
 from conflicts.ui.pages import catalogue, explore, facilitate, join, projector, results
 
 
-def pages(lang: str) -> dict[str, list[st.Page]]:
+def pages(lang: str, services: Services) -> dict[str, list[st.Page]]:
+    """The app's pages; the workshop pages get ``services`` (one store for the process)."""
     return {
         "": [
             st.Page(
@@ -35,25 +39,25 @@ def pages(lang: str) -> dict[str, list[st.Page]]:
         ],
         t("nav.workshops", lang): [
             st.Page(
-                join.render,
+                partial(join.render, services),
                 title=t("nav.join", lang),
                 icon=":material/how_to_vote:",
                 url_path="join",
             ),
             st.Page(
-                projector.render,
+                partial(projector.render, services),
                 title=t("nav.projector", lang),
                 icon=":material/tv:",
                 url_path="projector",
             ),
             st.Page(
-                facilitate.render,
+                partial(facilitate.render, services),
                 title=t("nav.facilitate", lang),
                 icon=":material/co_present:",
                 url_path="facilitate",
             ),
             st.Page(
-                results.render,
+                partial(results.render, services),
                 title=t("nav.results", lang),
                 icon=":material/summarize:",
                 url_path="results",
@@ -82,7 +86,7 @@ def main() -> None:
     st.set_page_config(page_title="Målkonflikt", page_icon=str(APP_ICON), layout="wide")
     lang = language()
     room = _requested_page() in ROOM_PAGES
-    page = st.navigation(pages(lang), position="hidden" if room else "sidebar")
+    page = st.navigation(pages(lang, app_services()), position="hidden" if room else "sidebar")
     if page.url_path == "join":  # phones: the switch must be visible without opening a sidebar
         with st.container(horizontal=True, horizontal_alignment="right"):
             language_switch()

@@ -19,6 +19,9 @@ from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from conflicts.services import Services
+from conflicts.store import Store
+
 VOTER_COOKIE = "mk_voter"
 VOTER_ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 _ONE_YEAR = 365 * 24 * 3600
@@ -114,35 +117,38 @@ def _fresh(code: str) -> tuple[int, int] | None:
     return hit[1] if hit is not None and time.monotonic() - hit[0] < _POLL_TTL_S else None
 
 
-def _cached_poll(code: str) -> tuple[int, int]:
-    """``workshop.poll`` shared by every phone of this process for half a second: hundreds of
-    phones asking every second cost two small reads per second, not hundreds."""
-    from conflicts import workshop as ws
+def cached_poll(code: str, *, store: Store) -> tuple[int, int]:
+    """``workshops.poll`` shared by every phone of this process for half a second: hundreds of
+    phones asking every second cost two small reads per second, not hundreds. THE poll cache:
+    the revision route and the join page's fallback both read through it."""
+    from conflicts import workshops as ws
 
     hit = _fresh(code)
     if hit is not None:
         return hit
     now = time.monotonic()
-    result = ws.poll(code)  # raises WorkshopNotFound: unknown codes are never cached
+    result = ws.poll(code, store=store)  # raises WorkshopNotFound: unknown codes are never cached
     if len(_poll_cache) > 1024:
         _poll_cache.clear()
     _poll_cache[code] = (now, result)
     return result
 
 
-async def revision_endpoint(request: Request) -> JSONResponse:
+async def revision_endpoint(request: Request, services: Services) -> JSONResponse:
     """``GET /api/workshops/CODE/revision`` -> ``{"code", "revision", "tally_revision"}``.
 
     404 ``{"error": "unknown_code"}``, 503 ``{"error": "database_unavailable"}``. Never cached
     by the browser. Reveals nothing but two counters of a workshop whose code one knows."""
-    from conflicts import workshop as ws
+    from conflicts import workshops as ws
     from conflicts.store import DatabaseUnavailable
 
     code = ws.normalise_code(request.path_params["code"])
     headers = {"Cache-Control": "no-store"}
     try:
         # A fresh cached answer is served on the event loop: a thread hop costs more than it.
-        revision, tally_revision = _fresh(code) or await run_in_threadpool(_cached_poll, code)
+        revision, tally_revision = _fresh(code) or await run_in_threadpool(
+            cached_poll, code, store=services.store
+        )
     except ws.WorkshopNotFound:
         return JSONResponse({"error": "unknown_code"}, status_code=404, headers=headers)
     except DatabaseUnavailable:
@@ -151,6 +157,11 @@ async def revision_endpoint(request: Request) -> JSONResponse:
     return JSONResponse(body, headers=headers)
 
 
-def routes() -> list[BaseRoute]:
-    """Extra HTTP routes (none may use Streamlit's reserved prefixes)."""
-    return [Route(REVISION_ROUTE, revision_endpoint, methods=["GET"])]
+def routes(services: Services) -> list[BaseRoute]:
+    """Extra HTTP routes (none may use Streamlit's reserved prefixes), on ``services`` (the
+    same :func:`conflicts.ui.common.app_services` the pages get)."""
+
+    async def revision(request: Request) -> JSONResponse:
+        return await revision_endpoint(request, services)
+
+    return [Route(REVISION_ROUTE, revision, methods=["GET"])]

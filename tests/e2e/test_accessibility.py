@@ -7,9 +7,10 @@ from __future__ import annotations
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from conflicts import workshop as ws
+from conflicts import workshops as ws
 from conflicts.store import Store
 from tests.e2e.conftest import PHONE, PROJECTOR, wait_for_app
+from tests.helpers import grant_for
 
 pytestmark = pytest.mark.e2e
 BLOCKING = {"serious", "critical"}
@@ -33,9 +34,9 @@ def workshop(server):
     store = Store(f"sqlite:///{server.data_dir / 'conflicts.db'}")
     created = ws.create_workshop("stockholm", store=store)
     code, item = created.workshop.code, created.workshop.items[0]
-    ws.open_workshop(code, store=store)
-    ws.set_current_item(code, item.id, store=store)
-    ws.open_voting(code, item.id, store=store)
+    ws.open_workshop(grant_for(code, store), store=store)
+    ws.set_current_item(grant_for(code, store), item.id, store=store)
+    ws.open_voting(grant_for(code, store), item.id, store=store)
     return code, item.id
 
 
@@ -80,14 +81,12 @@ def test_explore_page(browser, server) -> None:
 @pytest.fixture(scope="module")
 def warmup_workshop(server):
     """A workshop showing an open warm-up step (its own workshop: the one above stays put)."""
-    from conflicts import facilitation as fac
-
     store = Store(f"sqlite:///{server.data_dir / 'conflicts.db'}")
     code = ws.create_workshop("stockholm", store=store).workshop.code
-    ws.open_workshop(code, store=store)
-    warmup = fac.add_warmup(code, "Vilket mål är viktigast för er?", store=store)
-    ws.set_current_item(code, warmup.id, store=store)
-    ws.open_voting(code, warmup.id, store=store)
+    ws.open_workshop(grant_for(code, store), store=store)
+    warmup = ws.add_warmup(grant_for(code, store), "Vilket mål är viktigast för er?", store=store)
+    ws.set_current_item(grant_for(code, store), warmup.id, store=store)
+    ws.open_voting(grant_for(code, store), warmup.id, store=store)
     return code, warmup.id
 
 
@@ -115,7 +114,11 @@ def test_projector_warmup_and_overview(browser, server, warmup_workshop) -> None
     wait_for_app(page)
     page.wait_for_selector(".js-plotly-plot")
     assert _serious(page) == []  # the warm-up step
-    ws.set_current_item(code, None, store=Store(f"sqlite:///{server.data_dir / 'conflicts.db'}"))
+    ws.set_current_item(
+        grant_for(code, Store(f"sqlite:///{server.data_dir / 'conflicts.db'}")),
+        None,
+        store=Store(f"sqlite:///{server.data_dir / 'conflicts.db'}"),
+    )
     page.get_by_text("Agenda").first.wait_for(timeout=20_000)
     wait_for_app(page)
     assert _serious(page) == []  # the overview between steps

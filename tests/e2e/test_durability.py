@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from conflicts import workshop as ws
+from conflicts import workshops as ws
 from conflicts.store import Store
 from conflicts.testing import AppServer
 from tests.e2e.conftest import PHONE, PROJECTOR, wait_for_app
+from tests.helpers import grant_for
 
 pytestmark = pytest.mark.e2e
 
@@ -15,9 +16,9 @@ pytestmark = pytest.mark.e2e
 def _open_workshop(store: Store) -> tuple[str, int]:
     created = ws.create_workshop("stockholm", store=store)
     code, item = created.workshop.code, created.workshop.items[0]
-    ws.open_workshop(code, store=store)
-    ws.set_current_item(code, item.id, store=store)
-    ws.open_voting(code, item.id, store=store)
+    ws.open_workshop(grant_for(code, store), store=store)
+    ws.set_current_item(grant_for(code, store), item.id, store=store)
+    ws.open_voting(grant_for(code, store), item.id, store=store)
     return code, item.id
 
 
@@ -63,7 +64,10 @@ def test_acknowledged_ballots_survive_sigkill(browser, tmp_path) -> None:
     finally:
         restarted.stop()
     store.engine.dispose()
-    stored = ws.export_data(code, store=Store(f"sqlite:///{tmp_path / 'conflicts.db'}"))
+    stored = ws.export_data(
+        grant_for(code, Store(f"sqlite:///{tmp_path / 'conflicts.db'}")),
+        store=Store(f"sqlite:///{tmp_path / 'conflicts.db'}"),
+    )
     assert sorted(b["value"] for b in stored["ballots"]) == [1, 3, 5]
 
 

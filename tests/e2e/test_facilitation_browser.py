@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import pytest
 
-from conflicts import facilitation as fac
-from conflicts import workshop as ws
+from conflicts import workshops as ws
 from conflicts.store import Store
 from conflicts.testing import AppServer
 from tests.e2e.conftest import PHONE, PROJECTOR, screenshot, wait_for_app
+from tests.helpers import grant_for
 
 pytestmark = pytest.mark.e2e
 PARTICIPANTS = 10
@@ -112,7 +112,7 @@ def test_a_whole_workshop_in_the_browser(browser, server) -> None:
     code, key = created.workshop.code, created.facilitator_key
     cat = created.workshop.catalogue()
     conflicts = [i.id for i in cat.conflicts[:6]]
-    ws.set_agenda(code, conflicts, store=store)  # prepared before the day
+    ws.set_agenda(grant_for(code, store), conflicts, store=store)  # prepared before the day
 
     # --- the facilitator unlocks the console, opens the workshop, adds a warm-up ---------------
     console_ctx = browser.new_context(viewport=PROJECTOR)
@@ -162,7 +162,7 @@ def test_a_whole_workshop_in_the_browser(browser, server) -> None:
     _projector_shows(projector, warmup.question_text("en"))
     _press(console, "v")
     _until(console, lambda: ws.get_workshop(code, store=store).current_item.voting == "open", "V")
-    goals = fac.warmup_options(cat)
+    goals = ws.warmup_options(cat)
     for n, (_, page) in enumerate(phones):
         _tap(page, f"vote_{warmup.id}_{n % 2}")
     for _, page in phones:
@@ -170,7 +170,7 @@ def test_a_whole_workshop_in_the_browser(browser, server) -> None:
     screenshot(phones[0][1], "step-warmup-390x844")
     _ballots_on_projector(projector, PARTICIPANTS)
     _shoot_projector(projector, "step-warmup")
-    warm = ws.get_tally(code, facilitator=True, store=store).warmup(warmup.id)
+    warm = ws.get_tally(grant_for(code, store), store=store).warmup(warmup.id)
     assert warm.distribution[goals[0]] == 5 and warm.distribution[goals[1]] == 5
     _press(console, "v")
     _until(
@@ -207,7 +207,7 @@ def test_a_whole_workshop_in_the_browser(browser, server) -> None:
             screenshot(console, "console-1920x1080")
             room = console.locator(".st-key-room_panel").inner_text()
             assert "missing" in room  # e.g. the EU and international levels are not here
-        tally = ws.get_tally(code, facilitator=True, store=store).item(item.id)
+        tally = ws.get_tally(grant_for(code, store), store=store).item(item.id)
         assert tally.ballots == PARTICIPANTS
         assert tally.mean == pytest.approx(sum(values) / PARTICIPANTS)
         _press(console, "v")
@@ -222,11 +222,11 @@ def test_a_whole_workshop_in_the_browser(browser, server) -> None:
         notes.type(f"Step {step}: the room is split.", delay=5)
         typed = f"Step {step}: the room is split."
         for _ in range(50):  # the autosave lands ~0.7 s after the last keystroke
-            saved = fac.get_outcomes(code, store=store).get(item.id)
+            saved = ws.get_outcomes(code, store=store).get(item.id)
             if saved and saved.summary == typed:
                 break
             console.wait_for_timeout(100)
-        assert fac.get_outcomes(code, store=store)[item.id].summary == typed
+        assert ws.get_outcomes(code, store=store)[item.id].summary == typed
         if step == 2:
             _shoot_projector(projector, "step-conflict-closed")
 
@@ -251,7 +251,7 @@ def test_a_whole_workshop_in_the_browser(browser, server) -> None:
     phone.locator(".st-key-prop_submit button").click()
     phone.get_by_text("Thank you! Your proposal was sent.").wait_for(timeout=FOLLOW_TIMEOUT)
     screenshot(phone, "step-proposal-390x844")
-    (proposal,) = fac.list_proposals(code, store=store)
+    (proposal,) = ws.list_proposals(grant_for(code, store), store=store)
     assert proposal.title == "Night flights vs. <sleep>"
     assert (proposal.from_node, proposal.to_node) == (cat.goals[0].id, cat.goals[2].id)
 

@@ -7,10 +7,11 @@ import re
 
 import pytest
 
-from conflicts import workshop as ws
-from conflicts.report import PRINT_WIDTH_PX
+from conflicts.reports import export
+from conflicts.reports.report import PRINT_WIDTH_PX
 from conflicts.store import Store, dispose_engines
 from tests.e2e.conftest import SCREENSHOTS, screenshot
+from tests.helpers import grant_for
 from tests.test_results import build_round
 
 
@@ -20,7 +21,10 @@ def report_file(tmp_path):
     store.init()
     rnd = build_round(store)
     path = tmp_path / "report.html"
-    path.write_text(ws.export_workshop(rnd.code, "html", lang="en", store=store), encoding="utf-8")
+    path.write_text(
+        export.export_workshop(grant_for(rnd.code, store), "html", lang="en", store=store),
+        encoding="utf-8",
+    )
     dispose_engines()
     return path
 

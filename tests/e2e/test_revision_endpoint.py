@@ -10,9 +10,9 @@ import urllib.request
 
 import pytest
 
-from conflicts import facilitation as fac
-from conflicts import workshop as ws
+from conflicts import workshops as ws
 from conflicts.store import Store
+from tests.helpers import grant_for
 
 pytestmark = pytest.mark.e2e
 
@@ -36,7 +36,7 @@ def test_revision_follows_the_facilitator(server) -> None:
     assert body == {"code": code, "revision": revision, "tally_revision": tally_revision}
     before = body["revision"]
 
-    fac.step(code, 1, store=store)  # the facilitator presses N
+    ws.step(grant_for(code, store), 1, store=store)  # the facilitator presses N
     deadline = time.monotonic() + 5
     while time.monotonic() < deadline:
         status, body, _ = _get(url)

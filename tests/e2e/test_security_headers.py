@@ -12,7 +12,7 @@ import urllib.request
 
 import pytest
 
-from conflicts import workshop as ws
+from conflicts import workshops as ws
 from conflicts.headers import APP_CSP, STRICT_CSP
 from conflicts.store import Store
 from tests.e2e.conftest import PROJECTOR, wait_for_app
@@ -65,11 +65,11 @@ def test_a_foreign_page_cannot_frame_the_console(browser, server) -> None:
 def test_streamlit_pages_run_without_a_policy_violation(browser, server) -> None:
     store = Store(f"sqlite:///{server.data_dir / 'conflicts.db'}")
     created = ws.create_workshop("stockholm", store=store)
-    code = created.workshop.code
-    ws.open_workshop(code, store=store)
+    code, grant = created.workshop.code, created.grant
+    ws.open_workshop(grant, store=store)
     first = created.workshop.items[0].id
-    ws.set_current_item(code, first, store=store)
-    ws.open_voting(code, first, store=store)  # the projector draws the QR code and the tally
+    ws.set_current_item(grant, first, store=store)
+    ws.open_voting(grant, first, store=store)  # the projector draws the QR code and the tally
 
     context = browser.new_context(viewport=PROJECTOR)
     page = context.new_page()

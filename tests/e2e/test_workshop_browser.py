@@ -7,10 +7,12 @@ import re
 
 import pytest
 
-from conflicts import workshop as ws
+from conflicts import workshops as ws
+from conflicts.reports import export
 from conflicts.store import Store
 from conflicts.testing import AppServer
 from tests.e2e.conftest import PHONE, PROJECTOR, screenshot, wait_for_app
+from tests.helpers import grant_for
 
 pytestmark = pytest.mark.e2e
 PARTICIPANTS = 6
@@ -103,7 +105,7 @@ def test_phones_vote_and_projector_tally_matches(browser, server) -> None:
     )
     assert _ballots_shown(projector) == PARTICIPANTS
     screenshot(projector, "projector-1920x1080")
-    exported = json.loads(ws.export_workshop(code, "json", store=store))
+    exported = json.loads(export.export_workshop(grant_for(code, store), "json", store=store))
     stored = [b for b in exported["ballots"]]
     assert len(stored) == PARTICIPANTS
     assert sorted(b["value"] for b in stored) == sorted(values)

@@ -10,38 +10,42 @@ from functools import partial
 
 import streamlit as st
 
-from conflicts import facilitation
-from conflicts import workshop as ws
+from conflicts import workshops as ws
 from conflicts.catalogue import Catalogue, bundled_catalogues
 from conflicts.i18n import t
+from conflicts.services import Services
 from conflicts.store import METHODS, MODES, OUTCOMES, DatabaseUnavailable
+from conflicts.tally import SCORE_SCALE
 from conflicts.ui.autosave import autosave_text
 from conflicts.ui.common import current_model, language
 from conflicts.ui.live import (
-    KEYS,
     code_entry,
     code_from_url,
     error_text,
-    facilitator_unlocked,
+    facilitator_grant,
+    granted,
+    keep_grant,
     load_workshop,
     public_base_url,
     tally_chart,
 )
 from conflicts.ui.room import item_text, item_title, representation_panel, timer_text
+from conflicts.ui.state import FAC_ERROR, FAC_NEW_KEY, FAC_REVISION, NOTES_ERROR
 from conflicts.ui.widgets import md_escape, score_badge
 
-WARMUP_PREFIX = facilitation.WARMUP_ID_PREFIX
+WARMUP_PREFIX = ws.WARMUP_ID_PREFIX
 
 
-def _act(lang: str, fn, *args, **kwargs) -> None:
-    """Run a facilitator action; show a translated error instead of a traceback."""
+def _act(lang: str, fn, code: str, *args, services: Services, **kwargs) -> None:
+    """Run the facilitator action ``fn`` with this session's grant for ``code``; show a
+    translated error instead of a traceback."""
     try:
-        fn(*args, **kwargs)
+        fn(granted(code), *args, store=services.store, **kwargs)
     except (ws.WorkshopError, DatabaseUnavailable) as exc:
-        st.session_state["_fac_error"] = error_text(exc, lang)
+        st.session_state[FAC_ERROR] = error_text(exc, lang)
 
 
-def _create(lang: str) -> None:
+def _create(lang: str, *, services: Services) -> None:
     st.subheader(t("fac.create", lang), anchor=False)
     names = list(bundled_catalogues())
     in_use = current_model().key
@@ -55,25 +59,25 @@ def _create(lang: str) -> None:
         title = st.text_input(t("fac.ws_title", lang), max_chars=ws.TITLE_MAX, key="create_title")
         if st.form_submit_button(t("fac.create_submit", lang), type="primary", key="create_submit"):
             try:
-                created = ws.create_workshop(name, title=title or None)
+                created = ws.create_workshop(name, title=title or None, store=services.store)
             except (ws.WorkshopError, DatabaseUnavailable) as exc:
                 st.error(error_text(exc, lang))
             else:
                 code = created.workshop.code
-                st.session_state.setdefault(KEYS, set()).add(code)
-                st.session_state["_fac_new_key"] = (code, created.facilitator_key)
+                keep_grant(created.grant)
+                st.session_state[FAC_NEW_KEY] = (code, created.facilitator_key)
                 st.query_params["code"] = code
                 st.rerun()
 
 
-def _apply(lang: str, new: object, old: object, fn, *args, **kwargs) -> None:
+def _apply(lang: str, new: object, old: object, fn, *args, services: Services, **kwargs) -> None:
     """Save a setting whose widget changed, then redraw with the stored value."""
     if new != old:
-        _act(lang, fn, *args, **kwargs)
+        _act(lang, fn, *args, **kwargs, services=services)
         st.rerun()
 
 
-def _settings(w: ws.Workshop, lang: str) -> None:
+def _settings(w: ws.Workshop, lang: str, *, services: Services) -> None:
     method = st.segmented_control(
         t("fac.method", lang),
         METHODS,
@@ -107,6 +111,7 @@ def _settings(w: ws.Workshop, lang: str) -> None:
         method,
         dot_budget=int(budget) if method == "dots" else None,
         ranking_size=int(size) if method == "ranking" else None,
+        services=services,
     )
     mode = st.segmented_control(
         t("fac.mode", lang),
@@ -116,9 +121,17 @@ def _settings(w: ws.Workshop, lang: str) -> None:
         format_func=lambda m: t(f"fac.mode_{m}", lang),
         key=f"mode_{w.code}",
     )
-    _apply(lang, mode, w.mode, ws.set_mode, w.code, mode)
+    _apply(lang, mode, w.mode, ws.set_mode, w.code, mode, services=services)
     hide = st.toggle(t("fac.hide", lang), w.hide_results_until_closed, key=f"hide_{w.code}")
-    _apply(lang, hide, w.hide_results_until_closed, ws.set_hide_results, w.code, hide)
+    _apply(
+        lang,
+        hide,
+        w.hide_results_until_closed,
+        ws.set_hide_results,
+        w.code,
+        hide,
+        services=services,
+    )
     require = st.toggle(
         t("fac.require_codes", lang), w.require_participant_code, key=f"req_{w.code}"
     )
@@ -129,14 +142,15 @@ def _settings(w: ws.Workshop, lang: str) -> None:
         ws.set_participant_codes_required,
         w.code,
         require,
+        services=services,
     )
     if require:
         n = st.number_input(
             t("fac.codes_n", lang), 1, ws.MAX_PARTICIPANT_CODES, 20, key=f"ncodes_{w.code}"
         )
         if st.button(t("fac.codes_generate", lang), key=f"gen_codes_{w.code}"):
-            _act(lang, ws.generate_participant_codes, w.code, int(n))
-        codes = ws.list_participant_codes(w.code)
+            _act(lang, ws.generate_participant_codes, w.code, int(n), services=services)
+        codes = ws.list_participant_codes(granted(w.code), store=services.store)
         if codes:
             st.download_button(
                 "CSV",
@@ -150,11 +164,11 @@ def _settings(w: ws.Workshop, lang: str) -> None:
 # ------------------------------------------------------------------------------------------------
 # Stepping: previous / next / voting / overview, with keyboard shortcuts
 # ------------------------------------------------------------------------------------------------
-def _jump(lang: str, code: str) -> None:
-    _act(lang, ws.set_current_item, code, st.session_state["step_jump"])
+def _jump(lang: str, code: str, *, services: Services) -> None:
+    _act(lang, ws.set_current_item, code, st.session_state["step_jump"], services=services)
 
 
-def _step_bar(w: ws.Workshop, cat: Catalogue, lang: str) -> None:
+def _step_bar(w: ws.Workshop, cat: Catalogue, lang: str, *, services: Services) -> None:
     ids = [i.id for i in w.items]
     current = w.current_item
     at = ids.index(current.id) if current else None
@@ -166,7 +180,8 @@ def _step_bar(w: ws.Workshop, cat: Catalogue, lang: str) -> None:
             shortcut="P",
             disabled=at is None or at == 0,
             on_click=_act,
-            args=(lang, facilitation.step, w.code, -1),
+            args=(lang, ws.step, w.code, -1),
+            kwargs={"services": services},
         )
         st.button(
             t("fac.next", lang),
@@ -176,7 +191,8 @@ def _step_bar(w: ws.Workshop, cat: Catalogue, lang: str) -> None:
             shortcut="N",
             disabled=not ids or at == len(ids) - 1,
             on_click=_act,
-            args=(lang, facilitation.step, w.code, 1),
+            args=(lang, ws.step, w.code, 1),
+            kwargs={"services": services},
         )
         voting_open = current is not None and current.voting == "open"
         st.button(
@@ -186,7 +202,8 @@ def _step_bar(w: ws.Workshop, cat: Catalogue, lang: str) -> None:
             shortcut="V",
             disabled=current is None or (w.status != "open" and not voting_open),
             on_click=_act,
-            args=(lang, facilitation.toggle_voting, w.code, current.id if current else None),
+            args=(lang, ws.toggle_voting, w.code, current.id if current else None),
+            kwargs={"services": services},
         )
         st.button(
             t("fac.overview", lang),
@@ -196,6 +213,7 @@ def _step_bar(w: ws.Workshop, cat: Catalogue, lang: str) -> None:
             disabled=current is None,
             on_click=_act,
             args=(lang, ws.set_current_item, w.code, None),
+            kwargs={"services": services},
         )
         st.session_state["step_jump"] = w.current_item_id  # follow the stored step
         labels = {i.id: f"{n}. {item_text(i, cat, lang)}" for n, i in enumerate(w.items, 1)}
@@ -206,6 +224,7 @@ def _step_bar(w: ws.Workshop, cat: Catalogue, lang: str) -> None:
             key="step_jump",
             on_change=_jump,
             args=(lang, w.code),
+            kwargs={"services": services},
         )
     st.caption(
         (t("fac.step_of", lang, n=at + 1, total=len(ids)) + " · " if at is not None else "")
@@ -216,8 +235,8 @@ def _step_bar(w: ws.Workshop, cat: Catalogue, lang: str) -> None:
 # ------------------------------------------------------------------------------------------------
 # The current step: what the room discusses, the timer, who is in the room, notes
 # ------------------------------------------------------------------------------------------------
-def _timer(w: ws.Workshop, lang: str) -> None:
-    state = facilitation.timer_state(w)
+def _timer(w: ws.Workshop, lang: str, *, services: Services) -> None:
+    state = ws.timer_state(w)
     mine = state is not None and state.item_id == w.current_item_id
     with st.container(horizontal=True, vertical_alignment="bottom", key="timer_bar"):
         if mine:
@@ -228,7 +247,8 @@ def _timer(w: ws.Workshop, lang: str) -> None:
                     key="timer_resume",
                     icon=":material/play_arrow:",
                     on_click=_act,
-                    args=(lang, facilitation.timer_resume, w.code),
+                    args=(lang, ws.timer_resume, w.code),
+                    kwargs={"services": services},
                 )
             elif not state.expired:
                 st.button(
@@ -236,20 +256,23 @@ def _timer(w: ws.Workshop, lang: str) -> None:
                     key="timer_pause",
                     icon=":material/pause:",
                     on_click=_act,
-                    args=(lang, facilitation.timer_pause, w.code),
+                    args=(lang, ws.timer_pause, w.code),
+                    kwargs={"services": services},
                 )
             st.button(
                 t("fac.timer_extend", lang),
                 key="timer_extend",
                 on_click=_act,
-                args=(lang, facilitation.timer_extend, w.code, 60),
+                args=(lang, ws.timer_extend, w.code, 60),
+                kwargs={"services": services},
             )
             st.button(
                 t("fac.timer_reset", lang),
                 key="timer_reset",
                 type="tertiary",
                 on_click=_act,
-                args=(lang, facilitation.timer_reset, w.code),
+                args=(lang, ws.timer_reset, w.code),
+                kwargs={"services": services},
             )
         else:
             minutes = st.number_input(
@@ -260,37 +283,44 @@ def _timer(w: ws.Workshop, lang: str) -> None:
                 key="timer_start",
                 icon=":material/timer:",
                 on_click=_act,
-                args=(lang, facilitation.timer_start, w.code, int(minutes) * 60),
+                args=(lang, ws.timer_start, w.code, int(minutes) * 60),
+                kwargs={"services": services},
             )
 
 
-def _save_note(lang: str, code: str, item_id: int, field_name: str, value) -> None:
+def _save_note(
+    lang: str, code: str, item_id: int, field_name: str, value, *, services: Services
+) -> None:
     """Autosave callback: one short upsert; errors are shown above the notes."""
     try:
-        facilitation.save_outcome(code, item_id, **{field_name: value})
+        ws.save_outcome(granted(code), item_id, **{field_name: value}, store=services.store)
     except (ws.WorkshopError, DatabaseUnavailable) as exc:
-        st.session_state["_notes_error"] = error_text(exc, lang)
+        st.session_state[NOTES_ERROR] = error_text(exc, lang)
 
 
-def _save_widget(lang: str, code: str, item_id: int, field_name: str, key: str) -> None:
+def _save_widget(
+    lang: str, code: str, item_id: int, field_name: str, key: str, *, services: Services
+) -> None:
     value = st.session_state[key]
     if field_name == "due_date":
         value = value.isoformat() if value else ""
-    _save_note(lang, code, item_id, field_name, value if value is not None else "")
+    _save_note(
+        lang, code, item_id, field_name, value if value is not None else "", services=services
+    )
 
 
-def _notes(w: ws.Workshop, item: ws.AgendaItem, lang: str) -> None:
+def _notes(w: ws.Workshop, item: ws.AgendaItem, lang: str, *, services: Services) -> None:
     st.markdown(f"#### {t('fac.notes', lang)}")
-    error = st.session_state.pop("_notes_error", None)
+    error = st.session_state.pop(NOTES_ERROR, None)
     if error:
         st.error(error)
     try:
-        stored = facilitation.get_outcomes(w.code).get(item.id)
+        stored = ws.get_outcomes(w.code, store=services.store).get(item.id)
     except DatabaseUnavailable as exc:
         st.error(error_text(exc, lang))
         return
-    o = stored or facilitation.Outcome(item_id=item.id)
-    save = partial(_save_note, lang, w.code, item.id)
+    o = stored or ws.Outcome(item_id=item.id)
+    save = partial(_save_note, lang, w.code, item.id, services=services)
 
     def text_field(field_name: str, label_key: str, max_chars: int, rows: int) -> None:
         autosave_text(
@@ -302,7 +332,7 @@ def _notes(w: ws.Workshop, item: ws.AgendaItem, lang: str) -> None:
             rows=rows,
         )
 
-    text_field("summary", "fac.summary", facilitation.SUMMARY_MAX, 5)
+    text_field("summary", "fac.summary", ws.SUMMARY_MAX, 5)
     # Choice widgets save on change; their key follows the stored version so that a change made
     # on the facilitator's other device shows here after the next rerun.
     stamp = o.updated_at.timestamp() if o.updated_at else 0
@@ -317,8 +347,9 @@ def _notes(w: ws.Workshop, item: ws.AgendaItem, lang: str) -> None:
             key=key,
             on_change=_save_widget,
             args=(lang, w.code, item.id, "outcome", key),
+            kwargs={"services": services},
         )
-        text_field("owner", "fac.owner", facilitation.OWNER_MAX, 1)
+        text_field("owner", "fac.owner", ws.OWNER_MAX, 1)
     with right:
         key = f"due_{item.id}_{stamp}"
         st.date_input(
@@ -328,14 +359,15 @@ def _notes(w: ws.Workshop, item: ws.AgendaItem, lang: str) -> None:
             key=key,
             on_change=_save_widget,
             args=(lang, w.code, item.id, "due_date", key),
+            kwargs={"services": services},
         )
-        text_field("next_step", "fac.next_step", facilitation.NEXT_STEP_MAX, 1)
+        text_field("next_step", "fac.next_step", ws.NEXT_STEP_MAX, 1)
     if o.updated_at:
         local = o.updated_at.astimezone()
         st.caption(t("fac.saved_at", lang, time=f"{local:%H:%M:%S}"))
 
 
-def _current_step(w: ws.Workshop, cat: Catalogue, lang: str) -> None:
+def _current_step(w: ws.Workshop, cat: Catalogue, lang: str, *, services: Services) -> None:
     item = w.current_item
     if item is None:
         st.info(t("fac.no_step", lang))
@@ -364,37 +396,44 @@ def _current_step(w: ws.Workshop, cat: Catalogue, lang: str) -> None:
                 st.markdown(
                     "\n".join(f"- {md_escape(cat.text(q, lang))}" for q in interaction.questions)
                 )
-        _timer(w, lang)
+        _timer(w, lang, services=services)
     if not item.is_warmup and item.interaction_id in cat.interactions_by_id:
         try:
-            people = ws.list_participants(w.code)
+            people = ws.list_participants(w.code, store=services.store)
         except DatabaseUnavailable as exc:
             st.warning(error_text(exc, lang))
         else:
             with st.container(border=True, key="room_panel"):
                 representation_panel(cat, item.interaction_id, people, lang)
-    _notes(w, item, lang)
+    _notes(w, item, lang, services=services)
 
 
 # ------------------------------------------------------------------------------------------------
 # Agenda: choose, order, move, add
 # ------------------------------------------------------------------------------------------------
-def _save_agenda(lang: str, w: ws.Workshop) -> None:
+def _save_agenda(lang: str, w: ws.Workshop, *, services: Services) -> None:
     chosen = st.session_state["agenda_choose"]
     on_agenda = [i.interaction_id for i in w.items]
     kept = [iid for iid in on_agenda if iid in chosen or iid.startswith(WARMUP_PREFIX)]
-    _act(lang, ws.set_agenda, w.code, kept + [iid for iid in chosen if iid not in on_agenda])
+    _act(
+        lang,
+        ws.set_agenda,
+        w.code,
+        kept + [iid for iid in chosen if iid not in on_agenda],
+        services=services,
+    )
 
 
-def _agenda(w: ws.Workshop, cat: Catalogue, lang: str) -> None:
+def _agenda(w: ws.Workshop, cat: Catalogue, lang: str, *, services: Services) -> None:
     with st.container(horizontal=True, vertical_alignment="center"):
         st.markdown(f"**{t('fac.order_by', lang)}:**")
-        for by in facilitation.AGENDA_ORDERS:
+        for by in ws.AGENDA_ORDERS:
             st.button(
                 t(f"fac.order_{by}", lang),
                 key=f"order_{by}",
                 on_click=_act,
-                args=(lang, facilitation.order_agenda, w.code, by),
+                args=(lang, ws.order_agenda, w.code, by),
+                kwargs={"services": services},
             )
     last = len(w.items) - 1
     for n, item in enumerate(w.items):
@@ -413,6 +452,7 @@ def _agenda(w: ws.Workshop, cat: Catalogue, lang: str) -> None:
                     disabled=showing,
                     on_click=_act,
                     args=(lang, ws.set_current_item, w.code, item.id),
+                    kwargs={"services": services},
                 )
                 voting_open = item.voting == "open"
                 st.button(
@@ -420,7 +460,8 @@ def _agenda(w: ws.Workshop, cat: Catalogue, lang: str) -> None:
                     key=f"{'close' if voting_open else 'open'}_{item.id}",
                     disabled=w.status != "open" and not voting_open,
                     on_click=_act,
-                    args=(lang, facilitation.toggle_voting, w.code, item.id),
+                    args=(lang, ws.toggle_voting, w.code, item.id),
+                    kwargs={"services": services},
                 )
                 st.button(
                     t("fac.up", lang),
@@ -428,7 +469,8 @@ def _agenda(w: ws.Workshop, cat: Catalogue, lang: str) -> None:
                     icon=":material/arrow_upward:",
                     disabled=n == 0,
                     on_click=_act,
-                    args=(lang, facilitation.move_item, w.code, item.id, -1),
+                    args=(lang, ws.move_item, w.code, item.id, -1),
+                    kwargs={"services": services},
                 )
                 st.button(
                     t("fac.down", lang),
@@ -436,7 +478,8 @@ def _agenda(w: ws.Workshop, cat: Catalogue, lang: str) -> None:
                     icon=":material/arrow_downward:",
                     disabled=n == last,
                     on_click=_act,
-                    args=(lang, facilitation.move_item, w.code, item.id, 1),
+                    args=(lang, ws.move_item, w.code, item.id, 1),
+                    kwargs={"services": services},
                 )
                 st.button(
                     t("fac.remove", lang),
@@ -444,7 +487,8 @@ def _agenda(w: ws.Workshop, cat: Catalogue, lang: str) -> None:
                     type="tertiary",
                     icon=":material/delete:",
                     on_click=_act,
-                    args=(lang, facilitation.remove_item, w.code, item.id),
+                    args=(lang, ws.remove_item, w.code, item.id),
+                    kwargs={"services": services},
                 )
 
     titles = {i.id: cat.text(i.title, lang) for i in cat.interactions}
@@ -460,16 +504,17 @@ def _agenda(w: ws.Workshop, cat: Catalogue, lang: str) -> None:
         key="agenda_save",
         on_click=_save_agenda,
         args=(lang, w),
+        kwargs={"services": services},
     )
-    _add_interaction_form(w, cat, lang)
-    _add_warmup_form(w, lang)
+    _add_interaction_form(w, cat, lang, services=services)
+    _add_warmup_form(w, lang, services=services)
 
 
 def _node_options(cat: Catalogue, lang: str) -> dict[str, str]:
     return {nid: cat.text(node.title, lang) for nid, node in cat.nodes.items()}
 
 
-def _add_interaction_form(w: ws.Workshop, cat: Catalogue, lang: str) -> None:
+def _add_interaction_form(w: ws.Workshop, cat: Catalogue, lang: str, *, services: Services) -> None:
     nodes = _node_options(cat, lang)
     with st.expander(t("fac.add_interaction", lang)), st.form("add_form", clear_on_submit=True):
         from_node = st.selectbox(
@@ -479,24 +524,28 @@ def _add_interaction_form(w: ws.Workshop, cat: Catalogue, lang: str) -> None:
             t("fac.to", lang), list(nodes), index=1, format_func=nodes.get, key="add_to"
         )
         score = st.select_slider(
-            t("fac.score", lang), list(range(-3, 4)), value=-2, key="add_score"
+            t("fac.score", lang),
+            list(range(SCORE_SCALE[0], SCORE_SCALE[1] + 1)),
+            value=-2,
+            key="add_score",
         )
         title = st.text_input(t("fac.new_title", lang), max_chars=200, key="add_title")
         description = st.text_area(
-            t("fac.new_description", lang), max_chars=facilitation.DESCRIPTION_MAX, key="add_desc"
+            t("fac.new_description", lang), max_chars=ws.DESCRIPTION_MAX, key="add_desc"
         )
         questions = st.text_area(t("fac.new_questions", lang), key="add_questions")
         if st.form_submit_button(t("fac.add", lang), type="primary", key="add_submit"):
             lines = [q.strip() for q in questions.splitlines() if q.strip()]
             try:
-                facilitation.add_interaction(
-                    w.code,
+                ws.add_interaction(
+                    granted(w.code),
                     from_node=from_node,
                     to_node=to_node,
                     score=score,
                     title=title,
                     description=description or None,
                     questions=lines or None,
+                    store=services.store,
                 )
             except (ws.WorkshopError, DatabaseUnavailable) as exc:
                 st.error(error_text(exc, lang))
@@ -504,18 +553,18 @@ def _add_interaction_form(w: ws.Workshop, cat: Catalogue, lang: str) -> None:
                 st.rerun()
 
 
-def _add_warmup_form(w: ws.Workshop, lang: str) -> None:
+def _add_warmup_form(w: ws.Workshop, lang: str, *, services: Services) -> None:
     with st.expander(t("fac.add_warmup", lang)), st.form("warmup_form"):
         question = st.text_input(
             t("fac.warmup_question", lang),
             value=t("fac.warmup_default", lang),
-            max_chars=facilitation.QUESTION_MAX,
+            max_chars=ws.QUESTION_MAX,
             key="warmup_question",
         )
         st.caption(t("fac.warmup_options", lang))
         if st.form_submit_button(t("fac.add", lang), type="primary", key="warmup_submit"):
             try:
-                facilitation.add_warmup(w.code, question)
+                ws.add_warmup(granted(w.code), question, store=services.store)
             except (ws.WorkshopError, DatabaseUnavailable) as exc:
                 st.error(error_text(exc, lang))
             else:
@@ -525,23 +574,26 @@ def _add_warmup_form(w: ws.Workshop, lang: str) -> None:
 # ------------------------------------------------------------------------------------------------
 # Participants' proposals
 # ------------------------------------------------------------------------------------------------
-def _accept(lang: str, code: str, proposal_id: int) -> None:
+def _accept(lang: str, code: str, proposal_id: int, *, services: Services) -> None:
     _act(
         lang,
-        facilitation.accept_proposal,
+        ws.accept_proposal,
         code,
         proposal_id,
         score=st.session_state[f"accept_score_{proposal_id}"],
+        services=services,
     )
 
 
-def _merge(lang: str, code: str, proposal_id: int) -> None:
+def _merge(lang: str, code: str, proposal_id: int, *, services: Services) -> None:
     keep = st.session_state.get(f"merge_into_{proposal_id}")
     if keep is not None:
-        _act(lang, facilitation.merge_proposals, code, keep, [proposal_id])
+        _act(lang, ws.merge_proposals, code, keep, [proposal_id], services=services)
 
 
-def _proposals(w: ws.Workshop, cat: Catalogue, found: list, lang: str) -> None:
+def _proposals(
+    w: ws.Workshop, cat: Catalogue, found: list, lang: str, *, services: Services
+) -> None:
     if not found:
         st.caption(t("prop.none", lang))
         return
@@ -570,7 +622,7 @@ def _proposals(w: ws.Workshop, cat: Catalogue, found: list, lang: str) -> None:
             with st.container(horizontal=True, vertical_alignment="bottom"):
                 st.select_slider(
                     t("fac.prop_score", lang),
-                    list(range(-3, 4)),
+                    list(range(SCORE_SCALE[0], SCORE_SCALE[1] + 1)),
                     value=-1,
                     key=f"accept_score_{p.id}",
                     width=220,
@@ -581,12 +633,14 @@ def _proposals(w: ws.Workshop, cat: Catalogue, found: list, lang: str) -> None:
                     type="primary",
                     on_click=_accept,
                     args=(lang, w.code, p.id),
+                    kwargs={"services": services},
                 )
                 st.button(
                     t("prop.decline", lang),
                     key=f"decline_{p.id}",
                     on_click=_act,
-                    args=(lang, facilitation.decline_proposal, w.code, p.id),
+                    args=(lang, ws.decline_proposal, w.code, p.id),
+                    kwargs={"services": services},
                 )
             others = [o.id for o in found if o.id != p.id and o.status in ("pending", "accepted")]
             if others:
@@ -603,6 +657,7 @@ def _proposals(w: ws.Workshop, cat: Catalogue, found: list, lang: str) -> None:
                         key=f"merge_{p.id}",
                         on_click=_merge,
                         args=(lang, w.code, p.id),
+                        kwargs={"services": services},
                     )
 
 
@@ -610,12 +665,12 @@ def _proposals(w: ws.Workshop, cat: Catalogue, found: list, lang: str) -> None:
 # Live results (and following changes made on the facilitator's other device)
 # ------------------------------------------------------------------------------------------------
 @st.fragment(run_every="2s")
-def _results(code: str, cat: Catalogue, lang: str) -> None:
+def _results(code: str, cat: Catalogue, lang: str, *, services: Services) -> None:
     try:
-        revision, _ = ws.poll(code)
-        if revision != st.session_state.get("_fac_revision"):
+        revision, _ = ws.poll(code, store=services.store)
+        if revision != st.session_state.get(FAC_REVISION):
             st.rerun()  # another device (or tab) moved on: show the same step here
-        tally = ws.get_tally(code, facilitator=True)
+        tally = ws.get_tally(granted(code), store=services.store)
     except (ws.WorkshopError, DatabaseUnavailable) as exc:
         st.warning(error_text(exc, lang))
         return
@@ -662,29 +717,29 @@ def _results(code: str, cat: Catalogue, lang: str) -> None:
                 tally_chart(item, tally.method, lang)
 
 
-def render() -> None:
+def render(services: Services) -> None:
     lang = language()
     st.title(t("fac.title", lang), anchor=False)
     code = code_from_url()
     if not code:
         left, right = st.columns(2, gap="large")
         with left:
-            _create(lang)
+            _create(lang, services=services)
         with right:
             st.subheader(t("fac.open_existing", lang), anchor=False)
             code_entry(lang, "fac_code_form")
         return
-    w = load_workshop(code, lang)
-    if w is None or not facilitator_unlocked(w.code, lang):
+    w = load_workshop(code, lang, services=services)
+    if w is None or facilitator_grant(w.code, lang, services=services) is None:
         return
-    st.session_state["_fac_revision"] = w.revision
+    st.session_state[FAC_REVISION] = w.revision
     cat = w.catalogue()
 
-    new_key = st.session_state.get("_fac_new_key")
+    new_key = st.session_state.get(FAC_NEW_KEY)
     if new_key and new_key[0] == w.code:
         st.success(t("fac.created", lang, code=w.code))
         st.code(new_key[1], language=None)
-    error = st.session_state.pop("_fac_error", None)
+    error = st.session_state.pop(FAC_ERROR, None)
     if error:
         st.error(error)
 
@@ -701,6 +756,7 @@ def render() -> None:
                 key="open_ws",
                 on_click=_act,
                 args=(lang, ws.open_workshop, w.code),
+                kwargs={"services": services},
             )
         else:
             st.button(
@@ -708,16 +764,19 @@ def render() -> None:
                 key="close_ws",
                 on_click=_act,
                 args=(lang, ws.close_workshop, w.code),
+                kwargs={"services": services},
             )
     st.markdown(f"{t('fac.links', lang)}: {base}{w.join_path} · {base}/projector?code={w.code}")
-    _step_bar(w, cat, lang)
+    _step_bar(w, cat, lang, services=services)
     left, right = st.columns([3, 2], gap="large")
     with left:
-        _current_step(w, cat, lang)
+        _current_step(w, cat, lang, services=services)
     with right:
-        _results(w.code, cat, lang)  # one catalogue read per page run, not per tick
+        _results(
+            w.code, cat, lang, services=services
+        )  # one catalogue read per page run, not per tick
     try:
-        found = facilitation.list_proposals(w.code)
+        found = ws.list_proposals(granted(w.code), store=services.store)
     except DatabaseUnavailable as exc:
         st.warning(error_text(exc, lang))
         found = []
@@ -730,8 +789,8 @@ def render() -> None:
         ]
     )
     with agenda_tab:
-        _agenda(w, cat, lang)
+        _agenda(w, cat, lang, services=services)
     with proposals_tab:
-        _proposals(w, cat, found, lang)
+        _proposals(w, cat, found, lang, services=services)
     with settings_tab:
-        _settings(w, lang)
+        _settings(w, lang, services=services)

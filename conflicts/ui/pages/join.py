@@ -13,31 +13,37 @@ from __future__ import annotations
 
 import streamlit as st
 
-from conflicts import facilitation as fac
-from conflicts import workshop as ws
+from conflicts import workshops as ws
 from conflicts.catalogue import ActorType, Catalogue, DecisionLevel
 from conflicts.i18n import t
+from conflicts.services import Services
 from conflicts.store import DatabaseUnavailable
 from conflicts.ui.common import language
 from conflicts.ui.live import code_entry, code_from_url, error_text, load_workshop, voter_id
+from conflicts.ui.server import cached_poll
+from conflicts.ui.state import JOIN_FEEDBACK, JOIN_REVISION, PROPOSAL_FEEDBACK
 from conflicts.ui.watch import follow_revision
 from conflicts.ui.widgets import md_escape, score_badge
 
-FEEDBACK = "_join_feedback"  # item id -> ("ok" | "error", message)
-PROP_FEEDBACK = "_prop_feedback"  # ("ok" | "error", message) of the last proposal
 # Phones follow the facilitator through conflicts.ui.watch (an HTTP poll every second that
 # reruns the page only on a change). This fragment is the fallback for a browser where that
 # component cannot run: slow, because each tick is a script run on the server.
 WATCH_EVERY = "10s"
 
 
-@st.cache_data(ttl=1, show_spinner=False, max_entries=1024)
-def _revision(code: str) -> int:
-    """The workshop's state revision, shared by every session of this process for 1 s."""
-    return ws.poll(code)[0]
+def _revision(code: str, *, services: Services) -> int:
+    """The workshop's state revision, shared by every session of this process for half a
+    second (the same cache as the revision route phones poll, :func:`server.cached_poll`)."""
+    return cached_poll(code, store=services.store)[0]
 
 
-def _join_form(w: ws.Workshop, voter: str, lang: str) -> None:
+def _scale(w: ws.Workshop) -> range:
+    """The ballot values of the workshop's method, from :meth:`Workshop.scale` (one source)."""
+    lo, hi = w.scale()
+    return range(lo, hi + 1)
+
+
+def _join_form(w: ws.Workshop, voter: str, lang: str, *, services: Services) -> None:
     cat = w.catalogue()
     st.subheader(t("join.title", lang), anchor=False)
     st.caption(cat.text(cat.meta.title, lang))
@@ -71,6 +77,7 @@ def _join_form(w: ws.Workshop, voter: str, lang: str) -> None:
                     actor_type=actor_type,
                     level=level,
                     participant_code=participant_code or None,
+                    store=services.store,
                 )
             except (ws.WorkshopError, DatabaseUnavailable) as exc:
                 st.error(error_text(exc, lang))
@@ -78,19 +85,23 @@ def _join_form(w: ws.Workshop, voter: str, lang: str) -> None:
                 st.rerun()
 
 
-def _cast(code: str, voter: str, item_id: int, value: int | None, lang: str) -> None:
+def _cast(
+    code: str, voter: str, item_id: int, value: int | None, lang: str, *, services: Services
+) -> None:
     """Button callback: write the ballot; report success only after the commit."""
-    feedback = st.session_state.setdefault(FEEDBACK, {})
+    feedback = st.session_state.setdefault(JOIN_FEEDBACK, {})
     try:
-        ws.cast_ballot(code, voter, item_id, value=value, skip=value is None)
+        ws.cast_ballot(code, voter, item_id, value=value, skip=value is None, store=services.store)
     except (ws.WorkshopError, DatabaseUnavailable) as exc:
         feedback[item_id] = ("error", error_text(exc, lang))
     else:
         feedback[item_id] = ("ok", None)
 
 
-def _cast_points(code: str, voter: str, item_id: int, key: str, lang: str) -> None:
-    _cast(code, voter, item_id, int(st.session_state[key]), lang)
+def _cast_points(
+    code: str, voter: str, item_id: int, key: str, lang: str, *, services: Services
+) -> None:
+    _cast(code, voter, item_id, int(st.session_state[key]), lang, services=services)
 
 
 def _vote_buttons(
@@ -102,6 +113,7 @@ def _vote_buttons(
     mine: ws.Ballot | None,
     *,
     horizontal: bool = True,
+    services: Services,
 ) -> None:
     """One button per ``(value, label)`` (the stored choice highlighted), then skip."""
     with st.container(horizontal=horizontal, gap="small", key=f"votes_{item.id}"):
@@ -114,6 +126,7 @@ def _vote_buttons(
                 on_click=_cast,
                 args=(w.code, voter, item.id, value, lang),
                 width="stretch",
+                kwargs={"services": services},
             )
     st.button(
         t("ws.skip", lang),
@@ -121,26 +134,35 @@ def _vote_buttons(
         type="primary" if mine is not None and mine.skipped else "tertiary",
         on_click=_cast,
         args=(w.code, voter, item.id, None, lang),
+        kwargs={"services": services},
     )
 
 
 @st.fragment
-def _button_card(w: ws.Workshop, voter: str, item: ws.AgendaItem, lang: str) -> None:
+def _button_card(
+    w: ws.Workshop, voter: str, item: ws.AgendaItem, lang: str, *, services: Services
+) -> None:
     """One conflict's vote buttons as a fragment: a tap reruns this card, not the whole page.
 
     Measured with benchmarks/load.py (500 phones): whole-page reruns per vote gave p95 9.8 s,
     card fragments 2.9 s. The card re-reads only this voter's ballots after the tap.
     """
     try:
-        mine = ws.my_ballots(w.code, voter).get(item.id)
+        mine = ws.my_ballots(w.code, voter, store=services.store).get(item.id)
     except DatabaseUnavailable as exc:
         st.error(error_text(exc, lang))
         return
-    _item_card(w, voter, item, lang, mine)
+    _item_card(w, voter, item, lang, mine, services=services)
 
 
 def _item_card(
-    w: ws.Workshop, voter: str, item: ws.AgendaItem, lang: str, mine: ws.Ballot | None
+    w: ws.Workshop,
+    voter: str,
+    item: ws.AgendaItem,
+    lang: str,
+    mine: ws.Ballot | None,
+    *,
+    services: Services,
 ) -> None:
     cat = w.catalogue()
     interaction = cat.interactions_by_id.get(item.interaction_id)
@@ -151,14 +173,24 @@ def _item_card(
         if w.method == "rating":
             st.markdown(f"**{t('ws.question_rating', lang)}**")
             st.caption(f"{t('ws.rating_low', lang)} · {t('ws.rating_high', lang)}")
-            _vote_buttons(w, voter, item, [(v, str(v)) for v in range(1, 6)], lang, mine)
+            _vote_buttons(
+                w, voter, item, [(v, str(v)) for v in _scale(w)], lang, mine, services=services
+            )
         elif w.method == "score":
             st.markdown(f"**{t('ws.question_score', lang)}**")
-            _vote_buttons(w, voter, item, [(v, f"{v:+d}") for v in range(-3, 4)], lang, mine)
+            _vote_buttons(
+                w,
+                voter,
+                item,
+                [(v, f"{v:+d}") for v in _scale(w)],
+                lang,
+                mine,
+                services=services,
+            )
         elif w.method == "dots":
             current = 0 if mine is None or mine.value is None else mine.value
             key = f"dots_{item.id}"
-            refused = st.session_state.get(FEEDBACK, {}).get(item.id, ("",))[0] == "error"
+            refused = st.session_state.get(JOIN_FEEDBACK, {}).get(item.id, ("",))[0] == "error"
             if refused or key not in st.session_state:
                 st.session_state[key] = current  # show what is stored
             st.number_input(
@@ -169,6 +201,7 @@ def _item_card(
                 key=key,
                 on_change=_cast_points,
                 args=(w.code, voter, item.id, key, lang),
+                kwargs={"services": services},
             )
         _feedback(item, mine, lang)
 
@@ -177,7 +210,7 @@ def _feedback(
     item: ws.AgendaItem, mine: ws.Ballot | None, lang: str, label: str | None = None
 ) -> None:
     """The error of the last tap, or the stored ballot (``label``: how to show its value)."""
-    kind, message = st.session_state.get(FEEDBACK, {}).pop(item.id, (None, None))
+    kind, message = st.session_state.get(JOIN_FEEDBACK, {}).pop(item.id, (None, None))
     if kind == "error":
         st.error(message)
     if mine is not None:
@@ -188,17 +221,19 @@ def _feedback(
 
 def _goal_title(cat: Catalogue, index: int | None, lang: str) -> str | None:
     """The escaped title of the goal a warm-up value (index into ``warmup_options``) names."""
-    options = fac.warmup_options(cat)
+    options = ws.warmup_options(cat)
     if index is None or not 0 <= index < len(options):
         return None
     return md_escape(cat.text(cat.goals_by_id[options[index]].title, lang))
 
 
 @st.fragment
-def _warmup_card(w: ws.Workshop, voter: str, item: ws.AgendaItem, lang: str) -> None:
+def _warmup_card(
+    w: ws.Workshop, voter: str, item: ws.AgendaItem, lang: str, *, services: Services
+) -> None:
     """A warm-up question: one big button per goal (whatever the voting method), or skip."""
     try:
-        mine = ws.my_ballots(w.code, voter).get(item.id)
+        mine = ws.my_ballots(w.code, voter, store=services.store).get(item.id)
     except DatabaseUnavailable as exc:
         st.error(error_text(exc, lang))
         return
@@ -209,14 +244,20 @@ def _warmup_card(w: ws.Workshop, voter: str, item: ws.AgendaItem, lang: str) -> 
         st.markdown(f"**{t('ws.warmup_pick', lang)}**")
         goals = [
             (index, _goal_title(cat, index, lang) or str(index))
-            for index in range(len(fac.warmup_options(cat)))
+            for index in range(len(ws.warmup_options(cat)))
         ]
-        _vote_buttons(w, voter, item, goals, lang, mine, horizontal=False)
+        _vote_buttons(w, voter, item, goals, lang, mine, horizontal=False, services=services)
         _feedback(item, mine, lang, _goal_title(cat, mine.value if mine else None, lang))
 
 
 def _ranking(
-    w: ws.Workshop, voter: str, items: list[ws.AgendaItem], lang: str, mine: dict[int, ws.Ballot]
+    w: ws.Workshop,
+    voter: str,
+    items: list[ws.AgendaItem],
+    lang: str,
+    mine: dict[int, ws.Ballot],
+    *,
+    services: Services,
 ) -> None:
     cat = w.catalogue()
     titles = {
@@ -239,7 +280,7 @@ def _ranking(
         )
         if st.form_submit_button(t("ws.submit", lang), type="primary", key="ranking_submit"):
             try:
-                ws.cast_ranking(w.code, voter, picked)
+                ws.cast_ranking(w.code, voter, picked, store=services.store)
             except (ws.WorkshopError, DatabaseUnavailable) as exc:
                 st.error(error_text(exc, lang))
             else:
@@ -250,14 +291,14 @@ def _ranking(
 
 
 @st.fragment(run_every=WATCH_EVERY)
-def _watch(code: str) -> None:
+def _watch(code: str, *, services: Services) -> None:
     """Fallback: rerun the page when the facilitator changed something (see WATCH_EVERY)."""
     try:
-        revision = _revision(code)
+        revision = _revision(code, services=services)
     except DatabaseUnavailable:
         return  # flaky network or database: keep what is on screen, try again next tick
-    seen = st.session_state.get("_join_revision")
-    st.session_state["_join_revision"] = revision
+    seen = st.session_state.get(JOIN_REVISION)
+    st.session_state[JOIN_REVISION] = revision
     if seen is not None and seen != revision:
         st.rerun()
 
@@ -268,16 +309,18 @@ def _voting(
     items: list[ws.AgendaItem],
     lang: str,
     mine: dict[int, ws.Ballot],
+    *,
+    services: Services,
 ) -> None:
     """The open items' cards: warm-ups first (any method), then the method's card(s)."""
     for item in items:
         if item.is_warmup:
-            _warmup_card(w, voter, item, lang)
+            _warmup_card(w, voter, item, lang, services=services)
     votes = [i for i in items if not i.is_warmup]
     if not votes:
         return
     if w.method == "ranking":
-        _ranking(w, voter, votes, lang, mine)
+        _ranking(w, voter, votes, lang, mine, services=services)
         return
     if w.method == "dots":
         warmups = {i.id for i in w.items if i.is_warmup}
@@ -289,9 +332,9 @@ def _voting(
         )
     for item in votes:
         if w.method == "dots":  # the points left above the cards must follow every change
-            _item_card(w, voter, item, lang, mine.get(item.id))
+            _item_card(w, voter, item, lang, mine.get(item.id), services=services)
         else:
-            _button_card(w, voter, item, lang)
+            _button_card(w, voter, item, lang, services=services)
 
 
 # --------------------------------------------------------------------------------------------
@@ -308,25 +351,31 @@ def _node_labels(cat: Catalogue, lang: str) -> dict[str, str]:
     return labels
 
 
-def _propose(code: str, voter: str, lang: str) -> None:
+def _propose(code: str, voter: str, lang: str, *, services: Services) -> None:
     """Form callback: store the proposal; clear the form only after the commit."""
     state = st.session_state
     title = (state.get("prop_title") or "").strip()
     a, b = state.get("prop_from"), state.get("prop_to")
     if not title:
-        state[PROP_FEEDBACK] = ("error", t("prop.title_required", lang))
+        state[PROPOSAL_FEEDBACK] = ("error", t("prop.title_required", lang))
         return
     if a is None or b is None:
-        state[PROP_FEEDBACK] = ("error", t("prop.choose_nodes", lang))
+        state[PROPOSAL_FEEDBACK] = ("error", t("prop.choose_nodes", lang))
         return
     try:
-        fac.propose(
-            code, voter, title=title, text=state.get("prop_text") or None, from_node=a, to_node=b
+        ws.propose(
+            code,
+            voter,
+            title=title,
+            text=state.get("prop_text") or None,
+            from_node=a,
+            to_node=b,
+            store=services.store,
         )
     except (ws.WorkshopError, DatabaseUnavailable) as exc:
-        state[PROP_FEEDBACK] = ("error", error_text(exc, lang))
+        state[PROPOSAL_FEEDBACK] = ("error", error_text(exc, lang))
         return
-    state[PROP_FEEDBACK] = ("ok", t("prop.sent", lang))
+    state[PROPOSAL_FEEDBACK] = ("ok", t("prop.sent", lang))
     state["prop_title"] = ""
     state["prop_text"] = ""
     state["prop_from"] = None
@@ -334,25 +383,25 @@ def _propose(code: str, voter: str, lang: str) -> None:
 
 
 @st.fragment
-def _proposals(w: ws.Workshop, voter: str, lang: str) -> None:
+def _proposals(w: ws.Workshop, voter: str, lang: str, *, services: Services) -> None:
     """Propose a missing conflict (title, text, the two goals it links) and see one's own
     proposals with their status. A fragment: sending one reruns only this section."""
     try:
-        sent = fac.my_proposals(w.code, voter)
+        sent = ws.my_proposals(w.code, voter, store=services.store)
     except DatabaseUnavailable as exc:
         st.error(error_text(exc, lang))
         return
     cat = w.catalogue()
     labels = _node_labels(cat, lang)
-    feedback = st.session_state.pop(PROP_FEEDBACK, None)
+    feedback = st.session_state.pop(PROPOSAL_FEEDBACK, None)
     # Open/closed is the browser's state (constant arguments keep the element across reruns).
     with st.expander(t("prop.title", lang), icon=":material/lightbulb:", key="prop_box"):
-        limit = fac.MAX_PROPOSALS_PER_PARTICIPANT
+        limit = ws.MAX_PROPOSALS_PER_PARTICIPANT
         st.caption(t("prop.left", lang, n=max(0, limit - len(sent)), max=limit))
         with st.form("prop_form", border=False):
-            st.text_input(t("prop.name", lang), max_chars=fac.PROPOSAL_TITLE_MAX, key="prop_title")
+            st.text_input(t("prop.name", lang), max_chars=ws.PROPOSAL_TITLE_MAX, key="prop_title")
             st.text_area(
-                t("prop.text", lang), max_chars=fac.PROPOSAL_TEXT_MAX, height=110, key="prop_text"
+                t("prop.text", lang), max_chars=ws.PROPOSAL_TEXT_MAX, height=110, key="prop_text"
             )
             for key, label in (("prop_from", "prop.from"), ("prop_to", "prop.to")):
                 st.selectbox(
@@ -370,6 +419,7 @@ def _proposals(w: ws.Workshop, voter: str, lang: str) -> None:
                 width="stretch",
                 on_click=_propose,
                 args=(w.code, voter, lang),
+                kwargs={"services": services},
             )
         if feedback is not None:
             kind, message = feedback
@@ -384,14 +434,14 @@ def _proposals(w: ws.Workshop, voter: str, lang: str) -> None:
                     st.caption(f"{a} ↔ {b}")
 
 
-def render() -> None:
+def render(services: Services) -> None:
     lang = language()
     code = code_from_url()
     if not code:
         st.title(t("join.title", lang), anchor=False)
         code_entry(lang, "join_code_form")
         return
-    w = load_workshop(code, lang)
+    w = load_workshop(code, lang, services=services)
     if w is None:
         code_entry(lang, "join_code_form")
         return
@@ -399,8 +449,8 @@ def render() -> None:
     if not from_cookie:
         st.caption(t("join.no_cookie", lang))
     try:
-        participant = ws.get_participant(w.code, voter)
-        mine = ws.my_ballots(w.code, voter) if participant else {}
+        participant = ws.get_participant(w.code, voter, store=services.store)
+        mine = ws.my_ballots(w.code, voter, store=services.store) if participant else {}
     except DatabaseUnavailable as exc:
         st.error(error_text(exc, lang))
         return
@@ -408,12 +458,12 @@ def render() -> None:
         if w.status == "closed":
             st.info(t("ws.closed_workshop", lang))
         else:
-            _join_form(w, voter, lang)
+            _join_form(w, voter, lang, services=services)
         return
 
-    st.session_state["_join_revision"] = w.revision  # what this page is drawn from
+    st.session_state[JOIN_REVISION] = w.revision  # what this page is drawn from
     follow_revision(w.code, w.revision)
-    _watch(w.code)
+    _watch(w.code, services=services)
     name = participant.display_name
     st.caption(
         t("join.welcome", lang, name=md_escape(name)) if name else t("join.welcome_anon", lang)
@@ -430,11 +480,11 @@ def render() -> None:
     else:
         items = [i for i in w.items if i.voting == "open"]
     if items:
-        _voting(w, voter, items, lang, mine)
+        _voting(w, voter, items, lang, mine, services=services)
     else:
         st.info(
             t("ws.nothing_open", lang)
             if w.mode == "free" or w.current_item
             else t("ws.no_current", lang)
         )
-    _proposals(w, voter, lang)
+    _proposals(w, voter, lang, services=services)

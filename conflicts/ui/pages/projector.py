@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from conflicts import facilitation as fac
-from conflicts import workshop as ws
+from conflicts import workshops as ws
 from conflicts.catalogue import Catalogue
 from conflicts.figure import build_figure
 from conflicts.i18n import t
+from conflicts.services import Services
 from conflicts.store import DatabaseUnavailable
 from conflicts.ui.common import Model, derive_model, language
 from conflicts.ui.live import (
@@ -29,6 +29,7 @@ from conflicts.ui.live import (
     tally_chart,
 )
 from conflicts.ui.room import agenda_overview, representation_panel, timer_badge
+from conflicts.ui.state import PROJECTOR_PEOPLE, PROJECTOR_REVISION, PROJECTOR_TALLY
 from conflicts.ui.widgets import md_escape, score_badge
 
 # Our own fixed CSS (no user text): the projector is full screen, with large type.
@@ -64,15 +65,14 @@ PROJECTOR_CSS = """
 </style>
 """
 
-TALLY = "_projector_tally"  # ((revision, tally_revision), WorkshopTally)
-PEOPLE = "_projector_people"  # ((revision, tally_revision), [Participant])
-REVISION = "_projector_revision"
-
 
 @st.cache_resource(show_spinner=False, max_entries=32)
-def _snapshot_model(code: str, catalogue_key: str) -> Model:
+def _snapshot_model(code: str, catalogue_key: str, *, _services: Services) -> Model:
     """The workshop's catalogue snapshot with its graph and layout (once per process)."""
-    return derive_model(f"workshop:{code}", ws.get_workshop(code).catalogue())
+    # ``_services`` is not hashed by the cache (leading underscore): the key is the catalogue.
+    return derive_model(
+        f"workshop:{code}", ws.get_workshop(code, store=_services.store).catalogue()
+    )
 
 
 def _cached(key: str, revisions: tuple[int, int], load):
@@ -85,7 +85,7 @@ def _cached(key: str, revisions: tuple[int, int], load):
     return cached[1]
 
 
-def _outcome_signature(outcomes: dict[int, fac.Outcome]) -> tuple:
+def _outcome_signature(outcomes: dict[int, ws.Outcome]) -> tuple:
     """What the overview shows of the outcomes (their autosave does not bump ``revision``)."""
     return tuple(sorted((i, o.outcome or "", o.owner or "") for i, o in outcomes.items()))
 
@@ -100,7 +100,7 @@ def _warmup_options(cat: Catalogue, wt, lang: str) -> None:
     show = wt is not None and not wt.hidden and wt.ballots > 0
     leaders = set(wt.leaders) if show else set()
     rows = []
-    for n, goal_id in enumerate(fac.warmup_options(cat), 1):
+    for n, goal_id in enumerate(ws.warmup_options(cat), 1):
         title = md_escape(cat.text(cat.goals_by_id[goal_id].title, lang))
         row = f"**{n}\\.** {title}"
         if show:
@@ -133,11 +133,14 @@ def _live(
     cat: Catalogue | None = None,
     room_for: str | None = None,
     outcomes_seen: tuple | None = None,
+    services: Services,
 ) -> None:
     """Ballots in and the tally of the current step (and who is in the room for ``room_for``);
     reruns the page when the state (or, on the overview, an outcome) changes."""
     try:
-        tally, people = _poll(code, room_for=room_for, cat=cat, outcomes_seen=outcomes_seen)
+        tally, people = _poll(
+            code, room_for=room_for, cat=cat, outcomes_seen=outcomes_seen, services=services
+        )
     except DatabaseUnavailable:
         return
     overview = outcomes_seen is not None
@@ -164,19 +167,29 @@ def _live(
             representation_panel(cat, room_for, people, lang, compact=True)
 
 
-def _poll(code: str, *, room_for, cat, outcomes_seen):
+def _poll(code: str, *, room_for, cat, outcomes_seen, services: Services):
     """The tally (and the people in the room when ``room_for``), read again only when the
     ballots or the state changed; reruns the whole page when the state (or, on the overview, an
     outcome) changed."""
-    revision, tally_revision = ws.poll(code)
-    if revision != st.session_state.get(REVISION):
-        st.session_state[REVISION] = revision
+    revision, tally_revision = ws.poll(code, store=services.store)
+    if revision != st.session_state.get(PROJECTOR_REVISION):
+        st.session_state[PROJECTOR_REVISION] = revision
         st.rerun()
-    if outcomes_seen is not None and (_outcome_signature(fac.get_outcomes(code)) != outcomes_seen):
+    if outcomes_seen is not None and (
+        _outcome_signature(ws.get_outcomes(code, store=services.store)) != outcomes_seen
+    ):
         st.rerun()
-    tally = _cached(TALLY, (revision, tally_revision), lambda: ws.get_tally(code))
+    tally = _cached(
+        PROJECTOR_TALLY,
+        (revision, tally_revision),
+        lambda: ws.get_tally(code, store=services.store),
+    )
     people = (
-        _cached(PEOPLE, (revision, tally_revision), lambda: ws.list_participants(code))
+        _cached(
+            PROJECTOR_PEOPLE,
+            (revision, tally_revision),
+            lambda: ws.list_participants(code, store=services.store),
+        )
         if room_for and cat is not None
         else None
     )
@@ -210,18 +223,19 @@ def _join_box(w: ws.Workshop, lang: str) -> None:
                 st.markdown(w.code)
 
 
-def render() -> None:
+def render(services: Services) -> None:
     st.html(PROJECTOR_CSS)
     lang = language()
     code = code_from_url()
     if not code:
         code_entry(lang, "projector_code_form")
         return
-    w = load_workshop(code, lang)
+    w = load_workshop(code, lang, services=services)
     if w is None:
         return
-    st.session_state[REVISION] = w.revision
-    model = _snapshot_model(w.code, w.catalogue_key)  # changes when interactions are added
+    st.session_state[PROJECTOR_REVISION] = w.revision
+    # changes when interactions are added
+    model = _snapshot_model(w.code, w.catalogue_key, _services=services)
     cat = model.catalogue
     current = w.current_item
     warmup = current is not None and current.is_warmup
@@ -236,14 +250,23 @@ def render() -> None:
         _graph(model, interaction, lang)
     voting_open = current is not None and current.voting == "open"
     show_join = voting_open or (current is None and w.status == "open")
-    timer = fac.timer_state(w) is not None
+    timer = ws.timer_state(w) is not None
     with side_col, st.container(key="projector_side"):
         if current is None or (interaction is None and not warmup):
-            _overview_side(w, cat, lang, show_join=show_join, timer=timer)
+            _overview_side(w, cat, lang, show_join=show_join, timer=timer, services=services)
         elif warmup:
-            _warmup_side(w, cat, current, lang, show_join=show_join, timer=timer)
+            _warmup_side(w, cat, current, lang, show_join=show_join, timer=timer, services=services)
         else:
-            _interaction_side(w, cat, current, interaction, lang, show_join=show_join, timer=timer)
+            _interaction_side(
+                w,
+                cat,
+                current,
+                interaction,
+                lang,
+                show_join=show_join,
+                timer=timer,
+                services=services,
+            )
 
 
 def _graph(model: Model, interaction, lang: str) -> None:
@@ -266,21 +289,25 @@ def _graph(model: Model, interaction, lang: str) -> None:
     )
 
 
-def _overview_side(w: ws.Workshop, cat: Catalogue, lang: str, *, show_join, timer) -> None:
+def _overview_side(
+    w: ws.Workshop, cat: Catalogue, lang: str, *, show_join, timer, services: Services
+) -> None:
     """No step (or a step whose interaction is gone): the agenda with its outcomes."""
     if timer:
         _clock(w, lang)
     try:
-        outcomes = fac.get_outcomes(w.code)
+        outcomes = ws.get_outcomes(w.code, store=services.store)
     except DatabaseUnavailable:
         outcomes = {}
     if show_join:  # the code first: people arrive while the agenda is up
         _join_box(w, lang)
     agenda_overview(w, cat, outcomes, lang)
-    _live(w.code, lang, None, outcomes_seen=_outcome_signature(outcomes))
+    _live(w.code, lang, None, outcomes_seen=_outcome_signature(outcomes), services=services)
 
 
-def _warmup_side(w: ws.Workshop, cat: Catalogue, current, lang: str, *, show_join, timer) -> None:
+def _warmup_side(
+    w: ws.Workshop, cat: Catalogue, current, lang: str, *, show_join, timer, services: Services
+) -> None:
     """A warm-up question: the goals to pick from, with the count once ballots are in."""
     with st.container(horizontal=True, vertical_alignment="center"):
         st.caption(f":material/quiz: {t('room.warmup', lang)}", width="content")
@@ -288,13 +315,21 @@ def _warmup_side(w: ws.Workshop, cat: Catalogue, current, lang: str, *, show_joi
             _clock(w, lang)
     st.markdown(f"## {md_escape(current.question_text(lang))}")
     st.caption(t("ws.warmup_pick", lang))
-    _live(w.code, lang, current.id, warmup=True, cat=cat)
+    _live(w.code, lang, current.id, warmup=True, cat=cat, services=services)
     if show_join:
         _join_box(w, lang)
 
 
 def _interaction_side(
-    w: ws.Workshop, cat: Catalogue, current, interaction, lang: str, *, show_join, timer
+    w: ws.Workshop,
+    cat: Catalogue,
+    current,
+    interaction,
+    lang: str,
+    *,
+    show_join,
+    timer,
+    services: Services,
 ) -> None:
     """An interaction step: title, score, and what fits the phase (see below)."""
     st.markdown(f"## {md_escape(cat.text(interaction.title, lang))}")

@@ -16,23 +16,26 @@ from functools import partial
 
 import streamlit as st
 
-from conflicts import results as res
-from conflicts import workshop as ws
+from conflicts import workshops as ws
 from conflicts.i18n import t
-from conflicts.report import missing_text, priority_figure, proposal_counts_text
+from conflicts.reports import export
+from conflicts.reports import results as res
+from conflicts.reports.report import missing_text, priority_figure, proposal_counts_text
+from conflicts.services import Services
 from conflicts.store import DatabaseUnavailable
 from conflicts.ui.common import language
 from conflicts.ui.live import (
-    KEYS,
     code_entry,
     code_from_url,
     error_text,
-    facilitator_unlocked,
+    facilitator_grant,
+    granted,
+    keep_grant,
     load_workshop,
 )
+from conflicts.ui.state import COMPARE, GRANTS
 from conflicts.ui.widgets import md_escape
 
-COMPARE = "_results_compare"  # this code -> the other workshop's code
 MIME = {
     "html": "text/html",
     "md": "text/markdown",
@@ -178,18 +181,19 @@ def _representation(r: res.WorkshopResults, lang: str) -> None:
         )
 
 
-def _downloads(code: str, lang: str) -> None:
+def _downloads(grant: ws.FacilitatorGrant, lang: str, *, services: Services) -> None:
+    code = grant.code
     st.subheader(t("res.downloads", lang), anchor=False)
     st.caption(t("res.download_help", lang))
     with st.container(horizontal=True):
-        for name in ws.EXPORT_FORMATS:
+        for name in export.EXPORT_FORMATS:
             try:
                 label = t(f"res.download_{name}", lang)
             except KeyError:
                 label = name.upper()
             st.download_button(
                 label,
-                data=partial(ws.export_workshop, code, name, lang=lang),
+                data=partial(export.export_workshop, grant, name, lang=lang, store=services.store),
                 file_name=f"workshop-{code}.{name}",
                 mime=MIME.get(name, "text/plain"),
                 on_click="ignore",
@@ -198,7 +202,7 @@ def _downloads(code: str, lang: str) -> None:
             )
 
 
-def _compare_form(code: str, lang: str) -> None:
+def _compare_form(code: str, lang: str, *, services: Services) -> None:
     with st.expander(t("res.compare", lang), expanded=code in st.session_state.get(COMPARE, {})):
         st.caption(t("res.compare_help", lang))
         with st.form("compare_form"):
@@ -213,26 +217,24 @@ def _compare_form(code: str, lang: str) -> None:
         if not other or other == code:
             st.warning(t("res.compare_same", lang))
             return
-        unlocked = st.session_state.setdefault(KEYS, set())
-        if other not in unlocked:
+        if other not in st.session_state.get(GRANTS, {}):
             try:
-                ok = ws.check_facilitator(other, key)
+                keep_grant(ws.unlock(other, key, store=services.store))
+            except ws.AccessDenied:
+                st.error(t("err.access_denied", lang))
+                return
             except (ws.WorkshopError, DatabaseUnavailable) as exc:
                 st.error(error_text(exc, lang))
                 return
-            if not ok:
-                st.error(t("err.access_denied", lang))
-                return
-            unlocked.add(other)
         st.session_state.setdefault(COMPARE, {})[code] = other
 
 
-def _comparison(code: str, this: res.WorkshopResults, lang: str) -> None:
+def _comparison(code: str, this: res.WorkshopResults, lang: str, *, services: Services) -> None:
     other_code = st.session_state.get(COMPARE, {}).get(code)
-    if not other_code or other_code not in st.session_state.get(KEYS, set()):
+    if not other_code or other_code not in st.session_state.get(GRANTS, {}):
         return
     try:
-        other = res.load_results(other_code, lang=lang)
+        other = res.load_results(granted(other_code), lang=lang, store=services.store)
         a, b = sorted((other, this), key=lambda r: (r.created_at is None, r.created_at))
         c = res.compare(a, b)
     except (ws.WorkshopError, DatabaseUnavailable) as exc:
@@ -300,21 +302,22 @@ def _comparison(code: str, this: res.WorkshopResults, lang: str) -> None:
     )
 
 
-def render() -> None:
+def render(services: Services) -> None:
     lang = language()
     code = code_from_url()
     if not code:
         st.title(t("nav.results", lang), anchor=False)
         code_entry(lang, "results_code_form")
         return
-    w = load_workshop(code, lang)
+    w = load_workshop(code, lang, services=services)
     if w is None:
         return
     st.title(t("res.title", lang, title=md_escape(w.title)), anchor=False)
-    if not facilitator_unlocked(code, lang):
+    grant = facilitator_grant(code, lang, services=services)
+    if grant is None:
         return
     try:
-        r = res.load_results(code, lang=lang)
+        r = res.load_results(grant, lang=lang, store=services.store)
     except (ws.WorkshopError, DatabaseUnavailable) as exc:
         st.error(error_text(exc, lang))
         return
@@ -346,7 +349,7 @@ def render() -> None:
     _outcomes(r, lang)
     _proposals(r, lang)
     _representation(r, lang)
-    _downloads(code, lang)
-    _compare_form(code, lang)
-    _comparison(code, r, lang)
+    _downloads(grant, lang, services=services)
+    _compare_form(code, lang, services=services)
+    _comparison(code, r, lang, services=services)
     st.caption(t("res.method_anonymity", lang))

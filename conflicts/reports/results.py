@@ -1,6 +1,6 @@
 """The results of a workshop: the room's ranking per conflict, and two workshops compared.
 
-Pure functions over :func:`conflicts.workshop.export_data`'s anonymised dict (no database, no
+Pure functions over :func:`conflicts.workshops.export_data`'s anonymised dict (no database, no
 streamlit; :func:`load_results` is the one convenience that reads). One row per interaction item of
 the agenda (warm-ups are not conflicts and have no row):
 
@@ -15,7 +15,7 @@ the agenda (warm-ups are not conflicts and have no row):
 - ``room_score`` (the room's mean on -3..+3; only for the 'score' method) beside the catalogue's
   ``catalogue_score``, and ``score_change`` (room minus catalogue).
 - ``representation`` (who the interaction needs and who was missing;
-  :func:`conflicts.facilitation.representation`) when participants are given.
+  :func:`conflicts.workshops.representation`) when participants are given.
 - ``outcome``: the recorded outcome, owner, next step and notes.
 
 Examples
@@ -43,16 +43,18 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from conflicts import workshops as ws
 from conflicts.catalogue import Catalogue
-from conflicts.facilitation import (
+from conflicts.store import Store
+from conflicts.tally import scale_for
+from conflicts.workshops import (
     Outcome,
     Representation,
     RoomComposition,
+    WorkshopError,
     representation,
     room_composition,
 )
-from conflicts.tally import scale_for
-from conflicts.workshop import WorkshopError
 
 __all__ = [
     "CatalogueMismatch",
@@ -65,6 +67,7 @@ __all__ = [
     "load_results",
     "node_priority",
     "priority_weights",
+    "results_of",
 ]
 
 
@@ -195,6 +198,85 @@ def _pick_lang(catalogue: Catalogue | None, lang: str | None) -> str:
     return catalogue.languages[0] if catalogue is not None else "sv"
 
 
+def _result_row(
+    it: Mapping[str, Any],
+    catalogue: Catalogue | None,
+    lang: str,
+    method: str,
+    n_people: int,
+    people: list | None,
+    outcomes: dict[int, Outcome],
+) -> ResultRow:
+    """One conflict's row from its tally in the export (titles from the catalogue if given)."""
+    iid = it["interaction_id"]
+    inter = catalogue.interactions_by_id.get(iid) if catalogue is not None else None
+    title = catalogue.text(inter.title, lang) if inter is not None else it.get("title", "")
+    from_node = inter.from_ if inter is not None else it.get("from")
+    to_node = inter.to if inter is not None else it.get("to")
+
+    def node_title(node: str | None) -> str:
+        if node is None:
+            return ""
+        if catalogue is not None and node in catalogue.nodes:
+            return catalogue.text(catalogue.nodes[node].title, lang)
+        return node
+
+    mean = it.get("mean")
+    return ResultRow(
+        item_id=it["item_id"],
+        interaction_id=iid,
+        position=it.get("position", 0),
+        title=title or iid,
+        from_node=from_node,
+        to_node=to_node,
+        from_title=node_title(from_node),
+        to_title=node_title(to_node),
+        origin=it.get("origin", "catalogue"),
+        voting=it.get("voting", "not_started"),
+        participants=n_people,
+        ballots=it.get("ballots", 0),
+        skips=it.get("skips", 0),
+        distribution={int(k): v for k, v in (it.get("distribution") or {}).items()},
+        mean=mean,
+        median=it.get("median"),
+        stdev=it.get("stdev"),
+        total=it.get("total"),
+        consensus=it.get("consensus"),
+        priority=it.get("priority"),
+        rank=it.get("rank"),
+        catalogue_score=it.get("catalogue_score"),
+        room_score=mean if method == "score" else None,
+        representation=(
+            representation(catalogue, iid, people)
+            if catalogue is not None and people is not None and inter is not None
+            else None
+        ),
+        outcome=outcomes.get(it["item_id"]),
+    )
+
+
+def _warmup_rows(warmups: Iterable[Mapping[str, Any]], catalogue: Catalogue | None, lang: str):
+    """The warm-ups with their question in ``lang`` and counts by goal title."""
+    rows = []
+    goal_titles = (
+        {g.id: catalogue.text(g.title, lang) for g in catalogue.goals} if catalogue else {}
+    )
+    for wu in warmups:
+        q = wu.get("question") or {}
+        question = (q.get(lang) or next(iter(q.values()), "")) if isinstance(q, dict) else str(q)
+        dist = wu.get("distribution") or {}
+        rows.append(
+            {
+                "item_id": wu.get("item_id"),
+                "question": question,
+                "ballots": wu.get("ballots", 0),
+                "skips": wu.get("skips", 0),
+                "distribution": {goal_titles.get(g, g): n for g, n in dist.items()},
+            }
+        )
+    return rows
+
+
 def build_results(
     data: Mapping[str, Any],
     catalogue: Catalogue | None = None,
@@ -202,7 +284,7 @@ def build_results(
     participants: Iterable[Any] | None = None,
     lang: str | None = None,
 ) -> WorkshopResults:
-    """The results of a workshop from :func:`conflicts.workshop.export_data`'s dict.
+    """The results of a workshop from :func:`conflicts.workshops.export_data`'s dict.
 
     Parameters
     ----------
@@ -210,12 +292,12 @@ def build_results(
         The export dict (``workshop``, ``items`` and optionally ``outcomes``, ``proposals``,
         ``warmups``).
     catalogue : Catalogue, optional
-        The workshop's catalogue (:meth:`Workshop.catalogue() <conflicts.workshop.Workshop.catalogue>`):
+        The workshop's catalogue (:meth:`Workshop.catalogue() <conflicts.workshops.Workshop.catalogue>`):
         titles in ``lang``, node titles and the representation per conflict. Without it the
         export's titles are used and ``representation`` stays None.
     participants : iterable, optional
         The workshop's participants (anything with ``level`` and ``actor_type``, e.g.
-        :func:`conflicts.workshop.list_participants`): the room's composition and who was
+        :func:`conflicts.workshops.list_participants`): the room's composition and who was
         missing per conflict. Only those two attributes are read.
     lang : str, optional
         Language of catalogue texts; default the catalogue's first language.
@@ -231,74 +313,13 @@ def build_results(
     people = list(participants) if participants is not None else None
     n_people = int(w.get("participants") or 0)
     outcomes = {d["item_id"]: _outcome(d) for d in data.get("outcomes", [])}
-    rows: list[ResultRow] = []
-    for it in data.get("items", []):
-        iid = it["interaction_id"]
-        inter = catalogue.interactions_by_id.get(iid) if catalogue is not None else None
-        title = catalogue.text(inter.title, lang) if inter is not None else it.get("title", "")
-        from_node = inter.from_ if inter is not None else it.get("from")
-        to_node = inter.to if inter is not None else it.get("to")
-
-        def node_title(node: str | None) -> str:
-            if node is None:
-                return ""
-            if catalogue is not None and node in catalogue.nodes:
-                return catalogue.text(catalogue.nodes[node].title, lang)
-            return node
-
-        mean = it.get("mean")
-        rows.append(
-            ResultRow(
-                item_id=it["item_id"],
-                interaction_id=iid,
-                position=it.get("position", 0),
-                title=title or iid,
-                from_node=from_node,
-                to_node=to_node,
-                from_title=node_title(from_node),
-                to_title=node_title(to_node),
-                origin=it.get("origin", "catalogue"),
-                voting=it.get("voting", "not_started"),
-                participants=n_people,
-                ballots=it.get("ballots", 0),
-                skips=it.get("skips", 0),
-                distribution={int(k): v for k, v in (it.get("distribution") or {}).items()},
-                mean=mean,
-                median=it.get("median"),
-                stdev=it.get("stdev"),
-                total=it.get("total"),
-                consensus=it.get("consensus"),
-                priority=it.get("priority"),
-                rank=it.get("rank"),
-                catalogue_score=it.get("catalogue_score"),
-                room_score=mean if method == "score" else None,
-                representation=(
-                    representation(catalogue, iid, people)
-                    if catalogue is not None and people is not None and inter is not None
-                    else None
-                ),
-                outcome=outcomes.get(it["item_id"]),
-            )
-        )
+    rows = [
+        _result_row(it, catalogue, lang, method, n_people, people, outcomes)
+        for it in data.get("items", [])
+    ]
     rows.sort(key=lambda r: (r.rank is None, r.rank or 0, r.position))
     proposals = data.get("proposals", [])
-    warmups = []
-    goal_titles = (
-        {g.id: catalogue.text(g.title, lang) for g in catalogue.goals} if catalogue else {}
-    )
-    for wu in data.get("warmups", []):
-        q = wu.get("question") or {}
-        question = (q.get(lang) or next(iter(q.values()), "")) if isinstance(q, dict) else str(q)
-        dist = wu.get("distribution") or {}
-        warmups.append(
-            {
-                "item_id": wu.get("item_id"),
-                "question": question,
-                "ballots": wu.get("ballots", 0),
-                "skips": wu.get("skips", 0),
-                "distribution": {goal_titles.get(g, g): n for g, n in dist.items()},
-            }
-        )
+    warmups = _warmup_rows(data.get("warmups", []), catalogue, lang)
     try:
         lo_hi = scale_for(
             method, dot_budget=w.get("dot_budget", 10), ranking_size=w.get("ranking_size", 3)
@@ -330,15 +351,20 @@ def build_results(
     )
 
 
-def load_results(code: str, *, lang: str | None = None, store: Any = None) -> WorkshopResults:
-    """Read a workshop and build its results (the anonymised export + its catalogue and
-    participants' self-descriptions). Raises :class:`~conflicts.workshop.WorkshopNotFound`."""
-    from conflicts import workshop as ws
+def results_of(snap: ws.WorkshopSnapshot, *, lang: str | None = None) -> WorkshopResults:
+    """The results of a :func:`conflicts.workshops.snapshot` (its export data, catalogue and
+    participants' self-descriptions, all of one transaction)."""
+    return build_results(
+        snap.data, snap.workshop.catalogue(), participants=list(snap.participants), lang=lang
+    )
 
-    data = ws.export_data(code, store=store)
-    w = ws.get_workshop(code, store=store)
-    people = ws.list_participants(code, store=store)
-    return build_results(data, w.catalogue(), participants=people, lang=lang)
+
+def load_results(
+    grant: ws.FacilitatorGrant, *, lang: str | None = None, store: Store
+) -> WorkshopResults:
+    """Read a workshop in one transaction and build its results (facilitator-only). Raises
+    :class:`~conflicts.workshops.WorkshopNotFound`, :class:`~conflicts.workshops.AccessDenied`."""
+    return results_of(ws.snapshot(grant, store=store), lang=lang)
 
 
 # --------------------------------------------------------------------------------------------

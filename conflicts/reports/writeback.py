@@ -86,7 +86,7 @@ from ruamel.yaml.util import load_yaml_guess_indent
 
 from conflicts.catalogue import Interaction, WorkshopRecord, parse_catalogue
 
-__all__ = ["render_yaml", "workshop_records", "writeback_yaml"]
+__all__ = ["workshop_records", "writeback_yaml"]
 
 _TOP_KEY = re.compile(r"^[A-Za-z_][\w-]*:\s*(#.*)?$")
 _NESTED = re.compile(r"^( +)[^\s#-]")
@@ -241,7 +241,7 @@ def writeback_yaml(
     """The snapshot ``catalogue_yaml`` with the workshop's added interactions appended and its
     records merged into each interaction's ``history`` (see the module docstring).
 
-    ``data`` is :func:`conflicts.workshop.export_data`'s dict (``workshop``, ``items``,
+    ``data`` is :func:`conflicts.workshops.export_data`'s dict (``workshop``, ``items``,
     ``outcomes``, ``added_interactions``). Raises :class:`~conflicts.errors.CatalogueError` if
     the result would not validate (it always should).
     """
@@ -295,9 +295,3 @@ def writeback_yaml(
     text = out.getvalue()
     parse_catalogue(text, filename)  # raises CatalogueError: never hand out an invalid catalogue
     return text
-
-
-def render_yaml(data: dict, *, workshop: Any, participants: Any = None, lang: Any = None) -> str:
-    """The export renderer (:data:`conflicts.workshop.EXPORT_FORMATS` ``'yaml'``): the
-    workshop's snapshot (``workshop.catalogue_yaml``) written back with ``data`` merged in."""
-    return writeback_yaml(workshop.catalogue_yaml, data, filename=f"{workshop.catalogue_name}.yaml")

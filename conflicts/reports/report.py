@@ -1,6 +1,6 @@
 """The workshop report: one self-contained HTML file, and a Markdown summary for the minutes.
 
-Both render :class:`conflicts.results.WorkshopResults` (anonymous by construction: the export has
+Both render :class:`conflicts.reports.results.WorkshopResults` (anonymous by construction: the export has
 no voter ids or names, and the report shows the participants' self-descriptions only as counts).
 
 HTML (:func:`html_report`):
@@ -18,7 +18,8 @@ Every catalogue and user text goes through :func:`html.escape` (Markdown: :func:
 
 Examples
 --------
->>> from conflicts.results import build_results
+>>> from conflicts.reports.results import build_results
+>>> from conflicts.reports.summary import markdown_summary
 >>> data = {"workshop": {"code": "ACD347", "title": "Runda <1>", "catalogue_name": "demo",
 ...                      "method": "rating", "participants": 2,
 ...                      "created_at": "2025-03-01T09:00:00+00:00"},
@@ -35,7 +36,6 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -46,15 +46,17 @@ from conflicts.figure import build_figure, wrap_label
 from conflicts.graph import build_graph
 from conflicts.i18n import LANGUAGES, t
 from conflicts.layout import compute_layout
-from conflicts.results import ResultRow, WorkshopResults, build_results, priority_weights
+from conflicts.reports.results import (
+    ResultRow,
+    WorkshopResults,
+    node_priority,
+    priority_weights,
+)
 
 __all__ = [
     "html_report",
-    "markdown_summary",
     "md_escape",
     "priority_figure",
-    "render_html",
-    "render_markdown",
     "report_language",
 ]
 
@@ -209,12 +211,11 @@ def priority_figure(
 ) -> go.Figure:
     """The catalogue's network drawn by the room's priority.
 
-    Nodes are sized by :func:`conflicts.results.node_priority` (the sum of the priority weights
+    Nodes are sized by :func:`conflicts.reports.results.node_priority` (the sum of the priority weights
     of their ranked conflicts), and each ranked conflict gets a numbered badge at the middle of
     its line, coloured from light (last) to dark (first). The badges are one extra scatter trace
     (``meta={"kind": "rank-badges"}``, ``customdata`` ``["edge", id]``).
     """
-    from conflicts.results import node_priority
 
     lang = report_language(catalogue, lang or results.lang)
     G = build_graph(catalogue)
@@ -617,153 +618,3 @@ def html_report(
 </body>
 </html>
 """
-
-
-# --------------------------------------------------------------------------------------------
-# Markdown
-# --------------------------------------------------------------------------------------------
-def markdown_summary(
-    results: WorkshopResults,
-    *,
-    catalogue: Catalogue | None = None,
-    lang: str | None = None,
-    generated_at: datetime | None = None,
-) -> str:
-    """A Markdown summary for the minutes: header, ranking table, outcomes with owners and next
-    steps, accepted proposals, who was represented and the method. ``generated_at=None`` leaves
-    out the generation line (deterministic output)."""
-    lang = report_language(catalogue, lang or results.lang)
-    e = md_escape
-    lines = [f"# {t('res.report_title', lang)}: {e(results.title)}", ""]
-    version = f" ({e(results.catalogue_version)})" if results.catalogue_version else ""
-    lines += [
-        f"- **{t('res.catalogue', lang)}:** {e(results.catalogue_title)}{version}",
-        f"- **{t('res.code', lang)}:** {e(results.code)}",
-        f"- **{t('res.date', lang)}:** {_date(results.created_at)}",
-        f"- **{t('res.method', lang)}:** {_method(results, lang)}",
-        f"- **{t('res.participants', lang)}:** {results.participants}",
-        "",
-        f"## {t('res.ranking', lang)}",
-        "",
-    ]
-    if results.rows:
-        value_col = "res.col_total" if results.method in ("dots", "ranking") else "res.col_mean"
-        cols = [
-            "res.col_rank",
-            "res.col_conflict",
-            "res.col_distribution",
-            value_col,
-            "res.col_consensus",
-            "res.col_dispersion",
-            "res.col_participation",
-            "res.col_room_score",
-            "res.col_catalogue_score",
-            "res.col_outcome",
-        ]
-        lines.append("| " + " | ".join(t(c, lang) for c in cols) + " |")
-        lines.append(
-            "|"
-            + "|".join("---:" if i in (0, 3, 4, 5, 6, 7, 8) else "---" for i in range(len(cols)))
-            + "|"
-        )
-        for r in results.rows:
-            value = r.total if results.method in ("dots", "ranking") else r.mean
-            dist = " ".join(f"{v}:{n}" for v, n in _distribution(r, results)) if r.ballots else "–"
-            cells = [
-                str(r.rank) if r.rank is not None else "–",
-                e(r.title),
-                e(dist),
-                str(value) if isinstance(value, int) else _num(value),
-                _num(r.consensus, 2),
-                _num(r.dispersion, 2),
-                f"{r.ballots}/{r.participants}" if r.participants else "–",
-                _signed(r.room_score),
-                _signed(r.catalogue_score),
-                (_outcome_label(r.outcome.outcome if r.outcome else None, lang)),
-            ]
-            lines.append("| " + " | ".join(cells) + " |")
-    else:
-        lines.append(t("res.no_items", lang))
-    lines += ["", f"## {t('res.outcomes', lang)}", ""]
-    if results.outcomes:
-        for r in results.outcomes:
-            o = r.outcome
-            rank = f"{r.rank}. " if r.rank is not None else ""
-            lines += [f"### {rank}{e(r.title)}", ""]
-            for key, value in (
-                ("res.col_outcome", _outcome_label(o.outcome, lang) if o.outcome else None),
-                ("res.owner", o.owner),
-                ("res.next_step", o.next_step),
-                ("res.due", o.due_date.isoformat() if o.due_date else None),
-            ):
-                if value:
-                    lines.append(f"- **{t(key, lang)}:** {e(value)}")
-            if o.summary:
-                lines.append("")
-                lines += [
-                    f"> {e(line)}" if line.strip() else ">" for line in o.summary.splitlines()
-                ]
-            lines.append("")
-    else:
-        lines += [t("res.no_outcomes", lang), ""]
-    lines += [f"## {t('res.proposals', lang)}", ""]
-    if results.proposals:
-        for p in results.proposals:
-            ends = " → ".join(_node_title(catalogue, n, lang) for n in (p.get("from"), p.get("to")))
-            lines.append(f"- **{e(p.get('title') or '')}** ({e(ends)})")
-            if p.get("text"):
-                lines.append(f"  {e(p['text'])}")
-    else:
-        lines.append(t("res.no_proposals", lang))
-    if results.proposal_counts:
-        lines += ["", proposal_counts_text(results, lang)]
-    lines += ["", f"## {t('res.representation', lang)}", ""]
-    comp = results.composition
-    if comp is None or not comp.total:
-        lines.append(t("res.nobody", lang))
-    else:
-        lines.append(f"- **{t('res.participants', lang)}:** {comp.total}")
-        for heading, pairs in _composition_lists(results, lang):
-            if pairs:
-                lines.append(f"- **{e(heading)}:** " + ", ".join(f"{e(k)} {n}" for k, n in pairs))
-    lines += ["", f"## {t('res.method_title', lang)}", ""]
-    lines += [
-        _method_text(results, lang),
-        "",
-        t("res.method_measures", lang),
-        "",
-        t("res.method_anonymity", lang),
-    ]
-    if generated_at is not None:
-        lines += [
-            "",
-            f"_{t('res.generated', lang, when=generated_at.strftime('%Y-%m-%d %H:%M UTC'))}_",
-        ]
-    return "\n".join(lines).rstrip() + "\n"
-
-
-# --------------------------------------------------------------------------------------------
-# Export renderers (conflicts.workshop.EXPORT_FORMATS)
-# --------------------------------------------------------------------------------------------
-def _results(data: dict, workshop: Any, participants: Iterable[Any] | None, lang: str | None):
-    cat = workshop.catalogue()
-    lang = report_language(cat, lang)
-    return build_results(data, cat, participants=participants, lang=lang), cat, lang
-
-
-def render_html(
-    data: dict, *, workshop: Any, participants: Iterable[Any] | None = None, lang: str | None = None
-) -> str:
-    """The HTML report of :func:`conflicts.workshop.export_data`'s dict, given the workshop (for
-    its catalogue) and its participants (only their self-descriptions are read)."""
-    results, cat, lang = _results(data, workshop, participants, lang)
-    return html_report(results, cat, lang=lang)
-
-
-def render_markdown(
-    data: dict, *, workshop: Any, participants: Iterable[Any] | None = None, lang: str | None = None
-) -> str:
-    """The Markdown summary of :func:`conflicts.workshop.export_data`'s dict (see
-    :func:`render_html`)."""
-    results, cat, lang = _results(data, workshop, participants, lang)
-    return markdown_summary(results, catalogue=cat, lang=lang, generated_at=datetime.now(UTC))

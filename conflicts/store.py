@@ -552,11 +552,29 @@ class Store:
     """
 
     def __init__(self, url: str | None = None, *, engine: Engine | None = None):
-        self.engine = engine or get_engine(url)
-        self.url = self.engine.url.render_as_string(hide_password=True)
-        self.dialect = self.engine.dialect.name
-        self._initialised = False
+        # The engine is made on first use, inside the transaction runners, so that a misconfigured
+        # URL surfaces as DatabaseMisconfigured where every caller already handles an outage
+        # (a page still renders its message instead of a traceback).
+        self._engine = engine
+        self._url = url or config.database_url()
         self._init_lock = threading.Lock()
+        self._initialised = False
+
+    @property
+    def engine(self) -> Engine:
+        """The shared engine for this store's URL (raises :class:`DatabaseMisconfigured`)."""
+        if self._engine is None:
+            self._engine = get_engine(self._url)
+        return self._engine
+
+    @property
+    def url(self) -> str:
+        """The database URL with the password hidden."""
+        return self.engine.url.render_as_string(hide_password=True)
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
 
     # ---- transactions ----------------------------------------------------------------------
     def write(self, fn: Callable[[Connection], T]) -> T:

@@ -358,4 +358,5 @@ def _interaction_side(
         current.id,
         cat=cat,
         room_for=interaction.id if current.voting == "not_started" else None,
+        services=services,
     )

@@ -58,6 +58,7 @@ __all__ = [
     "build_figure",
     "edge_width",
     "escape",
+    "format_score",
     "selection_from_event",
     "wrap_label",
 ]
@@ -88,6 +89,8 @@ _LABELS = {
         "influence": "Påverkan",
         "second": "via ett steg",
         "score": "Poäng",
+        "interactions": "interaktioner",
+        "mean": "medel",
     },
     "en": {
         "conflict": "Conflict",
@@ -98,6 +101,8 @@ _LABELS = {
         "influence": "Influence",
         "second": "second order",
         "score": "Score",
+        "interactions": "interactions",
+        "mean": "mean",
     },
 }
 
@@ -137,6 +142,23 @@ def wrap_label(text: str, width: int = _WRAP, max_lines: int = 3) -> str:
     return "<br>".join(escape(line) for line in lines)
 
 
+def format_score(score: float, lang: str = "sv") -> str:
+    """A signed score with a true minus sign; a mean gets one decimal (comma in Swedish).
+
+    Examples
+    --------
+    >>> format_score(-2), format_score(0), format_score(1.5, "en"), format_score(-1 / 3, "sv")
+    ('−2', '0', '+1.5', '−0,3')
+    """
+    if score == int(score):
+        text = f"{int(score):+d}" if score else "0"
+    else:
+        text = f"{score:+.1f}"
+        if lang == "sv":
+            text = text.replace(".", ",")
+    return text.replace("-", "−")
+
+
 def edge_width(score: int) -> float:
     """Line width in px of an interaction: 1.5, 3 or 5 px for ``abs(score)`` 1, 2, 3 (0: 1.5).
 
@@ -149,7 +171,10 @@ def edge_width(score: int) -> float:
 
 
 def selection_from_event(event: Any) -> tuple[str, str] | None:
-    """The ``('node', id)`` or ``('edge', id)`` a plotly selection event points at, or None.
+    """The ``('node', id)``, ``('edge', id)`` or ``('cell', id)`` a selection event points at.
+
+    None when the event points at nothing of ours. ``'cell'`` is an aggregated matrix cell
+    (:func:`conflicts.matrix.cell_id`).
 
     Accepts Streamlit's ``st.plotly_chart(..., on_select="rerun")`` return value (attribute or
     dict access), its ``selection``, or a list of points. The first point with our ``customdata``
@@ -179,7 +204,7 @@ def selection_from_event(event: Any) -> tuple[str, str] | None:
         if (
             isinstance(data, list | tuple)
             and len(data) >= 2
-            and data[0] in ("node", "edge")
+            and data[0] in ("node", "edge", "cell")
             and isinstance(data[1], str)
         ):
             return (data[0], data[1])
@@ -451,17 +476,28 @@ def build_figure(
 
         mx, my = _bezier(p0, c, p2, 0.5)
         x = d.get("interaction")
-        title = text(x.title) if x is not None else str(k)
+        if x is not None:
+            title = text(x.title)
+        elif "count" in d:  # an aggregated goal-to-goal cell (matrix.goal_network)
+            title = (
+                f"{d['count']} {_label('interactions', lang)}, "
+                f"{_label('mean', lang)} {format_score(d['mean'], lang)}"
+            )
+        else:
+            title = str(k)
         arrow = "↔" if d.get("mutual") else "→"
-        ends_text = f"{escape(text(G.nodes[u].get('title')) or u)} {arrow} " + escape(
-            text(G.nodes[v].get("title")) or v
+        # Short lines: a wide hover label is cut off at the edge of a phone's chart.
+        ends_text = (
+            wrap_label(text(G.nodes[u].get("title")) or u, 34, 2)
+            + f"<br>{arrow} "
+            + wrap_label(text(G.nodes[v].get("title")) or v, 34, 2)
         )
         score_text = f"{score:+d}" if score else "0"
         mid["x"].append(mx)
         mid["y"].append(my)
-        mid["custom"].append(["edge", k])
+        mid["custom"].append([d.get("select", "edge"), k])
         mid["hover"].append(
-            f"<b>{wrap_label(title, 40, 4)}</b><br>{ends_text}<br>"
+            f"<b>{wrap_label(title, 34, 4)}</b><br>{ends_text}<br>"
             f"{_label('score', lang)} {score_text}: {SCALE[score][scale_index]}"
         )
         mid["bg"].append(_HOVER_BG[cls])
@@ -674,12 +710,14 @@ def build_figure(
         dragmode="pan",
         hovermode="closest",
         showlegend=True,
+        # Bottom left: the top right belongs to plotly's toolbar, which covers a legend at the
+        # top on a phone's narrow chart.
         legend=dict(
             orientation="h",
             x=0,
-            y=1,
+            y=0,
             xanchor="left",
-            yanchor="top",
+            yanchor="bottom",
             bgcolor="rgba(0,0,0,0)",
             itemclick=False,
             itemdoubleclick=False,
@@ -719,7 +757,7 @@ def _node_sizes(
 def _node_hover(
     cat: Catalogue, G: nx.MultiDiGraph, n: str, title: str, m: NodeMetrics, lang: str
 ) -> str:
-    parts = [f"<b>{wrap_label(title, 40, 4)}</b>"]
+    parts = [f"<b>{wrap_label(title, 34, 4)}</b>"]
     goal = G.nodes[n].get("goal", n)
     if goal != n and goal in cat.goals_by_id:
         parts.append(f"<i>{escape(cat.text(cat.goals_by_id[goal].title, lang))}</i>")

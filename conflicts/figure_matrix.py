@@ -286,7 +286,7 @@ def build_matrix_figure(
         shapes=shapes,
         uirevision=f"matrix:{level}:{','.join(matrix.nodes)}",
     )
-    layout["height"] = height or max(440, 190 + 36 * n)
+    layout["height"] = height or max(440, 190 + 32 * n)
     return go.Figure(data=traces, layout=layout)
 
 

@@ -6,6 +6,7 @@ import pytest
 
 from conflicts.catalogue import bundled_catalogues, load_catalogue
 from tests.e2e.conftest import (
+    CLICKABLE_POINTS,
     PHONE,
     PROJECTOR,
     click_plotly_point,
@@ -117,7 +118,13 @@ def test_matrix_on_sdg_click_a_cell_of_several(browser, server) -> None:
     page = context.new_page()
     page.goto(server.url + "/?catalogue=sdg")
     wait_for_app(page)
-    screenshot(page, "explore-sdg-1920x1080")  # the network at the goal level
+    # The network at the goal level: one node per goal (waited for: a loaded machine is slow).
+    page.wait_for_function(
+        f"() => ({CLICKABLE_POINTS})().filter(p => p.kind === 'node').length === 17",
+        timeout=30_000,
+    )
+    page.wait_for_timeout(500)
+    screenshot(page, "explore-sdg-1920x1080")
     _matrix(page, server, "sdg")
     screenshot(page, "explore-matrix-sdg-1920x1080")
     # A cell of several interactions lists them; one pick opens its detail.

@@ -60,6 +60,7 @@ __all__ = [
     "build_figure",
     "edge_width",
     "escape",
+    "format_score",
     "selection_from_event",
     "wrap_label",
 ]
@@ -88,6 +89,8 @@ _LABELS = {
         "influence": "Påverkan",
         "second": "via ett steg",
         "score": "Poäng",
+        "interactions": "interaktioner",
+        "mean": "medel",
     },
     "en": {
         "conflict": "Conflict",
@@ -98,6 +101,8 @@ _LABELS = {
         "influence": "Influence",
         "second": "second order",
         "score": "Score",
+        "interactions": "interactions",
+        "mean": "mean",
     },
 }
 
@@ -137,6 +142,23 @@ def wrap_label(text: str, width: int = _WRAP, max_lines: int = 3) -> str:
     return "<br>".join(escape(line) for line in lines)
 
 
+def format_score(score: float, lang: str = "sv") -> str:
+    """A signed score with a true minus sign; a mean gets one decimal (comma in Swedish).
+
+    Examples
+    --------
+    >>> format_score(-2), format_score(0), format_score(1.5, "en"), format_score(-1 / 3, "sv")
+    ('−2', '0', '+1.5', '−0,3')
+    """
+    if score == int(score):
+        text = f"{int(score):+d}" if score else "0"
+    else:
+        text = f"{score:+.1f}"
+        if lang == "sv":
+            text = text.replace(".", ",")
+    return text.replace("-", "−")
+
+
 def edge_width(score: int) -> float:
     """Line width in px of an interaction: 1.5, 3 or 5 px for ``abs(score)`` 1, 2, 3 (0: 1.5).
 
@@ -149,7 +171,10 @@ def edge_width(score: int) -> float:
 
 
 def selection_from_event(event: Any) -> tuple[str, str] | None:
-    """The ``('node', id)`` or ``('edge', id)`` a plotly selection event points at, or None.
+    """The ``('node', id)``, ``('edge', id)`` or ``('cell', id)`` a selection event points at.
+
+    None when the event points at nothing of ours. ``'cell'`` is an aggregated matrix cell
+    (:func:`conflicts.matrix.cell_id`).
 
     Accepts Streamlit's ``st.plotly_chart(..., on_select="rerun")`` return value (attribute or
     dict access), its ``selection``, or a list of points. The first point with our ``customdata``
@@ -179,7 +204,7 @@ def selection_from_event(event: Any) -> tuple[str, str] | None:
         if (
             isinstance(data, list | tuple)
             and len(data) >= 2
-            and data[0] in ("node", "edge")
+            and data[0] in ("node", "edge", "cell")
             and isinstance(data[1], str)
         ):
             return (data[0], data[1])
@@ -402,7 +427,7 @@ def _edge_parts(cat, G, pos, emph: _Emphasis, sizes, unit: float, lang: str) -> 
         mx, my = bezier(p0, c, p2, 0.5)
         parts.mid["x"].append(mx)
         parts.mid["y"].append(my)
-        parts.mid["custom"].append(["edge", k])
+        parts.mid["custom"].append([d.get("select", "edge"), k])
         parts.mid["hover"].append(_edge_hover(cat, G, u, v, k, d, lang))
         parts.mid["bg"].append(_HOVER_BG[cls])
     return parts
@@ -423,15 +448,26 @@ def _add_arrow(arrows: dict[str, list], curve, t_end: float, direction: int, bac
 def _edge_hover(cat, G, u: str, v: str, k: str, d: dict, lang: str) -> str:
     score = d.get("score", 0)
     x = d.get("interaction")
-    title = cat.text(x.title, lang) if x is not None else str(k)
+    if x is not None:
+        title = cat.text(x.title, lang)
+    elif "count" in d:  # an aggregated goal-to-goal cell (matrix.goal_network)
+        title = (
+            f"{d['count']} {_label('interactions', lang)}, "
+            f"{_label('mean', lang)} {format_score(d['mean'], lang)}"
+        )
+    else:
+        title = str(k)
     arrow = "↔" if d.get("mutual") else "→"
-    ends_text = f"{escape(cat.text(G.nodes[u].get('title'), lang) or u)} {arrow} " + escape(
-        cat.text(G.nodes[v].get("title"), lang) or v
+    # Short lines: a wide hover label is cut off at the edge of a phone's chart.
+    ends_text = (
+        wrap_label(cat.text(G.nodes[u].get("title"), lang) or u, 34, 2)
+        + f"<br>{arrow} "
+        + wrap_label(cat.text(G.nodes[v].get("title"), lang) or v, 34, 2)
     )
     score_text = f"{score:+d}" if score else "0"
     scale_index = 0 if lang == "sv" else 1
     return (
-        f"<b>{wrap_label(title, 40, 4)}</b><br>{ends_text}<br>"
+        f"<b>{wrap_label(title, 34, 4)}</b><br>{ends_text}<br>"
         f"{_label('score', lang)} {score_text}: {SCALE[score][scale_index]}"
     )
 
@@ -654,12 +690,14 @@ def _figure_layout(cat, frame: _Frame, text_scale: float, uirevision: str | None
         dragmode="pan",
         hovermode="closest",
         showlegend=True,
+        # Bottom left: the top right belongs to plotly's toolbar, which covers a legend at the
+        # top on a phone's narrow chart.
         legend=dict(
             orientation="h",
             x=0,
-            y=1,
+            y=0,
             xanchor="left",
-            yanchor="top",
+            yanchor="bottom",
             bgcolor="rgba(0,0,0,0)",
             itemclick=False,
             itemdoubleclick=False,
@@ -696,7 +734,7 @@ def _node_sizes(
 def _node_hover(
     cat: Catalogue, G: nx.MultiDiGraph, n: str, title: str, m: NodeMetrics, lang: str
 ) -> str:
-    parts = [f"<b>{wrap_label(title, 40, 4)}</b>"]
+    parts = [f"<b>{wrap_label(title, 34, 4)}</b>"]
     goal = G.nodes[n].get("goal", n)
     if goal != n and goal in cat.goals_by_id:
         parts.append(f"<i>{escape(cat.text(cat.goals_by_id[goal].title, lang))}</i>")

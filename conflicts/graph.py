@@ -252,8 +252,10 @@ def filter_graph(
         if abs(score) < min_strength:
             return False
         if actor_set is not None:
+            # An aggregated edge (matrix.goal_network) lists its interactions' actors itself.
             x = d.get("interaction")
-            if x is None or not actor_set.intersection(x.actors):
+            concerned = x.actors if x is not None else d.get("actors", ())
+            if not actor_set.intersection(concerned):
                 return False
         return True
 

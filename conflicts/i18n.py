@@ -102,6 +102,57 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
     "explore.contested": {"sv": "Mest omstridda mål", "en": "Most contested goals"},
     "explore.strongest": {"sv": "Starkaste konflikterna", "en": "Strongest conflicts"},
     "explore.clear": {"sv": "Rensa val", "en": "Clear selection"},
+    "explore.view": {"sv": "Visa som", "en": "Show as"},
+    "explore.view_network": {"sv": "Nätverk", "en": "Network"},
+    "explore.view_matrix": {"sv": "Matris", "en": "Matrix"},
+    "explore.level": {"sv": "Nivå", "en": "Level"},
+    "explore.level_goal": {"sv": "Mål", "en": "Goals"},
+    "explore.level_subgoal": {"sv": "Delmål", "en": "Sub-goals"},
+    "explore.search": {
+        "sv": "Sök mål, delmål eller interaktion",
+        "en": "Search a goal, sub-goal or interaction",
+    },
+    "explore.search_placeholder": {
+        "sv": "Namn eller nummer, t.ex. klimat eller 13.2",
+        "en": "Name or number, e.g. climate or 13.2",
+    },
+    "explore.kind_goal": {"sv": "Mål", "en": "Goal"},
+    "explore.kind_subgoal": {"sv": "Delmål", "en": "Sub-goal"},
+    "explore.kind_interaction": {"sv": "Interaktion", "en": "Interaction"},
+    "explore.goal_network_hint": {
+        "sv": "Målnivå: en linje per målpar och riktning (medel av delmålens interaktioner). "
+        "Klicka på mitten av en linje för interaktionerna, eller byt till delmål.",
+        "en": "Goal level: one line per pair of goals and direction (the mean of their "
+        "sub-goals' interactions). Click the middle of a line for its interactions, or switch "
+        "to sub-goals.",
+    },
+    "explore.matrix_hint": {
+        "sv": "Raden påverkar kolumnen; sorterat efter påverkan (radsumma). Siffran är poängen "
+        "(−3 till +3), ×n ett medel av n interaktioner. Grå ruta med · = inte bedömd; "
+        "vit ruta med 0 = förenlig. Klicka på en ruta för detaljer.",
+        "en": "The row acts on the column; sorted by influence (row sum). The number is the "
+        "score (−3 to +3), ×n a mean of n interactions. Grey cell with · = not scored; white "
+        "cell with 0 = consistent. Click a cell for details.",
+    },
+    "explore.matrix_filters": {
+        "sv": "Målfiltret gäller matrisen; filtren för tecken, styrka, aktörer och fokus gäller "
+        "nätverket.",
+        "en": "The goal filter applies to the matrix; the sign, strength, actor and focus "
+        "filters apply to the network.",
+    },
+    "explore.matrix_goals": {"sv": "Visa delmålen för", "en": "Show the sub-goals of"},
+    "explore.matrix_pick_goals": {
+        "sv": "Välj ett eller flera mål för att se deras delmål.",
+        "en": "Pick one or more goals to see their sub-goals.",
+    },
+    "explore.matrix_empty": {
+        "sv": "Inga bedömda interaktioner mellan de valda målen.",
+        "en": "No scored interactions among the chosen goals.",
+    },
+    "explore.cell_summary": {
+        "sv": "{n} interaktioner, medelpoäng {mean}. Välj en för detaljer:",
+        "en": "{n} interactions, mean score {mean}. Pick one for details:",
+    },
     # --- detail panel ---------------------------------------------------------------------------
     "detail.conflict": {"sv": "Konflikt", "en": "Conflict"},
     "detail.synergy": {"sv": "Synergi", "en": "Synergy"},

@@ -13,9 +13,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+import networkx as nx
+
 from conflicts.catalogue import Catalogue
 
-__all__ = ["Cell", "Matrix", "cross_impact_matrix"]
+__all__ = ["Cell", "Matrix", "cell_id", "cross_impact_matrix", "goal_network", "parse_cell_id"]
 
 Level = Literal["goal", "subgoal"]
 
@@ -43,6 +45,10 @@ class Matrix:
         """Row sum of the scores: how the node acts on the others."""
         i = self.nodes.index(node)
         return sum(c.score for c in self.cells[i] if c is not None)
+
+    def cell(self, row: str, col: str) -> Cell | None:
+        """The cell where ``row`` acts on ``col`` (None when not scored)."""
+        return self.cells[self.nodes.index(row)][self.nodes.index(col)]
 
     def influenced_by(self, node: str) -> float:
         """Column sum of the scores: how the others act on the node."""
@@ -104,3 +110,71 @@ def cross_impact_matrix(
         tuple(wanted[i] for i in ranked),
         tuple(tuple(cells[i][j] for j in ranked) for i in ranked),
     )
+
+
+def cell_id(level: Level, row: str, col: str) -> str:
+    """A cell's id for selections: ``'goal:a>b'`` (catalogue ids never hold ``:`` or ``>``).
+
+    Examples
+    --------
+    >>> cell_id("goal", "sdg1", "sdg2")
+    'goal:sdg1>sdg2'
+    >>> parse_cell_id("goal:sdg1>sdg2")
+    ('goal', 'sdg1', 'sdg2')
+    """
+    return f"{level}:{row}>{col}"
+
+
+def parse_cell_id(ident: str) -> tuple[Level, str, str]:
+    """The ``(level, row, col)`` of a :func:`cell_id`; ValueError if it is not one."""
+    level, _, pair = ident.partition(":")
+    row, _, col = pair.partition(">")
+    if level not in ("goal", "subgoal") or not row or not col:
+        raise ValueError(f"not a matrix cell id: {ident!r}")
+    return level, row, col  # type: ignore[return-value]
+
+
+def goal_network(cat: Catalogue, graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """The goals of ``graph`` with one edge per scored goal-to-goal cell (SDG-sized maps).
+
+    A cell of one interaction keeps that interaction's id as its key (a click opens it); a cell
+    aggregating several is keyed by its :func:`cell_id` with ``select='cell'``, and its score is
+    the mean rounded to the scale (the edge's title says how many and the exact mean). A goal's
+    action on itself (between its own sub-goals) is left out: it is in the matrix's diagonal.
+
+    Examples
+    --------
+    >>> from conflicts.catalogue import bundled_catalogues, load_catalogue
+    >>> from conflicts.graph import build_graph
+    >>> cat = load_catalogue(bundled_catalogues()["sdg"])
+    >>> H = goal_network(cat, build_graph(cat))
+    >>> H.number_of_nodes(), all(d["kind"] == "goal" for _, d in H.nodes(data=True))
+    (17, True)
+    """
+    m = cross_impact_matrix(cat, "goal", sort="catalogue")
+    H = nx.MultiDiGraph()
+    H.add_nodes_from((g, graph.nodes[g]) for g in m.nodes if g in graph)
+    for i, row in enumerate(m.nodes):
+        for j, col in enumerate(m.nodes):
+            cell = m.cells[i][j]
+            if cell is None or i == j or row not in H or col not in H:
+                continue
+            score = max(-3, min(3, round(cell.score)))
+            if cell.count == 1:
+                (key,) = cell.interactions
+                x = cat.interactions_by_id[key]
+                H.add_edge(row, col, key=key, score=score, interaction=x, actors=x.actors)
+            else:
+                H.add_edge(
+                    row,
+                    col,
+                    key=cell_id("goal", row, col),
+                    score=score,
+                    mean=cell.score,
+                    count=cell.count,
+                    select="cell",
+                    actors=sorted(
+                        {a for k in cell.interactions for a in cat.interactions_by_id[k].actors}
+                    ),
+                )
+    return H

@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 from conflicts import workshops as ws
 from conflicts.catalogue import bundled_catalogues, load_catalogue
 from conflicts.i18n import t
+from conflicts.matrix import cell_id, cross_impact_matrix
 from tests.apptest import TIMEOUT, page, param
 from tests.helpers import env_store, grant_for
 
@@ -186,3 +187,62 @@ def test_ranking_method(database) -> None:
     assert not at.exception
     mine = ws.my_ballots(code, voter, store=env_store())
     assert (mine[items[2]].value, mine[items[0]].value) == (2, 1)
+
+
+def test_explore_matrix_view_and_cell_detail() -> None:
+    cat = load_catalogue(bundled_catalogues()["sdg"])
+    at = page("explore", lang="en", catalogue="sdg").run()
+    assert not at.exception
+    # A large catalogue opens at the goal level; the switches are there in both languages.
+    assert at.segmented_control(key="explore_level").value == "goal"
+    at.segmented_control(key="explore_view").set_value("matrix").run()
+    assert not at.exception
+    assert any("Grey cell with · = not scored" in c.value for c in at.caption)
+    # A click on a cell of several interactions is a ("cell", id) selection: it lists them.
+    m = cross_impact_matrix(cat, "goal")
+    row, col, cell = next(
+        (m.nodes[i], m.nodes[j], c)
+        for i, r in enumerate(m.cells)
+        for j, c in enumerate(r)
+        if c is not None and c.count > 1
+    )
+    at.session_state["explore_selected"] = ("cell", cell_id("goal", row, col))
+    at.run()
+    assert not at.exception
+    title = f"{cat.text(cat.nodes[row].title, 'en')} → {cat.text(cat.nodes[col].title, 'en')}"
+    assert at.subheader[0].value == title
+    first = cell.interactions[0]
+    at.button(key=f"pick-goal:{row}>{col}-{first}").click().run()
+    assert at.subheader[0].value == cat.text(cat.interactions_by_id[first].title, "en")
+
+
+def test_explore_matrix_subgoals_of_chosen_goals() -> None:
+    at = page("explore", lang="sv", catalogue="sdg").run()
+    at.segmented_control(key="explore_view").set_value("matrix").run()
+    at.segmented_control(key="explore_level").set_value("subgoal").run()
+    assert not at.exception
+    # SDG's 169 targets are shown for the chosen goals only (one preselected).
+    assert len(at.multiselect(key="matrix_goals").value) == 1
+    at.multiselect(key="matrix_goals").set_value([]).run()
+    assert any("Välj ett eller flera mål" in i.value for i in at.info)
+
+
+def test_explore_search_selects_and_focuses() -> None:
+    cat = load_catalogue(bundled_catalogues()["sdg"])
+    at = page("explore", lang="en", catalogue="sdg").run()
+    search = at.selectbox(key="explore_search")
+    # Found by number or by name: every label holds the title and the id.
+    target = f"Sub-goal · {cat.text(cat.nodes['t13.2'].title, 'en')} (t13.2)"
+    assert target in search.options
+    assert len(search.options) == len(cat.nodes) + len(cat.interactions)
+    search.set_value("node:t13.2").run()
+    assert not at.exception
+    # A target is found by focusing the network on it at the sub-goal level.
+    assert at.session_state["explore_selected"] == ("node", "t13.2")
+    assert at.segmented_control(key="explore_level").value == "subgoal"
+    assert at.selectbox(key="f_focus").value == "t13.2"
+    assert at.subheader[0].value == cat.text(cat.nodes["t13.2"].title, "en")
+    x = cat.interactions[0]
+    at.selectbox(key="explore_search").set_value(f"edge:{x.id}").run()
+    assert at.subheader[0].value == cat.text(x.title, "en")
+    assert at.selectbox(key="f_focus").value == x.from_

@@ -13,8 +13,9 @@ import streamlit as st
 
 from conflicts.catalogue import Interaction
 from conflicts.context import context_rows
-from conflicts.figure import selection_from_event
+from conflicts.figure import format_score, selection_from_event
 from conflicts.i18n import scale_name, t
+from conflicts.matrix import cross_impact_matrix, parse_cell_id
 from conflicts.ui.common import Model
 
 Selection = tuple[str, str] | None  # ("node" | "edge", id)
@@ -27,6 +28,27 @@ def md_escape(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", text)
 
 
+# On a touch screen plotly's first tap only hovers: a click needs the hover data that a mouse
+# pointer computes on its way to the point, and a finger has no way. This feeds plotly that
+# mousemove at the touch point just before it sees the touch, so the first tap selects.
+# Installed once per page (the flag), our own constant code (no user text).
+_FIRST_TAP_JS = """
+<script>
+if (!window.__mkFirstTap) {
+  window.__mkFirstTap = true;
+  document.addEventListener('touchstart', (ev) => {
+    const target = ev.target;
+    if (!(target instanceof Element) || !target.closest('.js-plotly-plot')) return;
+    const touch = ev.touches[0];
+    target.dispatchEvent(new MouseEvent('mousemove', {
+      bubbles: true, clientX: touch.clientX, clientY: touch.clientY, view: window,
+    }));
+  }, {capture: true, passive: true});
+}
+</script>
+"""
+
+
 def graph_with_selection(fig: go.Figure, *, key: str, state_key: str, height: int = 640) -> None:
     """Draw ``fig``; a click on a node or an edge midpoint is stored in ``state_key``.
 
@@ -37,6 +59,7 @@ def graph_with_selection(fig: go.Figure, *, key: str, state_key: str, height: in
     def on_select() -> None:
         st.session_state[state_key] = selection_from_event(st.session_state.get(key))
 
+    st.html(_FIRST_TAP_JS, unsafe_allow_javascript=True)
     st.plotly_chart(
         fig,
         key=key,
@@ -135,6 +158,32 @@ def interaction_panel(model: Model, interaction: Interaction, lang: str) -> None
         )
 
 
+def _pick_buttons(model: Model, interaction_ids, key: str, lang: str) -> Selection:
+    """One button per interaction (score and title); the one pressed, as a selection."""
+    cat = model.catalogue
+    picked: Selection = None
+    for ident in interaction_ids:
+        x = cat.interactions_by_id[ident]
+        label = f"{format_score(x.score)} · {cat.text(x.title, lang)}"
+        if st.button(label, key=f"pick-{key}-{ident}", type="tertiary"):
+            picked = ("edge", ident)
+    return picked
+
+
+def cell_panel(model: Model, ident: str, lang: str) -> Selection:
+    """A matrix cell (or goal-to-goal line) of several interactions: list them to pick one."""
+    cat = model.catalogue
+    level, row, col = parse_cell_id(ident)
+    cell = cross_impact_matrix(cat, level, nodes=[row, col], sort="catalogue").cell(row, col)
+    title = lambda n: cat.text(cat.nodes[n].title, lang)  # noqa: E731
+    st.subheader(f"{title(row)} → {title(col)}", anchor=False)
+    if cell is None:
+        st.caption(t("detail.none", lang))
+        return None
+    st.markdown(t("explore.cell_summary", lang, n=cell.count, mean=format_score(cell.score, lang)))
+    return _pick_buttons(model, cell.interactions, ident, lang)
+
+
 def node_panel(model: Model, node_id: str, lang: str) -> Selection:
     """Details and metrics of a goal or sub-goal; returns an interaction the user picked."""
     cat = model.catalogue
@@ -188,12 +237,7 @@ def node_panel(model: Model, node_id: str, lang: str) -> Selection:
     st.caption(t("detail.m_second_order_note", lang))
 
     st.markdown(f"**{t('detail.interactions', lang)}**")
-    involved = [i for i in cat.interactions if node_id in (i.from_, i.to)]
+    involved = [i.id for i in cat.interactions if node_id in (i.from_, i.to)]
     if not involved:
         st.caption(t("detail.none", lang))
-    picked: Selection = None
-    for i in involved:
-        label = f"{i.score:+d} · {text(i.title)}"
-        if st.button(label, key=f"pick-{node_id}-{i.id}", type="tertiary"):
-            picked = ("edge", i.id)
-    return picked
+    return _pick_buttons(model, involved, node_id, lang)

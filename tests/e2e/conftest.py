@@ -75,7 +75,7 @@ CLICKABLE_POINTS = """
       const xa = gd._fullLayout[trace.xaxis === 'x' ? 'xaxis' : 'xaxis' + trace.xaxis.slice(1)];
       const ya = gd._fullLayout[trace.yaxis === 'y' ? 'yaxis' : 'yaxis' + trace.yaxis.slice(1)];
       (trace.customdata || []).forEach((d, i) => {
-        if (Array.isArray(d) && (d[0] === 'node' || d[0] === 'edge')) {
+        if (Array.isArray(d) && ['node', 'edge', 'cell'].includes(d[0])) {
           out.push({kind: d[0], id: d[1], x: box.left + xa._offset + xa.l2p(trace.x[i]),
                     y: box.top + ya._offset + ya.l2p(trace.y[i])});
         }

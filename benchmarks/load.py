@@ -1,5 +1,12 @@
 """Load test: N simulated participants join a workshop from "phones" and vote, one projector watches.
 
+    python benchmarks/load.py --scenario burst --participants N --rounds R --window S [--url URL]
+    python benchmarks/load.py --scenario idle --participants N --seconds S
+
+``--scenario burst`` and ``idle`` drive the phones' JSON API over plain HTTP (see
+:mod:`benchmarks.burst`, which documents their options and figures). The default scenario,
+``free``, described below, drives the Streamlit pages over the websocket protocol:
+
     python benchmarks/load.py --participants N [--url URL] [--database-url URL]
                               [--wave-size 50] [--wave-interval 2] [--think 2:8]
                               [--timeout 600] [--quickack] [--py-spy OUT]
@@ -660,7 +667,21 @@ def ms(x: float | None) -> float | None:
 
 # ------------------------------------------------------------------------------------ main
 def main(argv: list[str] | None = None) -> int:
+    pre = argparse.ArgumentParser(add_help=False)
+    pre.add_argument("--scenario", choices=["free", "burst", "idle"], default="free")
+    scenario, _ = pre.parse_known_args(argv)
+    if scenario.scenario != "free":
+        from benchmarks import burst
+
+        return burst.main(sys.argv[1:] if argv is None else argv)
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument(
+        "--scenario",
+        choices=["free", "burst", "idle"],
+        default="free",
+        help="free (default): Streamlit phones over websockets; burst/idle: the JSON API "
+        "(`--scenario burst --help`)",
+    )
     ap.add_argument("--participants", "-n", type=int, required=True)
     ap.add_argument(
         "--url", help="drive this running server (loopback only) instead of starting one"

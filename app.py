@@ -1,7 +1,7 @@
 """Målkonflikt's entry point: ``streamlit run app.py``.
 
 Streamlit imports this file twice over: as the ASGI server definition (``app = st.App(...)``, which
-adds our HTTP middleware and routes), and as the page script that every browser session runs
+adds our HTTP routes: the phone page and the JSON API), and as the page script that every browser session runs
 (``__name__ == "__main__"``), which is only the router.
 """
 
@@ -18,7 +18,7 @@ else:
     import pandas  # noqa: F401
     import plotly.graph_objects  # noqa: F401
 
-    from conflicts.ui.server import enable_tcp_nodelay, middleware, routes
+    from conflicts.ui.server import enable_tcp_nodelay, routes
 
     enable_tcp_nodelay()
-    app = st.App("app.py", middleware=middleware(), routes=routes())
+    app = st.App("app.py", routes=routes())

@@ -51,12 +51,12 @@ def test_init_is_idempotent(db_url):
     a = Store(db_url, engine=st.make_engine(db_url))
     b = Store(db_url, engine=st.make_engine(db_url))
     try:
-        assert a.init() == st.SCHEMA_VERSION == 2
-        assert a.init() == 2
-        assert b.init() == 2  # another process on an existing schema
-        assert a.schema_version() == 2
+        assert a.init() == st.SCHEMA_VERSION == 3
+        assert a.init() == 3
+        assert b.init() == 3  # another process on an existing schema
+        assert a.schema_version() == 3
         rows = a.read(lambda c: c.execute(select(func.count()).select_from(st.schema_version)))
-        assert rows.scalar() == 2  # one row per applied migration
+        assert rows.scalar() == 3  # one row per applied migration
         tables = set(inspect(a.engine).get_table_names())
         assert {
             "workshops",
@@ -64,6 +64,7 @@ def test_init_is_idempotent(db_url):
             "participants",
             "participant_codes",
             "ballots",
+            "app_secrets",
         } <= tables
     finally:
         a.engine.dispose()

@@ -16,6 +16,7 @@ import os
 import re
 import subprocess
 import sys
+import time
 import uuid
 from collections.abc import Iterator
 
@@ -103,10 +104,17 @@ def _step(url: str, room: dict, item_id: int | None, voting: str | None) -> dict
     return _json(r)
 
 
-def _tally_ballots(state: dict, item_id: int) -> int:
-    assert state["tally"] is not None, "results are not hidden in this workshop"
-    (entry,) = [t for t in state["tally"] if t["item_id"] == item_id]
-    return entry["ballots"]
+def _tally_ballots(base: str, code: str, item_id: int, expected: int) -> int:
+    """The tally's ballots for ``item_id`` as the process at ``base`` serves them, asked until
+    they reach ``expected`` or 5 s pass (the state may be cached for half a second)."""
+    deadline = time.monotonic() + 5
+    while True:
+        state = _json(httpx.get(f"{base}/api/workshops/{code}/state", timeout=30))
+        assert state["tally"] is not None, "results are not hidden in this workshop"
+        (entry,) = [t for t in state["tally"] if t["item_id"] == item_id]
+        if entry["ballots"] >= expected or time.monotonic() > deadline:
+            return entry["ballots"]
+        time.sleep(0.2)
 
 
 def _export(postgres_url: str, code: str) -> dict:
@@ -185,8 +193,7 @@ def test_workshop_through_nginx_on_two_processes(
 
     # Each process alone sees every vote (the state API's tally, straight from the process).
     for app in deployment.apps:
-        state = _json(httpx.get(f"{app.url}/api/workshops/{code}/state", timeout=30))
-        assert _tally_ballots(state, item) == PHONES, app.url
+        assert _tally_ballots(app.url, code, item, PHONES) == PHONES, app.url
 
     # The projector behind nginx: a Streamlit page over the proxied websocket shows them all.
     page = browser.new_page(viewport={"width": 1280, "height": 800})

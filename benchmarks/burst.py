@@ -1,5 +1,6 @@
-"""Burst and idle scenarios of ``benchmarks/load.py``: phones as plain HTTP clients of the JSON API.
+"""Scenarios of ``benchmarks/load.py``: phones as plain HTTP clients of the JSON API.
 
+    python benchmarks/load.py --participants 500 [--think 2:8]     # free (the default)
     python benchmarks/load.py --scenario burst --participants 1000 --rounds 3 --window 10
     python benchmarks/load.py --scenario idle --participants 1000 --seconds 30
     python benchmarks/load.py --scenario burst ... --url http://127.0.0.1:8080 --database-url URL
@@ -24,6 +25,8 @@ What a run does
    retrying the same request after an error like the page does; when everyone has answered (or
    the window plus ``--grace`` has passed) the facilitator closes the item.
    idle: the facilitator opens one item, nobody votes, for ``--seconds``.
+   free (the default): a free-mode workshop with every conflict open; each phone votes on every
+   open item (``open_items`` of its state) in random order, ``--think`` seconds before each.
 5. A projector client reads ``/state`` every ``--projector-interval`` s from ONE process (the
    first app process, or ``--projector-url``) and sums the tally's ballots.
 6. The ballots are counted from the export (``python -m conflicts workshop export CODE --format
@@ -60,7 +63,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
 
-from benchmarks.load import ProcStats, check_database_url, is_loopback_host, listening_pid
+from benchmarks.load import (
+    ProcStats,
+    check_database_url,
+    is_loopback_host,
+    listening_pid,
+    parse_range,
+)
 from benchmarks.load import projector_lags as _projector_lags
 from benchmarks.st_client import percentile
 
@@ -70,14 +79,18 @@ REPO = Path(__file__).resolve().parent.parent
 # ------------------------------------------------------------------------------------ options
 def parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(
-        prog="load.py --scenario burst|idle", description=__doc__.split("\n\n")[0]
+        prog="load.py --scenario free|burst|idle", description=__doc__.split("\n\n")[0]
     )
-    ap.add_argument("--scenario", choices=["burst", "idle"], required=True)
+    ap.add_argument("--scenario", choices=["free", "burst", "idle"], default="free")
     ap.add_argument("--participants", "-n", type=int, required=True)
     ap.add_argument("--rounds", type=int, default=3, help="burst: conflicts voted in a row")
     ap.add_argument("--window", type=float, default=10.0, help="burst: seconds to vote in")
     ap.add_argument("--grace", type=float, default=20.0, help="burst: wait past the window")
     ap.add_argument("--seconds", type=float, default=30.0, help="idle: seconds to measure")
+    ap.add_argument(
+        "--think", type=parse_range, default=(2.0, 8.0), help="free: MIN:MAX s before each vote"
+    )
+    ap.add_argument("--timeout", type=float, default=600.0, help="free: give up after (s)")
     ap.add_argument("--follow", choices=["longpoll", "poll"], default="longpoll")
     ap.add_argument("--poll", type=float, default=1.0, help="--follow poll: seconds between GETs")
     ap.add_argument("--join-rate", type=float, default=200.0, help="joins per second")
@@ -177,7 +190,9 @@ class Phone:
             self.run.seen[card["item_id"]].append(now)
             values = [o["value"] for o in card["options"]]
             if self.run.voting:
-                asyncio.get_running_loop().create_task(self.vote(card["item_id"], values))
+                # At a random moment of the window after the facilitator's call (now if later).
+                delay = self.run.opened_at + self.rng.random() * self.run.args.window - now
+                asyncio.get_running_loop().create_task(self.vote(card["item_id"], values, delay))
 
     async def follow(self) -> None:
         run = self.run
@@ -200,9 +215,22 @@ class Phone:
             if run.args.follow == "poll":
                 await asyncio.sleep(run.args.poll)
 
-    async def vote(self, item_id: int, values: list[int]) -> None:
+    async def vote_on_everything(self) -> None:
+        """Free mode: every open item in random order, thinking before each."""
+        status, state, _ = await request(
+            self.run, "GET", f"/api/workshops/{self.run.code}/state", headers=self.headers()
+        )
+        if status != 200 or not state:
+            self.run.error(f"free: state HTTP {status}")
+            return
+        cards = list(state["open_items"])
+        self.rng.shuffle(cards)
+        for card in cards:
+            values = [o["value"] for o in card["options"]]
+            await self.vote(card["item_id"], values, self.rng.uniform(*self.run.args.think))
+
+    async def vote(self, item_id: int, values: list[int], delay: float) -> None:
         run = self.run
-        delay = run.opened_at + self.rng.random() * run.args.window - time.perf_counter()
         await asyncio.sleep(max(0.0, delay))
         v = Vote(item_id, self.rng.choice(values), time.perf_counter())
         run.votes.append(v)
@@ -276,14 +304,20 @@ async def drive(run: Run, key: str, items: list[int], cpu: CpuMeter, proj_base: 
             joins.append(asyncio.create_task(p.join()))
             await asyncio.sleep(1 / args.join_rate)
         joined = run.expected = sum(await asyncio.gather(*joins))
+        run.voting = args.scenario == "burst"  # votes prompted by what the phones follow
         join_s = time.perf_counter() - t0
         followers = [asyncio.create_task(p.follow()) for p in phones]
         proj = asyncio.create_task(projector(run, proj_base))
         await asyncio.sleep(2)  # every phone has its first state and waits on the next
         rounds = []
         cpu.begin()
-        if args.scenario == "idle":
-            run.voting = False
+        if args.scenario == "free":
+            run.expected = joined * len(items)
+            voters = [asyncio.create_task(p.vote_on_everything()) for p in phones if p.cookies]
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(asyncio.gather(*voters), args.timeout)
+            await settle(run)
+        elif args.scenario == "idle":
             await step(run, key, items[0], "open")
             await asyncio.sleep(2)
             cpu.begin()  # idle: the seconds after everybody has the card
@@ -308,19 +342,21 @@ async def drive(run: Run, key: str, items: list[int], cpu: CpuMeter, proj_base: 
                     }
                 )
                 await step(run, key, item, "closed")
-            # The projector catches up: until it shows every acknowledged ballot (max 10 s).
-            acked = sum(v.acked for v in run.votes)
-            end = time.perf_counter() + 10
-            while time.perf_counter() < end and not (
-                run.projector and run.projector[-1][1] >= acked
-            ):
-                await asyncio.sleep(0.1)
+            await settle(run)
         cpu.end()
         run.stop.set()
         for t in [*followers, proj]:
             t.cancel()
         await asyncio.gather(*followers, proj, return_exceptions=True)
     return {"joined": joined, "join_s": join_s, "rounds": rounds, "t_end": time.perf_counter()}
+
+
+async def settle(run: Run) -> None:
+    """Let the projector catch up: until it shows every acknowledged ballot (at most 10 s)."""
+    acked = sum(v.acked for v in run.votes)
+    end = time.perf_counter() + 10
+    while time.perf_counter() < end and not (run.projector and run.projector[-1][1] >= acked):
+        await asyncio.sleep(0.1)
 
 
 class CpuMeter:
@@ -382,13 +418,22 @@ def count_losses(votes: list[Vote], stored: list[dict]) -> tuple[int, int]:
     return lost, duplicated
 
 
-def make_workshop(database_url: str) -> tuple[str, str, list[int]]:
+def make_workshop(database_url: str, free: bool) -> tuple[str, str, list[int]]:
+    """A rating workshop on the bundled catalogue: (code, facilitator key, conflict item ids).
+    Follow mode in draft (the facilitator's step opens it), or free mode with every item open."""
     from conflicts import workshop as ws
     from conflicts.store import get_store
 
-    created = ws.create_workshop("stockholm", title="Burst", store=get_store(database_url))
+    store = get_store(database_url)
+    created = ws.create_workshop("stockholm", title="Load", store=store)
+    code = created.workshop.code
     items = [i.id for i in created.workshop.items if i.kind != "warmup"]
-    return created.workshop.code, created.facilitator_key, items
+    if free:
+        ws.set_mode(code, "free", store=store)
+        ws.open_workshop(code, store=store)
+        for item in items:
+            ws.open_voting(code, item, store=store)
+    return code, created.facilitator_key, items
 
 
 # ------------------------------------------------------------------------------------ main
@@ -406,7 +451,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.nginx and not args.database_url:
         ap.error("--nginx needs --database-url (PostgreSQL: the processes share it)")
     check_database_url(db_url)
-    code, key, items = make_workshop(db_url)
+    code, key, items = make_workshop(db_url, free=args.scenario == "free")
     if args.scenario == "burst" and args.rounds > len(items):
         ap.error(f"the catalogue has {len(items)} conflicts, fewer than --rounds")
 
@@ -455,11 +500,13 @@ def main(argv: list[str] | None = None) -> int:
         "nginx_cpu_pct": cpu.pct(cpu.ngx) if nginx_pids else None,
         "client_cpu_pct": cpu.pct(cpu.me),
         "errors": dict(run.errors.most_common(10)),
+        # Other work on the machine skews every figure: the 1-minute load average at the end.
+        "loadavg_1m": round(os.getloadavg()[0], 1),
     }
-    if args.scenario == "burst":
+    if args.scenario != "idle":
         out |= {
-            "rounds": args.rounds,
-            "window_s": args.window,
+            "rounds": args.rounds if args.scenario == "burst" else None,
+            "window_s": args.window if args.scenario == "burst" else None,
             "ballots_sent": len(votes),
             "ballots_acked": sum(v.acked for v in votes),
             "ballots_stored": len(stored),
@@ -469,6 +516,9 @@ def main(argv: list[str] | None = None) -> int:
             "vote_ack_p50_ms": ms(percentile(acks, 50)),
             "vote_ack_p95_ms": ms(percentile(acks, 95)),
             "follow_p95_ms": max((r["follow_p95_ms"] or 0 for r in res["rounds"]), default=None),
+            "throughput_per_s": round(
+                sum(v.acked for v in votes) / max(1e-9, cpu.t[1] - cpu.t[0]), 1
+            ),
             "projector_lag_p95_ms": ms(percentile(lags, 95)),
             "projector_never_shown": never,
             "per_round": res["rounds"],

@@ -8,14 +8,13 @@ import re
 from datetime import timedelta
 from pathlib import Path
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
 from conflicts import facilitation as fac
 from conflicts import workshop as ws
 from conflicts.store import utcnow
 from conflicts.ui.widgets import md_escape
-from tests.apptest import TIMEOUT, page, param
+from tests.apptest import TIMEOUT, page
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SMALL = FIXTURES / "workshop_small.yaml"  # goals housing, nature, transport, climate
@@ -209,86 +208,3 @@ def test_representation_panel_lists_missing_and_none_given(database) -> None:
         _panel_script, args=(w.code, "warmup-1"), default_timeout=TIMEOUT
     ).run()
     assert not at.exception and not at.markdown
-
-
-# --------------------------------------------------------------------------------------------
-# Phone
-# --------------------------------------------------------------------------------------------
-def _joined(code: str) -> tuple[AppTest, str]:
-    at = page("join", code=code, lang="en").run()
-    at.button(key="join_submit").click().run()
-    assert not at.exception
-    return at, param(at, "voter")
-
-
-@pytest.mark.parametrize("method", ["rating", "ranking"])
-def test_phone_casts_a_warmup_ballot(database, method: str) -> None:
-    code, item = _warmup_step(method)  # warm-ups are voted whatever the method
-    at, voter = _joined(code)
-    assert f"#### {WARMUP_EN}" in markdown(at)
-    labels = [at.button(key=f"vote_{item.id}_{n}").label for n in range(4)]
-    assert labels == ["Housing", "Nature", "Transport", "Climate"]
-    assert not [b for b in at.button if b.key == "ranking_submit"]
-    at.button(key=f"vote_{item.id}_2").click().run()
-    assert not at.exception
-    assert ws.my_ballots(code, voter)[item.id].value == 2
-    assert any(s.value == "✓ Saved: Transport" for s in at.success)
-    assert ws.get_tally(code).warmup(item.id).distribution["transport"] == 1
-
-    at.button(key=f"skip_{item.id}").click().run()
-    assert ws.my_ballots(code, voter)[item.id].skipped
-
-
-def _fill_proposal(at: AppTest, title: str, a: str, b: str, text: str = "") -> AppTest:
-    at.text_input(key="prop_title").input(title)
-    at.text_area(key="prop_text").input(text)
-    at.selectbox(key="prop_from").set_value(a)
-    at.selectbox(key="prop_to").set_value(b)
-    return at.button(key="prop_submit").click().run()
-
-
-def test_phone_submits_proposals_up_to_the_limit(database) -> None:
-    w = _open_workshop()
-    at, voter = _joined(w.code)
-    # The form is there even with nothing to vote on.
-    assert "Waiting for the facilitator" in texts(at)
-    _fill_proposal(at, "Noise <b>vs</b> housing", "transport", "housing", "Line 1\nLine 2")
-    assert not at.exception
-    (sent,) = fac.list_proposals(w.code)
-    assert (sent.title, sent.text, sent.from_node, sent.to_node) == (
-        "Noise <b>vs</b> housing",
-        "Line 1\nLine 2",
-        "transport",
-        "housing",
-    )
-    assert any(s.value == "Thank you! Your proposal was sent." for s in at.success)
-    assert at.text_input(key="prop_title").value == ""  # cleared after the commit
-    assert "Noise \\<b\\>vs\\</b\\> housing · *pending*" in markdown(at)
-
-    # Refused in the form, nothing stored: the same goal twice, no title.
-    _fill_proposal(at, "Loop", "nature", "nature")
-    assert any(e.value == "Choose two different goals." for e in at.error)
-    _fill_proposal(at, "  ", "nature", "climate")
-    assert any(e.value == "Write a short title." for e in at.error)
-    assert len(fac.list_proposals(w.code)) == 1
-
-    for n in (2, 3):
-        fac.propose(w.code, voter, title=f"P{n}", text=None, from_node="nature", to_node="climate")
-    at.run()
-    assert "You can send 0 more of 3 proposals." in texts(at)
-    _fill_proposal(at, "Fourth", "climate", "housing")
-    assert any(e.value == "You have already sent as many proposals as allowed." for e in at.error)
-    assert len(fac.list_proposals(w.code)) == 3
-    assert at.text_input(key="prop_title").value == "Fourth"  # kept after a refusal
-
-
-def test_phone_escapes_a_proposed_interaction_title(database) -> None:
-    w = _open_workshop()
-    voter = _voter(w.code, "p")
-    p = fac.propose(w.code, voter, title="# Big", text=None, from_node="housing", to_node="nature")
-    item = fac.accept_proposal(w.code, p.id)
-    ws.set_current_item(w.code, item.id)
-    fac.toggle_voting(w.code, item.id)
-    at, _ = _joined(w.code)
-    assert "#### \\# Big" in markdown(at)
-    assert ws.get_workshop(w.code).current_item_id == item.id

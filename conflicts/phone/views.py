@@ -105,8 +105,8 @@ def query(code: str | None, lang: str, **extra: str) -> str:
 
 
 def page_url(code: str | None, lang: str, **extra: str) -> str:
-    """The page's address relative to ``/join`` itself (works under a proxy's path prefix)."""
-    return "join?" + query(code, lang, **extra)
+    """The page's address (root-relative: the same page answers form posts)."""
+    return "/join?" + query(code, lang, **extra)
 
 
 def _load(view: View, voter_id: str, *, personal: bool = True) -> View:

@@ -20,8 +20,8 @@ import time
 import uuid
 from collections.abc import Iterator
 
-import httpx
 import pytest
+import requests
 
 from conflicts.testing import ROOT, LocalDeployment, find_nginx
 from tests.conftest import POSTGRES_ENV, _postgres_schema_url
@@ -84,7 +84,18 @@ def _ports(deployment: LocalDeployment) -> set[str]:
     return {f"127.0.0.1:{a.port}" for a in deployment.apps}
 
 
-def _json(response: httpx.Response) -> dict:
+class Client(requests.Session):
+    """A browser-like client of one base URL: its own cookies, relative paths, a timeout."""
+
+    def __init__(self, base: str) -> None:
+        super().__init__()
+        self.base = base
+
+    def request(self, method: str, path: str, **kw):  # type: ignore[override]
+        return super().request(method, self.base + path, timeout=30, **kw)
+
+
+def _json(response: requests.Response) -> dict:
     assert response.headers.get("content-type", "").startswith("application/json"), (
         response.status_code,
         response.headers.get("content-type"),
@@ -94,7 +105,7 @@ def _json(response: httpx.Response) -> dict:
 
 
 def _step(url: str, room: dict, item_id: int | None, voting: str | None) -> dict:
-    r = httpx.post(
+    r = requests.post(
         f"{url}/api/workshops/{room['code']}/facilitator/step",
         json={"item_id": item_id, "voting": voting},
         headers={"Authorization": f"Bearer {room['key']}"},
@@ -109,7 +120,7 @@ def _tally_ballots(base: str, code: str, item_id: int, expected: int) -> int:
     they reach ``expected`` or 5 s pass (the state may be cached for half a second)."""
     deadline = time.monotonic() + 5
     while True:
-        state = _json(httpx.get(f"{base}/api/workshops/{code}/state", timeout=30))
+        state = _json(requests.get(f"{base}/api/workshops/{code}/state", timeout=30))
         assert state["tally"] is not None, "results are not hidden in this workshop"
         (entry,) = [t for t in state["tally"] if t["item_id"] == item_id]
         if entry["ballots"] >= expected or time.monotonic() > deadline:
@@ -137,7 +148,7 @@ def test_workshop_through_nginx_on_two_processes(
     item = room["items"][0]
 
     # A wrong key is refused through the proxy too.
-    r = httpx.post(
+    r = requests.post(
         f"{url}/api/workshops/{code}/facilitator/step",
         json={"item_id": item, "voting": "open"},
         headers={"Authorization": "Bearer not-the-key"},
@@ -146,7 +157,7 @@ def test_workshop_through_nginx_on_two_processes(
     assert r.status_code == 401, r.text
     _step(url, room, item, "open")
 
-    phones = [httpx.Client(base_url=url, timeout=30) for _ in range(PHONES)]
+    phones = [Client(url) for _ in range(PHONES)]
     served_by: list[set[str]] = []
     values = {}
     try:
@@ -212,7 +223,7 @@ def test_workshop_through_nginx_on_two_processes(
 
     # Closing through the proxy: a late ballot gets a JSON error, not a stored vote.
     _step(url, room, item, "closed")
-    with httpx.Client(base_url=url, timeout=30) as late:
+    with Client(url) as late:
         assert late.post(f"/api/workshops/{code}/participants", json={}).status_code == 200
         r = late.post(f"/api/workshops/{code}/ballots", json={"item_id": item, "value": 1})
         assert 400 <= r.status_code < 500 and "error" in _json(r), r.text
@@ -221,12 +232,12 @@ def test_workshop_through_nginx_on_two_processes(
 def test_streamlit_pages_are_sticky(deployment: LocalDeployment) -> None:
     """One browser (one mk_route cookie) always reaches the same process; the websocket
     handshake goes through with the Upgrade headers."""
-    with httpx.Client(base_url=deployment.url, timeout=30) as browser_like:
+    with Client(deployment.url) as browser_like:
         first = browser_like.get("/projector")
         assert first.status_code == 200
         assert re.fullmatch(r"[0-9a-f]{32}", browser_like.cookies["mk_route"])
         upstreams = {browser_like.get(p).headers[UPSTREAM] for p in ["/", "/facilitate"] * 3}
         upstreams |= {browser_like.get("/_stcore/health").headers[UPSTREAM] for _ in range(4)}
         assert len(upstreams) == 1, upstreams
-    with httpx.Client(base_url=deployment.url, timeout=30) as health:
+    with Client(deployment.url) as health:
         assert health.get("/healthz").text == "ok"

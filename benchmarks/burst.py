@@ -63,6 +63,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
 
+import aiohttp
+
 from benchmarks.load import (
     ProcStats,
     check_database_url,
@@ -74,6 +76,9 @@ from benchmarks.load import projector_lags as _projector_lags
 from benchmarks.st_client import percentile
 
 REPO = Path(__file__).resolve().parent.parent
+#: What a lost connection looks like (the server closes idle keep-alive connections after 5 s; a
+#: request that raced that close is retried, as browsers retry them).
+NET_ERRORS = (OSError, TimeoutError, aiohttp.ClientError)
 
 
 # ------------------------------------------------------------------------------------ options
@@ -143,8 +148,6 @@ class Run:
 
 async def request(run: Run, method: str, path: str, **kw) -> tuple[int, dict | None, dict]:
     """One HTTP request: (status, JSON body or None, response cookies)."""
-    import aiohttp
-
     timeout = aiohttp.ClientTimeout(total=kw.pop("timeout", run.args.request_timeout))
     async with run.session.request(method, run.base + path, timeout=timeout, **kw) as r:
         body = await r.json(content_type=None) if r.content_type == "application/json" else None
@@ -170,7 +173,7 @@ class Phone:
                 status, body, cookies = await request(
                     run, "POST", f"/api/workshops/{run.code}/participants", json={}
                 )
-            except (OSError, TimeoutError) as e:
+            except NET_ERRORS as e:
                 run.error(f"join: {type(e).__name__}")
                 await asyncio.sleep(1)
                 continue
@@ -203,7 +206,7 @@ class Phone:
                 path += f"?after={self.revision}"
             try:
                 status, body, _ = await request(run, "GET", path, headers=self.headers())
-            except (OSError, TimeoutError) as e:
+            except NET_ERRORS as e:
                 run.error(f"follow: {type(e).__name__}")
                 await asyncio.sleep(1)
                 continue
@@ -217,9 +220,12 @@ class Phone:
 
     async def vote_on_everything(self) -> None:
         """Free mode: every open item in random order, thinking before each."""
-        status, state, _ = await request(
-            self.run, "GET", f"/api/workshops/{self.run.code}/state", headers=self.headers()
-        )
+        try:
+            status, state, _ = await request(
+                self.run, "GET", f"/api/workshops/{self.run.code}/state", headers=self.headers()
+            )
+        except NET_ERRORS as e:
+            status, state = type(e).__name__, None
         if status != 200 or not state:
             self.run.error(f"free: state HTTP {status}")
             return
@@ -243,7 +249,7 @@ class Phone:
                     run, "POST", f"/api/workshops/{run.code}/ballots",
                     json={"item_id": item_id, "value": v.value}, headers=self.headers(),
                 )  # fmt: skip
-            except (OSError, TimeoutError) as e:
+            except NET_ERRORS as e:
                 run.error(f"vote: {type(e).__name__}")
                 await asyncio.sleep(0.5)
                 continue
@@ -272,24 +278,31 @@ async def projector(run: Run, base: str) -> None:
                 run.projector.append((time.perf_counter(), count))
             else:
                 run.error(f"projector: HTTP {status} tally={body and body.get('tally')}")
-        except (OSError, TimeoutError) as e:
+        except NET_ERRORS as e:
             run.error(f"projector: {type(e).__name__}")
         await asyncio.sleep(max(0.0, run.args.projector_interval - (time.perf_counter() - t0)))
 
 
 async def step(run: Run, key: str, item_id: int | None, voting: str | None) -> None:
-    status, body, _ = await request(
-        run, "POST", f"/api/workshops/{run.code}/facilitator/step",
-        json={"item_id": item_id, "voting": voting}, headers={"Authorization": f"Bearer {key}"},
-    )  # fmt: skip
+    """The facilitator's call (idempotent: retried after a lost connection)."""
+    for attempt in range(3):
+        try:
+            status, body, _ = await request(
+                run, "POST", f"/api/workshops/{run.code}/facilitator/step",
+                json={"item_id": item_id, "voting": voting},
+                headers={"Authorization": f"Bearer {key}"},
+            )  # fmt: skip
+            break
+        except NET_ERRORS as e:
+            run.error(f"step: {type(e).__name__}")
+            if attempt == 2:
+                raise
     if status != 200:
         raise RuntimeError(f"facilitator step failed: HTTP {status} {body}")
 
 
 # ------------------------------------------------------------------------------------ driver
 async def drive(run: Run, key: str, items: list[int], cpu: CpuMeter, proj_base: str) -> dict:
-    import aiohttp
-
     args = run.args
     connector = aiohttp.TCPConnector(limit=0, ttl_dns_cache=None)
     async with aiohttp.ClientSession(

@@ -240,9 +240,8 @@ class Phone:
         await asyncio.sleep(max(0.0, delay))
         v = Vote(item_id, self.rng.choice(values), time.perf_counter())
         run.votes.append(v)
-        # The page's retry: the same request until the server confirms it.
-        deadline = v.sent + run.args.window + run.args.grace
-        while time.perf_counter() < deadline:
+        # The page's retry: the same request until the server confirms or refuses it.
+        while not run.stop.is_set():
             v.attempts += 1
             try:
                 status, body, _ = await request(

@@ -230,7 +230,6 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
     "phone.save": {"sv": "Spara", "en": "Save"},
     "phone.rank": {"sv": "Plats {n}", "en": "Place {n}"},
     "phone.language": {"sv": "Språk", "en": "Language"},
-    "phone.your_vote": {"sv": "Din röst", "en": "Your vote"},
     "err.invalid_request": {
         "sv": "Förfrågan kunde inte tolkas.",
         "en": "The request could not be read.",

@@ -109,14 +109,16 @@ def page_url(code: str | None, lang: str, **extra: str) -> str:
     return "/join?" + query(code, lang, **extra)
 
 
-def _load(view: View, voter_id: str, *, personal: bool = True) -> View:
+def _load(view: View, voter_id: str, *, workshop: ws.Workshop | None = None) -> View:
+    """Read what the page shows. With ``workshop`` (the process's shared read, see
+    :mod:`conflicts.api.state`) only the voter's own rows are read: the live fragment."""
     s = domain.store()
-    view.workshop = ws.get_workshop(view.code, store=s)
+    view.workshop = workshop or ws.get_workshop(view.code, store=s)
     view.code = view.workshop.code
-    if personal:
-        view.participant = ws.get_participant(view.code, voter_id, store=s)
-        if view.participant is not None:
-            view.mine = ws.my_ballots(view.code, voter_id, store=s)
+    view.participant = ws.get_participant(view.code, voter_id, store=s)
+    if view.participant is not None:
+        view.mine = ws.my_ballots(view.code, voter_id, store=s)
+        if workshop is None:
             view.proposals = fac.my_proposals(view.code, voter_id, store=s)
     return view
 
@@ -281,11 +283,13 @@ async def live(request: Request) -> Response:
     try:
         after = int(request.query_params.get("after", "-1"))
         who = await run_in_threadpool(identify, request)
+        revision = 0
         if after >= 0:
             revision = await hub.wait(view.code, after, DEFAULT_WAIT_S)
             if revision <= after:
                 return Response(status_code=204, headers=HTML_HEADERS)
-        await run_in_threadpool(_load, view, who.voter_id)
+        entry = await hub.workshop(view.code, min_revision=revision)
+        await run_in_threadpool(_load, view, who.voter_id, workshop=entry.workshop)
     except (ValueError, *DOMAIN_ERRORS):
         return Response(status_code=204, headers={**HTML_HEADERS, "X-Retry": "1"})
     if view.participant is None:

@@ -1,7 +1,7 @@
 """Målkonflikt's entry point: ``streamlit run app.py``.
 
 Streamlit imports this file twice over: as the ASGI server definition (``app = st.App(...)``, which
-adds our HTTP middleware and routes), and as the page script that every browser session runs
+adds our HTTP routes: the phone page and the JSON API), and as the page script that every browser session runs
 (``__name__ == "__main__"``), which is only the router.
 """
 
@@ -20,10 +20,9 @@ else:
 
     from conflicts.config import configure_logging
     from conflicts.store import check_database
-    from conflicts.ui.common import app_services
     from conflicts.ui.server import enable_tcp_nodelay, middleware, routes
 
     configure_logging()
     check_database()  # a wrong URL, host, port or password is logged once, at start-up
     enable_tcp_nodelay()
-    app = st.App("app.py", middleware=middleware(), routes=routes(app_services()))
+    app = st.App("app.py", middleware=middleware(), routes=routes())

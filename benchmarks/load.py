@@ -1,6 +1,15 @@
 """Load test: N simulated participants join a workshop from "phones" and vote, one projector watches.
 
-    python benchmarks/load.py --participants N [--url URL] [--database-url URL]
+    python benchmarks/load.py --participants N [--think 2:8] [--url URL]   # free, the default
+    python benchmarks/load.py --scenario burst --participants N --rounds R --window S [--url URL]
+    python benchmarks/load.py --scenario idle --participants N --seconds S
+
+Phones are plain HTTP clients of the JSON API (:mod:`benchmarks.burst` documents the scenarios,
+their options and figures). ``--scenario streamlit``, described below, is the older test of the
+Streamlit phone page over its websocket protocol; that page is gone (issue 9), so it only still
+serves to measure older commits:
+
+    python benchmarks/load.py --scenario streamlit --participants N [--url URL] [--database-url URL]
                               [--wave-size 50] [--wave-interval 2] [--think 2:8]
                               [--timeout 600] [--quickack] [--py-spy OUT]
 
@@ -660,7 +669,20 @@ def ms(x: float | None) -> float | None:
 
 # ------------------------------------------------------------------------------------ main
 def main(argv: list[str] | None = None) -> int:
+    pre = argparse.ArgumentParser(add_help=False)
+    pre.add_argument("--scenario", choices=["streamlit", "free", "burst", "idle"], default="free")
+    scenario, _ = pre.parse_known_args(argv)
+    if scenario.scenario != "streamlit":
+        from benchmarks import burst
+
+        return burst.main(sys.argv[1:] if argv is None else argv)
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument(
+        "--scenario",
+        choices=["streamlit", "free", "burst", "idle"],
+        help="streamlit: the old Streamlit phone page over websockets; free (default), burst, "
+        "idle: phones on the JSON API (`--scenario burst --help`)",
+    )
     ap.add_argument("--participants", "-n", type=int, required=True)
     ap.add_argument(
         "--url", help="drive this running server (loopback only) instead of starting one"

@@ -5,6 +5,8 @@
 ``CONFLICTS_DATABASE_URL``     database URL; overrides the data directory. ``sqlite:///path`` or
                                ``postgresql://user@host:port/db`` (mapped to the psycopg 3 driver)
 ``CONFLICTS_ADMIN_PASSWORD``   optional admin password; grants facilitator access to every workshop
+``CONFLICTS_SECRET_KEY``       optional key that signs voter ids (else generated once, kept in the
+                               database so that every replica shares it)
 =============================  ====================================================================
 
 The values are read on every call (no caching here) so tests and the CLI can change the environment;
@@ -19,6 +21,7 @@ from pathlib import Path
 DATA_DIR_ENV = "CONFLICTS_DATA_DIR"
 DATABASE_URL_ENV = "CONFLICTS_DATABASE_URL"
 ADMIN_PASSWORD_ENV = "CONFLICTS_ADMIN_PASSWORD"
+SECRET_KEY_ENV = "CONFLICTS_SECRET_KEY"
 
 DEFAULT_DATA_DIR = "./var"
 SQLITE_FILENAME = "conflicts.db"
@@ -74,3 +77,9 @@ def configure_logging() -> None:
         logger.addHandler(handler)
         logger.setLevel(logging.INFO)
         logger.propagate = False
+
+
+def secret_key() -> str | None:
+    """``CONFLICTS_SECRET_KEY`` if set and not blank (signs voter ids), else None."""
+    value = os.environ.get(SECRET_KEY_ENV, "").strip()
+    return value or None

@@ -13,6 +13,7 @@ for the application's own words. A test checks that every key has every language
 from __future__ import annotations
 
 LANGUAGES: tuple[str, ...] = ("sv", "en")
+LANGUAGE_NAMES = {"sv": "Svenska", "en": "English"}  # each in its own language (the switch)
 DEFAULT_LANGUAGE = "sv"
 
 TRANSLATIONS: dict[str, dict[str, str]] = {
@@ -316,10 +317,29 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
     "join.welcome": {"sv": "Välkommen, {name}!", "en": "Welcome, {name}!"},
     "join.welcome_anon": {"sv": "Du är med!", "en": "You are in!"},
     "join.no_cookie": {
-        "sv": "Din webbläsare sparar inte kakor; ditt deltagar-id ligger i adressen. Ladda om "
-        "samma adress för att behålla dina röster.",
-        "en": "Your browser does not keep cookies; your participant id is in the address. Reload "
-        "the same address to keep your votes.",
+        "sv": "Din webbläsare sparar inte kakor: håll den här sidan öppen så behåller du dina röster.",
+        "en": "Your browser does not keep cookies: keep this page open to keep your votes.",
+    },
+    "phone.sending": {"sv": "Skickar …", "en": "Sending …"},
+    "phone.retrying": {
+        "sv": "Ingen kontakt med servern – försöker igen …",
+        "en": "No contact with the server – trying again …",
+    },
+    "phone.save": {"sv": "Spara", "en": "Save"},
+    "phone.rank": {"sv": "Plats {n}", "en": "Place {n}"},
+    "phone.language": {"sv": "Språk", "en": "Language"},
+    "err.invalid_request": {
+        "sv": "Förfrågan kunde inte tolkas.",
+        "en": "The request could not be read.",
+    },
+    "err.body_too_large": {"sv": "Förfrågan är för stor.", "en": "The request is too large."},
+    "err.cross_site": {
+        "sv": "Förfrågan kom från en annan webbplats och avvisades.",
+        "en": "The request came from another site and was refused.",
+    },
+    "err.too_many_attempts": {
+        "sv": "För många försök. Vänta {seconds} sekunder.",
+        "en": "Too many attempts. Wait {seconds} seconds.",
     },
     # --- projector ------------------------------------------------------------------------------
     "projector.overview": {"sv": "Dagordning", "en": "Agenda"},

@@ -435,8 +435,31 @@ def _migration_3(conn: Connection) -> None:
         )
 
 
+# ---- version 4: server secrets ---------------------------------------------------------------
+#: Secrets the app generates once and every replica shares (e.g. the key that signs voter ids
+#: when CONFLICTS_SECRET_KEY is not set). Declared here so that a fresh database gets it from
+#: version 1's create_all; _migration_4 adds it to older ones.
+app_secrets = Table(
+    "app_secrets",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("value", String(255), nullable=False),
+    Column("created_at", TS, nullable=False),
+)
+
+
+def _migration_4(conn: Connection) -> None:
+    """Version 4: the ``app_secrets`` table (idempotent)."""
+    app_secrets.create(conn, checkfirst=True)
+
+
 #: Ordered migrations: MIGRATIONS[i] brings the schema to version i + 1.
-MIGRATIONS: list[Callable[[Connection], None]] = [_migration_1, _migration_2, _migration_3]
+MIGRATIONS: list[Callable[[Connection], None]] = [
+    _migration_1,
+    _migration_2,
+    _migration_3,
+    _migration_4,
+]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 # An arbitrary constant: the key of the PostgreSQL advisory lock held while migrating.

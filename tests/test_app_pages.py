@@ -59,39 +59,6 @@ def test_catalogue_page_lists_bundled_and_offers_downloads() -> None:
     assert any("17 goals" in c.value for c in at.caption)
 
 
-def test_join_vote_and_reload(database) -> None:
-    created = ws.create_workshop("stockholm", store=env_store())
-    code = created.workshop.code
-    item = created.workshop.items[0]
-    ws.open_workshop(grant_for(code, env_store()), store=env_store())
-    ws.set_current_item(grant_for(code, env_store()), item.id, store=env_store())
-    ws.open_voting(grant_for(code, env_store()), item.id, store=env_store())
-
-    at = page("join", code=code, lang="en").run()
-    assert not at.exception
-    # AppTest sends no cookie: the fallback identity goes into the URL.
-    voter = param(at, "voter")
-    at.text_input(key="join_name").input("Anna")
-    at.button(key="join_submit").click().run()
-    assert not at.exception
-    at.button(key=f"vote_{item.id}_4").click().run()
-    assert not at.exception
-    assert any("✓" in s.value and "4" in s.value for s in at.success)
-    assert ws.my_ballots(code, voter, store=env_store())[item.id].value == 4
-
-    # A participant out of range or after closing gets a message, nothing is written.
-    ws.close_voting(grant_for(code, env_store()), item.id, store=env_store())
-    at.run()
-    assert any(t("ws.nothing_open", "en") in i.value for i in at.info)
-    assert ws.get_tally(grant_for(code, env_store()), store=env_store()).item(item.id).ballots == 1
-
-
-def test_join_unknown_code(database) -> None:
-    at = page("join", code="ZZZZZZ", lang="en").run()
-    assert not at.exception
-    assert at.error[0].value == t("err.unknown_code", "en")
-
-
 def test_projector_shows_code_and_count(database) -> None:
     created = ws.create_workshop("stockholm", store=env_store())
     code = created.workshop.code
@@ -135,58 +102,6 @@ def test_facilitator_creates_a_workshop(database) -> None:
     # The key is shown once, and it unlocks the workshop.
     key = at.code[0].value
     assert ws.check_facilitator(created.code, key, store=env_store())
-
-
-def _voting_workshop(method: str, **settings) -> tuple[str, list[int]]:
-    created = ws.create_workshop("stockholm", store=env_store())
-    code = created.workshop.code
-    ws.set_voting_method(grant_for(code, env_store()), method, **settings, store=env_store())
-    ws.set_mode(grant_for(code, env_store()), "free", store=env_store())
-    ws.open_workshop(grant_for(code, env_store()), store=env_store())
-    items = [i.id for i in created.workshop.items[:3]]
-    for item_id in items:
-        ws.open_voting(grant_for(code, env_store()), item_id, store=env_store())
-    return code, items
-
-
-def _joined(code: str) -> tuple[AppTest, str]:
-    at = page("join", code=code, lang="en").run()
-    at.button(key="join_submit").click().run()
-    assert not at.exception
-    return at, param(at, "voter")
-
-
-def test_free_mode_score_method(database) -> None:
-    code, items = _voting_workshop("score")
-    at, voter = _joined(code)
-    for item_id in items:  # every open conflict is listed in free mode
-        assert at.button(key=f"vote_{item_id}_-3")
-    at.button(key=f"vote_{items[1]}_-3").click().run()
-    at.button(key=f"skip_{items[2]}").click().run()
-    mine = ws.my_ballots(code, voter, store=env_store())
-    assert mine[items[1]].value == -3
-    assert mine[items[2]].skipped
-    assert any("skipped" in s.value for s in at.success)
-
-
-def test_dot_voting_keeps_the_budget(database) -> None:
-    code, items = _voting_workshop("dots", dot_budget=5)
-    at, voter = _joined(code)
-    at.number_input(key=f"dots_{items[0]}").set_value(4).run()
-    assert any(t("ws.points_left", "en", n=1, budget=5) in i.value for i in at.info)
-    at.number_input(key=f"dots_{items[1]}").set_value(3).run()  # over budget: refused
-    assert any(t("err.budget_exceeded", "en") in e.value for e in at.error)
-    assert sum(b.value or 0 for b in ws.my_ballots(code, voter, store=env_store()).values()) == 4
-
-
-def test_ranking_method(database) -> None:
-    code, items = _voting_workshop("ranking", ranking_size=2)
-    at, voter = _joined(code)
-    at.multiselect(key="ranking_pick").set_value([items[2], items[0]])
-    at.button(key="ranking_submit").click().run()
-    assert not at.exception
-    mine = ws.my_ballots(code, voter, store=env_store())
-    assert (mine[items[2]].value, mine[items[0]].value) == (2, 1)
 
 
 def test_explore_matrix_view_and_cell_detail() -> None:

@@ -8,14 +8,13 @@ import re
 from datetime import timedelta
 from pathlib import Path
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
 from conflicts import workshops as ws
 from conflicts.i18n import t
 from conflicts.store import utcnow
 from conflicts.ui.widgets import md_escape
-from tests.apptest import TIMEOUT, page, param
+from tests.apptest import TIMEOUT, page
 from tests.helpers import env_store, grant_for
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -230,102 +229,3 @@ def test_representation_panel_lists_missing_and_none_given(database) -> None:
         _panel_script, args=(w.code, "warmup-1"), default_timeout=TIMEOUT
     ).run()
     assert not at.exception and not at.markdown
-
-
-# --------------------------------------------------------------------------------------------
-# Phone
-# --------------------------------------------------------------------------------------------
-def _joined(code: str) -> tuple[AppTest, str]:
-    at = page("join", code=code, lang="en").run()
-    at.button(key="join_submit").click().run()
-    assert not at.exception
-    return at, param(at, "voter")
-
-
-@pytest.mark.parametrize("method", ["rating", "ranking"])
-def test_phone_casts_a_warmup_ballot(database, method: str) -> None:
-    code, item = _warmup_step(method)  # warm-ups are voted whatever the method
-    at, voter = _joined(code)
-    assert f"#### {WARMUP_EN}" in markdown(at)
-    labels = [at.button(key=f"vote_{item.id}_{n}").label for n in range(4)]
-    assert labels == ["Housing", "Nature", "Transport", "Climate"]
-    assert not [b for b in at.button if b.key == "ranking_submit"]
-    at.button(key=f"vote_{item.id}_2").click().run()
-    assert not at.exception
-    assert ws.my_ballots(code, voter, store=env_store())[item.id].value == 2
-    assert any(s.value == t("ws.saved", "en", value="Transport") for s in at.success)
-    assert ws.get_tally(code, store=env_store()).warmup(item.id).distribution["transport"] == 1
-
-    at.button(key=f"skip_{item.id}").click().run()
-    assert ws.my_ballots(code, voter, store=env_store())[item.id].skipped
-
-
-def _fill_proposal(at: AppTest, title: str, a: str, b: str, text: str = "") -> AppTest:
-    at.text_input(key="prop_title").input(title)
-    at.text_area(key="prop_text").input(text)
-    at.selectbox(key="prop_from").set_value(a)
-    at.selectbox(key="prop_to").set_value(b)
-    return at.button(key="prop_submit").click().run()
-
-
-def test_phone_submits_proposals_up_to_the_limit(database) -> None:
-    w = _open_workshop()
-    at, voter = _joined(w.code)
-    # The form is there even with nothing to vote on.
-    assert t("ws.no_current", "en") in texts(at)
-    _fill_proposal(at, "Noise <b>vs</b> housing", "transport", "housing", "Line 1\nLine 2")
-    assert not at.exception
-    (sent,) = ws.list_proposals(grant_for(w.code, env_store()), store=env_store())
-    assert (sent.title, sent.text, sent.from_node, sent.to_node) == (
-        "Noise <b>vs</b> housing",
-        "Line 1\nLine 2",
-        "transport",
-        "housing",
-    )
-    assert any(s.value == t("prop.sent", "en") for s in at.success)
-    assert at.text_input(key="prop_title").value == ""  # cleared after the commit
-    assert "Noise \\<b\\>vs\\</b\\> housing · *pending*" in markdown(at)
-
-    # Refused in the form, nothing stored: the same goal twice, no title.
-    _fill_proposal(at, "Loop", "nature", "nature")
-    assert any(e.value == t("err.self_loop", "en") for e in at.error)
-    _fill_proposal(at, "  ", "nature", "climate")
-    assert any(e.value == t("prop.title_required", "en") for e in at.error)
-    assert len(ws.list_proposals(grant_for(w.code, env_store()), store=env_store())) == 1
-
-    for n in (2, 3):
-        ws.propose(
-            w.code,
-            voter,
-            title=f"P{n}",
-            text=None,
-            from_node="nature",
-            to_node="climate",
-            store=env_store(),
-        )
-    at.run()
-    assert t("prop.left", "en", n=0, max=3) in texts(at)
-    _fill_proposal(at, "Fourth", "climate", "housing")
-    assert any(e.value == t("err.proposal_limit", "en") for e in at.error)
-    assert len(ws.list_proposals(grant_for(w.code, env_store()), store=env_store())) == 3
-    assert at.text_input(key="prop_title").value == "Fourth"  # kept after a refusal
-
-
-def test_phone_escapes_a_proposed_interaction_title(database) -> None:
-    w = _open_workshop()
-    voter = _voter(w.code, "p")
-    p = ws.propose(
-        w.code,
-        voter,
-        title="# Big",
-        text=None,
-        from_node="housing",
-        to_node="nature",
-        store=env_store(),
-    )
-    item = ws.accept_proposal(grant_for(w.code, env_store()), p.id, store=env_store())
-    ws.set_current_item(grant_for(w.code, env_store()), item.id, store=env_store())
-    ws.toggle_voting(grant_for(w.code, env_store()), item.id, store=env_store())
-    at, _ = _joined(w.code)
-    assert "#### \\# Big" in markdown(at)
-    assert ws.get_workshop(w.code, store=env_store()).current_item_id == item.id

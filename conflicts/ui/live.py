@@ -19,10 +19,7 @@ from conflicts.i18n import t
 from conflicts.services import Services
 from conflicts.store import DatabaseUnavailable
 from conflicts.tally import ItemTally
-from conflicts.ui.server import VOTER_COOKIE, new_voter_id, valid_voter_id
 from conflicts.ui.state import GRANTS
-
-VOTER_PARAM = "voter"  # fallback identity for browsers that refuse cookies
 
 
 def error_text(exc: Exception, lang: str) -> str:
@@ -38,23 +35,6 @@ def error_text(exc: Exception, lang: str) -> str:
             return t(key, lang)
         except KeyError:
             return t("error.unexpected", lang)
-
-
-def voter_id() -> tuple[str, bool]:
-    """This browser's voter id and whether it came from the httpOnly cookie.
-
-    The cookie is set by :class:`~conflicts.ui.server.VoterCookieMiddleware` on the first page
-    load. A browser that refuses cookies gets a random id in the URL (``?voter=``), which survives
-    reloads of that address.
-    """
-    cookie = st.context.cookies.get(VOTER_COOKIE)
-    if valid_voter_id(cookie):
-        return cookie, True
-    from_url = st.query_params.get(VOTER_PARAM)
-    if not valid_voter_id(from_url):
-        from_url = new_voter_id()
-        st.query_params[VOTER_PARAM] = from_url
-    return from_url, False
 
 
 def code_from_url() -> str | None:

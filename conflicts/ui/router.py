@@ -16,7 +16,7 @@ import streamlit as st
 from conflicts.i18n import t
 from conflicts.services import Services
 from conflicts.ui.common import app_services, language, language_switch
-from conflicts.ui.pages import catalogue, explore, facilitate, join, projector, results
+from conflicts.ui.pages import catalogue, explore, facilitate, projector, results
 
 
 def pages(lang: str, services: Services) -> dict[str, list[st.Page]]:
@@ -39,12 +39,6 @@ def pages(lang: str, services: Services) -> dict[str, list[st.Page]]:
         ],
         t("nav.workshops", lang): [
             st.Page(
-                partial(join.render, services),
-                title=t("nav.join", lang),
-                icon=":material/how_to_vote:",
-                url_path="join",
-            ),
-            st.Page(
                 partial(projector.render, services),
                 title=t("nav.projector", lang),
                 icon=":material/tv:",
@@ -66,9 +60,9 @@ def pages(lang: str, services: Services) -> dict[str, list[st.Page]]:
     }
 
 
-#: Pages for the people in the room: no app navigation (participants should not wander into the
-#: facilitator's pages, and the projector is full screen).
-ROOM_PAGES = {"join", "projector"}
+#: Pages for the room: no app navigation (the projector is full screen). The phones' page,
+#: ``/join``, is not a Streamlit page at all (see conflicts.phone).
+ROOM_PAGES = {"projector"}
 
 
 def _requested_page() -> str:
@@ -87,10 +81,7 @@ def main() -> None:
     lang = language()
     room = _requested_page() in ROOM_PAGES
     page = st.navigation(pages(lang, app_services()), position="hidden" if room else "sidebar")
-    if page.url_path == "join":  # phones: the switch must be visible without opening a sidebar
-        with st.container(horizontal=True, horizontal_alignment="right"):
-            language_switch()
-    elif page.url_path != "projector":  # the projector takes ?lang= only
+    if page.url_path != "projector":  # the projector takes ?lang= only
         with st.sidebar:
             language_switch()
     page.run()

@@ -1,6 +1,7 @@
 """Accessibility: axe-core (bundled by axe-playwright-python) in Chromium finds no serious or
-critical violations on the participant pages (join, voting card, warm-up card, proposal form),
-the facilitator console, the projector (conflict, warm-up, overview) and the explore page."""
+critical violations on the facilitator console, the projector (conflict, warm-up, overview) and
+the explore page. The phone page is checked in test_phone_page.py (join, every voting card,
+warm-up, proposals)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from axe_playwright_python.sync_playwright import Axe
 
 from conflicts import workshops as ws
 from conflicts.store import Store
-from tests.e2e.conftest import PHONE, PROJECTOR, wait_for_app
+from tests.e2e.conftest import PROJECTOR, wait_for_app
 from tests.helpers import grant_for
 
 pytestmark = pytest.mark.e2e
@@ -38,22 +39,6 @@ def workshop(server):
     ws.set_current_item(grant_for(code, store), item.id, store=store)
     ws.open_voting(grant_for(code, store), item.id, store=store)
     return code, item.id
-
-
-@pytest.mark.parametrize("lang", ["sv", "en"])
-def test_participant_pages(browser, server, workshop, lang) -> None:
-    code, item_id = workshop
-    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
-    page = context.new_page()
-    page.goto(f"{server.url}/join?code={code}&lang={lang}")
-    wait_for_app(page)
-    assert _serious(page) == []  # the join form
-    page.locator(".st-key-join_submit button").click()
-    page.locator(f".st-key-vote_{item_id}_3 button").click()
-    page.locator("text=✓").first.wait_for(timeout=20_000)
-    wait_for_app(page)
-    assert _serious(page) == []  # the voting card with a saved ballot
-    context.close()
 
 
 def test_projector_page(browser, server, workshop) -> None:
@@ -88,22 +73,6 @@ def warmup_workshop(server):
     ws.set_current_item(grant_for(code, store), warmup.id, store=store)
     ws.open_voting(grant_for(code, store), warmup.id, store=store)
     return code, warmup.id
-
-
-def test_warmup_card_and_proposal_form(browser, server, warmup_workshop) -> None:
-    code, item_id = warmup_workshop
-    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
-    page = context.new_page()
-    page.goto(f"{server.url}/join?code={code}&lang=en")
-    wait_for_app(page)
-    page.locator(".st-key-join_submit button").click()
-    page.locator(f".st-key-vote_{item_id}_0 button").click()
-    page.locator("text=✓").first.wait_for(timeout=20_000)
-    page.get_by_text("Is a conflict missing? Propose it").click()
-    page.locator(".st-key-prop_title").wait_for()
-    wait_for_app(page)
-    assert _serious(page) == []
-    context.close()
 
 
 def test_projector_warmup_and_overview(browser, server, warmup_workshop) -> None:

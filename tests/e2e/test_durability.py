@@ -7,7 +7,7 @@ import pytest
 from conflicts import workshops as ws
 from conflicts.store import Store
 from conflicts.testing import AppServer
-from tests.e2e.conftest import PHONE, PROJECTOR, wait_for_app
+from tests.e2e.conftest import PHONE, PROJECTOR
 from tests.helpers import grant_for
 
 pytestmark = pytest.mark.e2e
@@ -27,10 +27,9 @@ def _vote(browser, url: str, code: str, item_id: int, value: int) -> None:
     context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
     page = context.new_page()
     page.goto(f"{url}/join?code={code}&lang=en")
-    wait_for_app(page)
-    page.locator(".st-key-join_submit button").click()
-    page.locator(f".st-key-vote_{item_id}_{value} button").click()
-    page.get_by_text(f"✓ Saved: {value}").wait_for(timeout=20_000)
+    page.click("#join-submit")
+    page.locator(f"#vote-{item_id}-{value}").click(timeout=20_000)
+    page.locator(f"#status-{item_id}").get_by_text(f"✓ Saved: {value}").wait_for(timeout=20_000)
     context.close()
 
 

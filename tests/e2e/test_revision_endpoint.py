@@ -46,4 +46,4 @@ def test_revision_follows_the_facilitator(server) -> None:
     assert body["revision"] == ws.poll(code, store=store)[0] > before
 
     status, body, _ = _get(f"{server.url}/api/workshops/ZZZZZZ/revision")
-    assert (status, body) == (404, {"error": "unknown_code"})
+    assert status == 404 and body["error"] == "unknown_code" and body["message"]

@@ -18,7 +18,7 @@ import time
 
 import httpx
 
-from conflicts import workshop as ws
+from conflicts import workshops as ws
 from conflicts.store import Store
 from conflicts.testing import AppServer
 
@@ -43,7 +43,7 @@ async def run(args: argparse.Namespace) -> None:
         created = ws.create_workshop("stockholm", store=store)
         code, key = created.workshop.code, created.facilitator_key
         items = [i.id for i in created.workshop.items]
-        ws.open_workshop(code, store=store)
+        ws.open_workshop(ws.local_grant(code, store=store), store=store)
         url = f"{server.url}/api/workshops/{code}/state"
         limits = httpx.Limits(max_connections=args.phones + 10, max_keepalive_connections=None)
         async with httpx.AsyncClient(limits=limits) as client:

@@ -333,12 +333,13 @@ def test_long_polling_wakes_on_a_facilitator_change(server, store) -> None:
         w.start()
     time.sleep(1.0)
     changed = time.monotonic()
-    _open(store, code, items[0])  # the console's change, straight into the database
+    # The console's change, straight into the database (one change: one wake-up).
+    ws.set_current_item(code, items[0], store=store)
     for w in waiters:
         w.join(30)
     assert len(answers) == 5
     for _, state in answers:
-        assert state["revision"] > revision and state["current"]["item_id"] == items[0]
+        assert state["revision"] > revision and state["current"]["item_id"] == items[0], state
     assert time.monotonic() - changed < 3  # woken, not timed out (25 s)
 
 

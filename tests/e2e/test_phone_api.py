@@ -334,7 +334,7 @@ def test_long_polling_wakes_on_a_facilitator_change(server, store) -> None:
     time.sleep(1.0)
     changed = time.monotonic()
     # The console's change, straight into the database (one change: one wake-up).
-    ws.set_current_item(code, items[0], store=store)
+    ws.set_current_item(ws.local_grant(code, store=store), items[0], store=store)
     for w in waiters:
         w.join(30)
     assert len(answers) == 5

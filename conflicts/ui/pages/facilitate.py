@@ -10,6 +10,7 @@ from functools import partial
 
 import streamlit as st
 
+from conflicts import config
 from conflicts import workshops as ws
 from conflicts.catalogue import Catalogue, bundled_catalogues
 from conflicts.i18n import t
@@ -26,6 +27,7 @@ from conflicts.ui.live import (
     granted,
     keep_grant,
     load_workshop,
+    may_create,
     public_base_url,
     tally_chart,
 )
@@ -45,6 +47,18 @@ def _act(lang: str, fn, code: str, *args, services: Services, **kwargs) -> None:
         st.session_state[FAC_ERROR] = error_text(exc, lang)
 
 
+def _create_password_field(lang: str) -> str | None:
+    """The create password field, shown only when one is configured (README: configuration)."""
+    if config.create_password() is None:
+        return None
+    return st.text_input(
+        t("fac.create_password", lang),
+        type="password",
+        help=t("fac.create_password_help", lang),
+        key="create_password",
+    )
+
+
 def _create(lang: str, *, services: Services) -> None:
     st.subheader(t("fac.create", lang), anchor=False)
     names = list(bundled_catalogues())
@@ -57,7 +71,11 @@ def _create(lang: str, *, services: Services) -> None:
             key="create_cat",
         )
         title = st.text_input(t("fac.ws_title", lang), max_chars=ws.TITLE_MAX, key="create_title")
-        if st.form_submit_button(t("fac.create_submit", lang), type="primary", key="create_submit"):
+        password = _create_password_field(lang)
+        submitted = st.form_submit_button(
+            t("fac.create_submit", lang), type="primary", key="create_submit"
+        )
+        if submitted and may_create(password, lang):
             try:
                 created = ws.create_workshop(name, title=title or None, store=services.store)
             except (ws.WorkshopError, DatabaseUnavailable) as exc:

@@ -24,6 +24,8 @@ import math
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
+from typing import TypeVar
 
 from conflicts import config
 
@@ -31,11 +33,23 @@ __all__ = [
     "Backoff",
     "Guard",
     "Throttle",
+    "Throttled",
     "client_address",
     "create_password",
     "facilitator_keys",
     "unknown_codes",
 ]
+
+T = TypeVar("T")
+
+
+class Throttled(Exception):
+    """Refused without checking: try again in ``seconds``."""
+
+    def __init__(self, seconds: int):
+        super().__init__(f"too many attempts; retry in {seconds} s")
+        self.seconds = seconds
+
 
 #: Failed and refused guesses (client and target, never the secret).
 security_log = logging.getLogger("conflicts.security")
@@ -189,6 +203,7 @@ class Guard:
         self.per_target = per_target
         self._logged: dict[tuple[str, str], tuple[float, int]] = {}
         self._log_lock = threading.Lock()
+        self._serial = threading.Lock()
 
     def _limits(self, client: str, target: str):
         yield self.per_client, client
@@ -229,6 +244,28 @@ class Guard:
         for lim, key in self._limits(client, target):
             lim.failure(key, now=now)
         security_log.warning("failed %s attempt: client=%s target=%s", self.kind, client, target)
+
+    def attempt(
+        self, client: str, target: str, check: Callable[[], T], wrong: type[Exception]
+    ) -> T:
+        """Run ``check`` (which raises ``wrong`` for a wrong secret) if the client may try
+        now, counting the outcome; raise :class:`Throttled` if it may not.
+
+        The wait, the check and the count happen under one lock, so parallel guesses cannot
+        all slip through before the first failure is counted (one scrypt check at a time per
+        process: about 20 a second, far more than people typing keys need).
+        """
+        with self._serial:
+            wait = self.wait(client, target)
+            if wait is not None:
+                raise Throttled(wait)
+            try:
+                result = check()
+            except wrong:
+                self.failed(client, target)
+                raise
+            self.passed(client, target)
+            return result
 
     def passed(self, client: str, target: str = "-") -> None:
         """The client gave the right secret: forget its failures (not the target's: a

@@ -215,3 +215,16 @@ def test_the_cli_creates_without_a_password(database, monkeypatch) -> None:
 
     assert main(["workshop", "create", "stockholm"]) == 0  # a local admin: no password asked
     assert len(ws.list_workshops(store=env_store())) == 1
+
+
+def test_parallel_guesses_do_not_slip_through_before_the_count(client, clock) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    code = ws.create_workshop("stockholm", store=env_store()).workshop.code
+    with ThreadPoolExecutor(16) as pool:
+        statuses = list(
+            pool.map(
+                lambda n: _step(client, code, f"guess{n}", "198.51.100.5").status_code, range(48)
+            )
+        )
+    assert statuses.count(401) == 5 and statuses.count(429) == 43

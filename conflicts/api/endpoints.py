@@ -40,7 +40,7 @@ from conflicts.api.models import (
 from conflicts.api.state import DEFAULT_WAIT_S, MAX_WAIT_S, build_state, hub
 from conflicts.identity import VOTER_COOKIE
 from conflicts.store import DatabaseUnavailable
-from conflicts.throttle import facilitator_keys
+from conflicts.throttle import Throttled, facilitator_keys
 
 Handler = Callable[[Request], Awaitable[Response]]
 
@@ -226,15 +226,15 @@ def _bearer(request: Request) -> str | None:
 
 
 def _step(code: str, key: str | None, body: StepRequest, client: str, lang: str):
-    wait = facilitator_keys.wait(client, code)
-    if wait is not None:
-        raise TooManyAttempts(wait)
     try:
-        w = domain.facilitator_step(code, key, body.item_id, body.voting)
-    except ws.AccessDenied:
-        facilitator_keys.failed(client, code)
-        raise
-    facilitator_keys.passed(client, code)
+        w = facilitator_keys.attempt(
+            client,
+            code,
+            lambda: domain.facilitator_step(code, key, body.item_id, body.voting),
+            ws.AccessDenied,
+        )
+    except Throttled as exc:
+        raise TooManyAttempts(exc.seconds) from None
     s = domain.store()
     tally = None if w.hide_results_until_closed else ws.get_tally(code, store=s)
     return build_state(w, tally, lang)

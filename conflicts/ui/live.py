@@ -21,7 +21,13 @@ from conflicts.i18n import t
 from conflicts.services import Services
 from conflicts.store import DatabaseUnavailable
 from conflicts.tally import ItemTally
-from conflicts.throttle import client_address, create_password, facilitator_keys, unknown_codes
+from conflicts.throttle import (
+    Throttled,
+    client_address,
+    create_password,
+    facilitator_keys,
+    unknown_codes,
+)
 from conflicts.ui.state import GRANTS
 
 
@@ -191,17 +197,18 @@ def try_unlock(code: str, key: str, lang: str, *, services: Services) -> bool:
     (:data:`~conflicts.throttle.facilitator_keys`, :data:`~conflicts.throttle.unknown_codes`);
     keep the grant and return True, or show why not and return False."""
     who = client()
-    wait = max(
-        (w for w in (unknown_codes.wait(who), facilitator_keys.wait(who, code)) if w is not None),
-        default=None,
-    )
+    wait = unknown_codes.wait(who)
     if wait is not None:
         too_many(wait, lang)
         return False
     try:
-        keep_grant(ws.unlock(code, key, store=services.store))
+        grant = facilitator_keys.attempt(
+            who, code, lambda: ws.unlock(code, key, store=services.store), ws.AccessDenied
+        )
+    except Throttled as exc:
+        too_many(exc.seconds, lang)
+        return False
     except ws.AccessDenied:
-        facilitator_keys.failed(who, code)
         st.error(t("err.access_denied", lang))
         return False
     except (ws.WorkshopError, DatabaseUnavailable) as exc:
@@ -209,7 +216,7 @@ def try_unlock(code: str, key: str, lang: str, *, services: Services) -> bool:
             unknown_codes.failed(who, code)
         st.error(error_text(exc, lang))
         return False
-    facilitator_keys.passed(who, code)
+    keep_grant(grant)
     return True
 
 
@@ -220,14 +227,17 @@ def may_create(password: str | None, lang: str) -> bool:
     expected = config.create_password()
     if expected is None:
         return True
-    who = client()
-    wait = create_password.wait(who, "create")
-    if wait is not None:
-        too_many(wait, lang)
+
+    def check() -> None:
+        if not hmac.compare_digest((password or "").encode("utf-8"), expected.encode("utf-8")):
+            raise ws.AccessDenied("wrong create password")
+
+    try:
+        create_password.attempt(client(), "create", check, ws.AccessDenied)
+    except Throttled as exc:
+        too_many(exc.seconds, lang)
         return False
-    if not hmac.compare_digest((password or "").encode("utf-8"), expected.encode("utf-8")):
-        create_password.failed(who, "create")
+    except ws.AccessDenied:
         st.error(t("err.create_password", lang))
         return False
-    create_password.passed(who, "create")
     return True

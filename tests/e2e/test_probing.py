@@ -13,7 +13,6 @@ import requests
 from conflicts import workshops as ws
 from conflicts.store import Store
 
-
 THREADS = 4
 #: 20 unknown codes a minute, plus at most the requests already in flight when the 20th
 #: failure is counted (lookups are not serialised: every phone's poll takes the same path).

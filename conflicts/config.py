@@ -5,6 +5,10 @@
 ``CONFLICTS_DATABASE_URL``     database URL; overrides the data directory. ``sqlite:///path`` or
                                ``postgresql://user@host:port/db`` (mapped to the psycopg 3 driver)
 ``CONFLICTS_ADMIN_PASSWORD``   optional admin password; grants facilitator access to every workshop
+``CONFLICTS_CREATE_PASSWORD``  optional password for creating workshops in the app (default: the
+                               admin password; neither set: anyone may create)
+``CONFLICTS_TRUSTED_PROXIES``  addresses whose ``X-Real-IP`` names the client (default: the local
+                               host, i.e. nginx on the same machine); for throttling guesses
 ``CONFLICTS_SECRET_KEY``       optional key that signs voter ids (else generated once, kept in the
                                database so that every replica shares it)
 =============================  ====================================================================
@@ -21,6 +25,9 @@ from pathlib import Path
 DATA_DIR_ENV = "CONFLICTS_DATA_DIR"
 DATABASE_URL_ENV = "CONFLICTS_DATABASE_URL"
 ADMIN_PASSWORD_ENV = "CONFLICTS_ADMIN_PASSWORD"
+CREATE_PASSWORD_ENV = "CONFLICTS_CREATE_PASSWORD"
+TRUSTED_PROXIES_ENV = "CONFLICTS_TRUSTED_PROXIES"
+DEFAULT_TRUSTED_PROXIES = ("127.0.0.1", "::1")
 SECRET_KEY_ENV = "CONFLICTS_SECRET_KEY"
 
 DEFAULT_DATA_DIR = "./var"
@@ -60,6 +67,26 @@ def database_url() -> str:
 def admin_password() -> str | None:
     """The admin password (``CONFLICTS_ADMIN_PASSWORD``), or None when unset or empty."""
     return os.environ.get(ADMIN_PASSWORD_ENV) or None
+
+
+def create_password() -> str | None:
+    """The password for creating a workshop in the app: ``CONFLICTS_CREATE_PASSWORD``, else the
+    admin password, else None (anyone may create).
+
+    A separate password so that facilitators who create workshops need not know the admin
+    password, which unlocks every workshop; the fallback means that an installation that set
+    only an admin password is closed to anonymous creation too.
+    """
+    return os.environ.get(CREATE_PASSWORD_ENV) or admin_password()
+
+
+def trusted_proxies() -> frozenset[str]:
+    """Peer addresses whose ``X-Real-IP`` header is believed (``CONFLICTS_TRUSTED_PROXIES``,
+    comma-separated; default the local host)."""
+    raw = os.environ.get(TRUSTED_PROXIES_ENV)
+    if raw is None:
+        return frozenset(DEFAULT_TRUSTED_PROXIES)
+    return frozenset(p.strip() for p in raw.split(",") if p.strip())
 
 
 def configure_logging() -> None:

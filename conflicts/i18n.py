@@ -337,6 +337,23 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
         "sv": "Förfrågan kom från en annan webbplats och avvisades.",
         "en": "The request came from another site and was refused.",
     },
+    "err.closed_mode_after_ballots": {
+        "sv": "Slutet läge kan inte slås på när röster redan har lagts: de som redan röstat har "
+        "ingen deltagarkod. Bestäm det innan omröstningen börjar.",
+        "en": "Closed mode cannot be switched on once ballots have been cast: those who already "
+        "voted have no participant code. Decide before voting starts.",
+    },
+    "err.create_password": {
+        "sv": "Fel lösenord för att skapa workshoppar.",
+        "en": "Wrong password for creating workshops.",
+    },
+    "fac.create_password": {"sv": "Lösenord för att skapa", "en": "Password for creating"},
+    "fac.create_password_help": {
+        "sv": "Den här servern låter bara den som har lösenordet skapa workshoppar. "
+        "Fråga den som driver servern.",
+        "en": "This server lets only those with the password create workshops. "
+        "Ask whoever runs the server.",
+    },
     "err.too_many_attempts": {
         "sv": "För många försök. Vänta {seconds} sekunder.",
         "en": "Too many attempts. Wait {seconds} seconds.",

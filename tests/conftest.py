@@ -98,3 +98,14 @@ def database(tmp_path, monkeypatch) -> str:
     monkeypatch.setenv("CONFLICTS_DATABASE_URL", url)
     monkeypatch.delenv("CONFLICTS_ADMIN_PASSWORD", raising=False)
     return url
+
+
+@pytest.fixture(autouse=True)
+def _fresh_throttles():
+    """Every test starts with no failed guesses counted: in-process pages (AppTest) all come
+    from one client, so one test's wrong keys would otherwise lock the next test out."""
+    from conflicts import throttle
+
+    for guard in (throttle.facilitator_keys, throttle.create_password, throttle.unknown_codes):
+        guard.reset()
+    yield

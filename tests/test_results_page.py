@@ -48,7 +48,9 @@ def test_locked_until_the_key_is_given(database):
     rnd = build_round(env_store())
     at = results_page(code=rnd.code, lang="en").run()
     assert not at.exception
-    assert at.title[0].value == t("res.title", "en", title="Runda 1")
+    # Not even the title before the key (issue 11, item 9): it can name the organisation.
+    assert at.title[0].value == t("nav.results", "en")
+    assert "Runda 1" not in texts(at)
     assert not at.dataframe and not at.get("download_button")
     at.text_input(key="unlock_key").input("wrong key")
     at.button(key="unlock_submit").click().run()

@@ -14,11 +14,14 @@ from conflicts import workshops as ws
 from conflicts.api.http import (
     NO_STORE,
     ApiError,
+    TooManyAttempts,
     client_key,
     error_response,
     json_body,
     language,
     normalise_code,
+    note_unknown_code,
+    refuse_probing,
     require_same_site,
     set_voter_cookie,
     voter,
@@ -37,22 +40,23 @@ from conflicts.api.models import (
 from conflicts.api.state import DEFAULT_WAIT_S, MAX_WAIT_S, build_state, hub
 from conflicts.identity import VOTER_COOKIE
 from conflicts.store import DatabaseUnavailable
-from conflicts.throttle import Throttle
-
-#: Wrong facilitator keys: 5 per minute per client, then 429 with Retry-After.
-key_throttle = Throttle(max_failures=5, window_s=60)
+from conflicts.throttle import Throttled, facilitator_keys
 
 Handler = Callable[[Request], Awaitable[Response]]
 
 
 def api(handler: Handler) -> Handler:
-    """Answer domain and request errors as ``{"error", "message"}`` in the request's language."""
+    """Answer domain and request errors as ``{"error", "message"}`` in the request's language;
+    throttle clients that probe join codes (429 after too many unknown ones)."""
 
     @functools.wraps(handler)
     async def wrapped(request: Request) -> Response:
         try:
+            if "code" in request.path_params:
+                refuse_probing(request)
             return await handler(request)
         except (ApiError, ws.WorkshopError, DatabaseUnavailable) as exc:
+            note_unknown_code(request, exc)
             headers = getattr(exc, "headers", None)
             return error_response(exc, language(request), headers)
 
@@ -222,22 +226,16 @@ def _bearer(request: Request) -> str | None:
     return key.strip() or None
 
 
-class _TooMany(ApiError):
-    def __init__(self, seconds: int):
-        super().__init__("too_many_attempts", seconds=seconds)
-        self.headers = {"Retry-After": str(seconds)}
-
-
 def _step(code: str, key: str | None, body: StepRequest, client: str, lang: str):
-    wait = key_throttle.retry_after(client)
-    if wait is not None:
-        raise _TooMany(wait)
     try:
-        w = domain.facilitator_step(code, key, body.item_id, body.voting)
-    except ws.AccessDenied:
-        key_throttle.failure(client)
-        raise
-    key_throttle.success(client)
+        w = facilitator_keys.attempt(
+            client,
+            code,
+            lambda: domain.facilitator_step(code, key, body.item_id, body.voting),
+            ws.AccessDenied,
+        )
+    except Throttled as exc:
+        raise TooManyAttempts(exc.seconds) from None
     s = domain.store()
     tally = None if w.hide_results_until_closed else ws.get_tally(code, store=s)
     return build_state(w, tally, lang)

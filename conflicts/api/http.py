@@ -17,6 +17,7 @@ from conflicts.api.models import Error
 from conflicts.i18n import DEFAULT_LANGUAGE, LANGUAGES, normalise_language, t
 from conflicts.identity import VOTER_COOKIE
 from conflicts.store import DatabaseUnavailable
+from conflicts.throttle import client_address, unknown_codes
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -144,9 +145,33 @@ def require_same_site(request: Request) -> None:
         raise ApiError("cross_site")
 
 
+class TooManyAttempts(ApiError):
+    """429 with ``Retry-After``: the client (or the workshop) is throttled."""
+
+    def __init__(self, seconds: int):
+        super().__init__("too_many_attempts", seconds=seconds)
+        self.headers = {"Retry-After": str(seconds)}
+
+
 def client_key(request: Request) -> str:
-    """Who is asking, for throttling: the peer address (the proxy's, behind one)."""
-    return request.client.host if request.client else "unknown"
+    """Who is asking, for throttling (see :func:`conflicts.throttle.client_address`)."""
+    return client_address(request.client.host if request.client else None, request.headers)
+
+
+def refuse_probing(request: Request) -> None:
+    """Raise :class:`TooManyAttempts` when this client typed too many unknown join codes
+    lately. Every code is refused then, known ones too: answering those would let the probe
+    go on (200 vs 429 tells as much as 200 vs 404)."""
+    wait = unknown_codes.wait(client_key(request))
+    if wait is not None:
+        raise TooManyAttempts(wait)
+
+
+def note_unknown_code(request: Request, exc: BaseException) -> None:
+    """Count ``exc`` against the client when it is an unknown join code (once per request)."""
+    if isinstance(exc, ws.WorkshopNotFound) and not getattr(request.state, "code_noted", False):
+        request.state.code_noted = True
+        unknown_codes.failed(client_key(request), getattr(exc, "params", {}).get("code_value", "-"))
 
 
 def normalise_code(code: str) -> str:

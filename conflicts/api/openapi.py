@@ -58,6 +58,18 @@ def _body(model) -> dict:
     return {"required": False, "content": {"application/json": {"schema": _ref(model)}}}
 
 
+def _too_many(description: str) -> dict:
+    return {
+        **_json(m.Error, description),
+        "headers": {
+            "Retry-After": {"description": "Seconds to wait.", "schema": {"type": "integer"}},
+        },
+    }
+
+
+_PROBING = _too_many("Too many unknown join codes from this client lately: every code waits.")
+
+
 @functools.cache
 def document() -> dict:
     """The OpenAPI document (built once per process)."""
@@ -89,7 +101,11 @@ def document() -> dict:
                         "schema": {"type": "number", "minimum": 0, "maximum": 30},
                     },
                 ],
-                "responses": {"200": _json(m.State, "The state."), **_errors(404, 422)},
+                "responses": {
+                    "200": _json(m.State, "The state."),
+                    **_errors(404, 422),
+                    "429": _PROBING,
+                },
             }
         },
         "/api/workshops/{code}/revision": {
@@ -97,7 +113,11 @@ def document() -> dict:
                 "operationId": "getRevision",
                 "summary": "Two counters: facilitator changes and ballots.",
                 "parameters": [_CODE, _LANG],
-                "responses": {"200": _json(m.Revision, "The counters."), **_errors(404)},
+                "responses": {
+                    "200": _json(m.Revision, "The counters."),
+                    **_errors(404),
+                    "429": _PROBING,
+                },
             }
         },
         "/api/workshops/{code}/participants": {
@@ -109,6 +129,7 @@ def document() -> dict:
                 "responses": {
                     "200": _json(m.ParticipantOut, "The participant."),
                     **_errors(403, 404, 409, 413, 422),
+                    "429": _PROBING,
                 },
             }
         },
@@ -121,6 +142,7 @@ def document() -> dict:
                 "responses": {
                     "200": _json(m.BallotOut, "Stored."),
                     **_errors(403, 404, 409, 413, 422),
+                    "429": _PROBING,
                 },
             }
         },
@@ -129,7 +151,7 @@ def document() -> dict:
                 "operationId": "me",
                 "summary": "The caller's participant record (null before joining) and ballots.",
                 "parameters": [_CODE, _LANG, _VOTER],
-                "responses": {"200": _json(m.Me, "The caller."), **_errors(404)},
+                "responses": {"200": _json(m.Me, "The caller."), **_errors(404), "429": _PROBING},
             }
         },
         "/api/workshops/{code}/facilitator/step": {
@@ -142,15 +164,7 @@ def document() -> dict:
                 "responses": {
                     "200": _json(m.State, "The state after the step."),
                     **_errors(401, 403, 404, 409, 413, 422),
-                    "429": {
-                        **_json(m.Error, "Too many wrong keys from this client."),
-                        "headers": {
-                            "Retry-After": {
-                                "description": "Seconds to wait.",
-                                "schema": {"type": "integer"},
-                            }
-                        },
-                    },
+                    "429": _too_many("Too many wrong keys, or unknown codes, from this client."),
                 },
             }
         },

@@ -21,10 +21,10 @@ __all__ = ["routes"]
 def routes() -> list[BaseRoute]:
     """The phone page's routes (answered before Streamlit's page shell)."""
     return [
-        Route("/join", views.page, methods=["GET"]),
-        Route("/join/live", views.live, methods=["GET"]),
-        Route("/join/participants", views.post_join, methods=["POST"]),
-        Route("/join/ballots", views.post_ballot, methods=["POST"]),
-        Route("/join/proposals", views.post_proposal, methods=["POST"]),
+        Route("/join", views.throttled(views.page), methods=["GET"]),
+        Route("/join/live", views.throttled(views.live), methods=["GET"]),
+        Route("/join/participants", views.throttled(views.post_join), methods=["POST"]),
+        Route("/join/ballots", views.throttled(views.post_ballot), methods=["POST"]),
+        Route("/join/proposals", views.throttled(views.post_proposal), methods=["POST"]),
         Mount("/join/static", StaticFiles(directory=views.STATIC), name="phone-static"),
     ]

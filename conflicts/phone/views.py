@@ -24,12 +24,15 @@ from conflicts import workshops as ws
 from conflicts.api.endpoints import cast, join
 from conflicts.api.http import (
     ApiError,
+    TooManyAttempts,
     error_code,
     form_value,
     has_valid_cookie,
     language,
     message,
     normalise_code,
+    note_unknown_code,
+    refuse_probing,
     require_same_site,
     set_voter_cookie,
     voter,
@@ -255,6 +258,23 @@ def _known_notice(request: Request, name: str) -> str | None:
     return code
 
 
+def throttled(handler):
+    """Refuse (429, ``Retry-After``) a client that typed too many unknown join codes lately,
+    before ``handler`` looks its code up; the handlers count unknown codes themselves."""
+
+    async def wrapped(request: Request) -> Response:
+        if request.query_params.get("code"):
+            try:
+                refuse_probing(request)
+            except TooManyAttempts as exc:
+                text = message(exc.code, language(request), exc.params)
+                return HTMLResponse(text, status_code=429, headers={**HTML_HEADERS, **exc.headers})
+        return await handler(request)
+
+    wrapped.__doc__ = handler.__doc__
+    return wrapped
+
+
 async def page(request: Request) -> Response:
     """``GET /join?code=CODE``: the code form, the join form, or the voting page."""
     lang = language(request)
@@ -268,6 +288,7 @@ async def page(request: Request) -> Response:
         try:
             await run_in_threadpool(_load, view, who.voter_id)
         except DOMAIN_ERRORS as exc:
+            note_unknown_code(request, exc)
             view.workshop, view.notice = None, error_code(exc)[0]
             status = 404 if view.notice == "unknown_code" else 503
     response = render("page.html", view, who, status)
@@ -291,7 +312,8 @@ async def live(request: Request) -> Response:
                 return Response(status_code=204, headers=HTML_HEADERS)
         entry = await hub.workshop(view.code, min_revision=revision)
         await run_in_threadpool(_load, view, who.voter_id, workshop=entry.workshop)
-    except (ValueError, *DOMAIN_ERRORS):
+    except (ValueError, *DOMAIN_ERRORS) as exc:
+        note_unknown_code(request, exc)
         return Response(status_code=204, headers={**HTML_HEADERS, "X-Retry": "1"})
     if view.participant is None:
         return Response(status_code=204, headers={**HTML_HEADERS, "X-Reload": "1"})
@@ -321,6 +343,7 @@ async def _finish(request: Request, view: View, who: Voter, anchor: str = "", **
         try:
             await run_in_threadpool(_load, view, who.voter_id)
         except DOMAIN_ERRORS as exc:
+            note_unknown_code(request, exc)
             view.notice = error_code(exc)[0]
         response = render("page.html", view, who)
     if not who.cookie:
@@ -349,6 +372,7 @@ async def post_join(request: Request) -> Response:
     except ValidationError:
         notice = "invalid_request"
     except DOMAIN_ERRORS as exc:
+        note_unknown_code(request, exc)
         notice = error_code(exc)[0]
     return await _finish(request, view, who, notice=notice)
 
@@ -380,6 +404,7 @@ async def post_ballot(request: Request) -> Response:
     except (ValueError, ValidationError):
         notice = "invalid_ballot"
     except DOMAIN_ERRORS as exc:
+        note_unknown_code(request, exc)
         notice = error_code(exc)[0]
     return await _finish(request, view, who, anchor, notice=notice)
 
@@ -414,5 +439,6 @@ async def post_proposal(request: Request) -> Response:
             await run_in_threadpool(_propose, view.code, who.voter_id, fields)
             result = "sent"
         except DOMAIN_ERRORS as exc:
+            note_unknown_code(request, exc)
             result = error_code(exc)[0]
     return await _finish(request, view, who, "#proposals", pnotice=result)

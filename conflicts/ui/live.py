@@ -6,6 +6,7 @@ its timer, which reads one cheap ``poll`` row and re-reads the tally only when i
 
 from __future__ import annotations
 
+import hmac
 import io
 import os
 from urllib.parse import urlsplit
@@ -14,11 +15,19 @@ import altair as alt
 import segno
 import streamlit as st
 
+from conflicts import config
 from conflicts import workshops as ws
 from conflicts.i18n import t
 from conflicts.services import Services
 from conflicts.store import DatabaseUnavailable
 from conflicts.tally import ItemTally
+from conflicts.throttle import (
+    Throttled,
+    client_address,
+    create_password,
+    facilitator_keys,
+    unknown_codes,
+)
 from conflicts.ui.state import GRANTS
 
 
@@ -67,10 +76,28 @@ def code_entry(lang: str, key: str) -> None:
             st.rerun()
 
 
+def client() -> str:
+    """Who is asking, for throttling (see :func:`conflicts.throttle.client_address`)."""
+    return client_address(st.context.ip_address, st.context.headers)
+
+
+def too_many(seconds: int, lang: str) -> None:
+    st.error(t("err.too_many_attempts", lang, seconds=seconds))
+
+
 def load_workshop(code: str, lang: str, *, services: Services) -> ws.Workshop | None:
+    """The workshop of ``code``, or None after showing why not. A client that typed too many
+    unknown codes lately is told to wait (the same count as the phone page and the API)."""
+    who = client()
+    wait = unknown_codes.wait(who)
+    if wait is not None:
+        too_many(wait, lang)
+        return None
     try:
         return ws.get_workshop(code, store=services.store)
     except (ws.WorkshopError, DatabaseUnavailable) as exc:
+        if isinstance(exc, ws.WorkshopNotFound):
+            unknown_codes.failed(who, code)
         st.error(error_text(exc, lang))
         return None
 
@@ -157,14 +184,60 @@ def facilitator_grant(code: str, lang: str, *, services: Services) -> ws.Facilit
         key = st.text_input(
             t("fac.key", lang), type="password", help=t("fac.key_help", lang), key="unlock_key"
         )
-        if st.form_submit_button(t("fac.unlock", lang), type="primary", key="unlock_submit"):
-            try:
-                keep_grant(ws.unlock(code, key, store=services.store))
-            except ws.AccessDenied:
-                st.error(t("err.access_denied", lang))
-                return None
-            except (ws.WorkshopError, DatabaseUnavailable) as exc:
-                st.error(error_text(exc, lang))
-                return None
+        submitted = st.form_submit_button(
+            t("fac.unlock", lang), type="primary", key="unlock_submit"
+        )
+        if submitted and try_unlock(code, key, lang, services=services):
             st.rerun()
     return None
+
+
+def try_unlock(code: str, key: str, lang: str, *, services: Services) -> bool:
+    """Check ``key`` for ``code`` through the throttles the API uses too
+    (:data:`~conflicts.throttle.facilitator_keys`, :data:`~conflicts.throttle.unknown_codes`);
+    keep the grant and return True, or show why not and return False."""
+    who = client()
+    wait = unknown_codes.wait(who)
+    if wait is not None:
+        too_many(wait, lang)
+        return False
+    try:
+        grant = facilitator_keys.attempt(
+            who, code, lambda: ws.unlock(code, key, store=services.store), ws.AccessDenied
+        )
+    except Throttled as exc:
+        too_many(exc.seconds, lang)
+        return False
+    except ws.AccessDenied:
+        st.error(t("err.access_denied", lang))
+        return False
+    except (ws.WorkshopError, DatabaseUnavailable) as exc:
+        if isinstance(exc, ws.WorkshopNotFound):
+            unknown_codes.failed(who, code)
+        st.error(error_text(exc, lang))
+        return False
+    keep_grant(grant)
+    return True
+
+
+def may_create(password: str | None, lang: str) -> bool:
+    """Whether this session may create a workshop: always when no create password is set
+    (:func:`conflicts.config.create_password`), else only with it, throttled per client like
+    the facilitator keys. Shows why not and returns False."""
+    expected = config.create_password()
+    if expected is None:
+        return True
+
+    def check() -> None:
+        if not hmac.compare_digest((password or "").encode("utf-8"), expected.encode("utf-8")):
+            raise ws.AccessDenied("wrong create password")
+
+    try:
+        create_password.attempt(client(), "create", check, ws.AccessDenied)
+    except Throttled as exc:
+        too_many(exc.seconds, lang)
+        return False
+    except ws.AccessDenied:
+        st.error(t("err.create_password", lang))
+        return False
+    return True

@@ -23,6 +23,24 @@ Selection = tuple[str, str] | None  # ("node" | "edge", id)
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~])")
 
 
+def whole(value: object, lo: int, hi: int, default: int) -> int:
+    """A widget's number as a whole number in ``lo..hi``; ``default`` for anything else.
+
+    The browser sends widget values, and a crafted websocket message can send NaN, infinity,
+    a number out of range or no number at all: ``int(nan)`` would raise on the sender's page.
+
+    >>> whole(5.0, 1, 10, 3), whole(float("nan"), 1, 10, 3), whole(float("inf"), 1, 10, 3)
+    (5, 3, 3)
+    >>> whole(99, 1, 10, 3), whole("x", 1, 10, 3), whole(None, 1, 10, 3)
+    (3, 3, 3)
+    """
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return default
+    if value != value or value in (float("inf"), float("-inf")) or not lo <= value <= hi:
+        return default
+    return int(value)
+
+
 def md_escape(text: str) -> str:
     """Escape Markdown so user text is shown literally inside our own Markdown."""
     return _MD_SPECIAL.sub(r"\\\1", text)

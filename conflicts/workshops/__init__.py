@@ -64,7 +64,8 @@ can translate it:
 ``participant_code_invalid``   :class:`ParticipantCodeInvalid`
 ``participant_code_used``      :class:`ParticipantCodeUsed`: bound to another voter
 ``invalid_setting``            :class:`InvalidSetting` (also ``unknown_interaction``,
-                               ``item_has_ballots``, ``method_locked``, ``invalid_agenda``)
+                               ``item_has_ballots``, ``method_locked``, ``invalid_agenda``,
+                               ``closed_mode_after_ballots``)
 ``database_unavailable``       :class:`conflicts.store.DatabaseUnavailable`
 ``unknown_node``               :class:`InvalidValue`: no such goal/sub-goal
 ``self_loop``                  :class:`InvalidValue`: from = to

@@ -267,10 +267,27 @@ def set_hide_results(grant: FacilitatorGrant, hide: bool, *, store: Store) -> Wo
 def set_participant_codes_required(
     grant: FacilitatorGrant, required: bool, *, store: Store
 ) -> Workshop:
-    """Closed mode: joining (and voting) requires a one-time participant code."""
-    return _facilitate(
-        grant, store, lambda conn, row: _set(conn, row, require_participant_code=bool(required))
-    )
+    """Closed mode: joining (and voting) requires a one-time participant code.
+
+    Switching it on is refused (:class:`InvalidSetting`, ``closed_mode_after_ballots``) once
+    any ballot exists: the earlier voters have no code, so their ballots would count while
+    they could no longer change them, and dropping the ballots would lose votes people were
+    told were saved. Decide before voting starts; switching it off is always allowed.
+    """
+
+    def fn(conn: Connection, row) -> None:
+        if required and not row["require_participant_code"]:
+            cast = conn.execute(
+                select(ballots.c.id).where(ballots.c.workshop_id == row["id"]).limit(1)
+            ).first()
+            if cast is not None:
+                raise InvalidSetting(
+                    "closed mode cannot be switched on after ballots were cast",
+                    code="closed_mode_after_ballots",
+                )
+        _set(conn, row, require_participant_code=bool(required))
+
+    return _facilitate(grant, store, fn)
 
 
 def set_mode(grant: FacilitatorGrant, mode: str, *, store: Store) -> Workshop:

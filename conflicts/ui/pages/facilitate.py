@@ -10,6 +10,7 @@ from functools import partial
 
 import streamlit as st
 
+from conflicts import config
 from conflicts import workshops as ws
 from conflicts.catalogue import Catalogue, bundled_catalogues
 from conflicts.i18n import t
@@ -26,12 +27,13 @@ from conflicts.ui.live import (
     granted,
     keep_grant,
     load_workshop,
+    may_create,
     public_base_url,
     tally_chart,
 )
 from conflicts.ui.room import item_text, item_title, representation_panel, timer_text
 from conflicts.ui.state import FAC_ERROR, FAC_NEW_KEY, FAC_REVISION, NOTES_ERROR
-from conflicts.ui.widgets import md_escape, score_badge
+from conflicts.ui.widgets import md_escape, score_badge, whole
 
 WARMUP_PREFIX = ws.WARMUP_ID_PREFIX
 
@@ -43,6 +45,18 @@ def _act(lang: str, fn, code: str, *args, services: Services, **kwargs) -> None:
         fn(granted(code), *args, store=services.store, **kwargs)
     except (ws.WorkshopError, DatabaseUnavailable) as exc:
         st.session_state[FAC_ERROR] = error_text(exc, lang)
+
+
+def _create_password_field(lang: str) -> str | None:
+    """The create password field, shown only when one is configured (README: configuration)."""
+    if config.create_password() is None:
+        return None
+    return st.text_input(
+        t("fac.create_password", lang),
+        type="password",
+        help=t("fac.create_password_help", lang),
+        key="create_password",
+    )
 
 
 def _create(lang: str, *, services: Services) -> None:
@@ -57,7 +71,11 @@ def _create(lang: str, *, services: Services) -> None:
             key="create_cat",
         )
         title = st.text_input(t("fac.ws_title", lang), max_chars=ws.TITLE_MAX, key="create_title")
-        if st.form_submit_button(t("fac.create_submit", lang), type="primary", key="create_submit"):
+        password = _create_password_field(lang)
+        submitted = st.form_submit_button(
+            t("fac.create_submit", lang), type="primary", key="create_submit"
+        )
+        if submitted and may_create(password, lang):
             try:
                 created = ws.create_workshop(name, title=title or None, store=services.store)
             except (ws.WorkshopError, DatabaseUnavailable) as exc:
@@ -70,10 +88,16 @@ def _create(lang: str, *, services: Services) -> None:
                 st.rerun()
 
 
-def _apply(lang: str, new: object, old: object, fn, *args, services: Services, **kwargs) -> None:
-    """Save a setting whose widget changed, then redraw with the stored value."""
+def _apply(
+    lang: str, new: object, old: object, fn, *args, services: Services, widget=None, **kwargs
+) -> None:
+    """Save a setting whose widget changed, then redraw with the stored value. ``widget``: the
+    widget's key, forgotten when the change is refused (else it would ask again on every run:
+    an endless loop of reruns)."""
     if new != old:
         _act(lang, fn, *args, **kwargs, services=services)
+        if widget is not None and FAC_ERROR in st.session_state:
+            st.session_state.pop(widget, None)
         st.rerun()
 
 
@@ -109,8 +133,9 @@ def _settings(w: ws.Workshop, lang: str, *, services: Services) -> None:
         ws.set_voting_method,
         w.code,
         method,
-        dot_budget=int(budget) if method == "dots" else None,
-        ranking_size=int(size) if method == "ranking" else None,
+        widget=f"method_{w.code}",
+        dot_budget=whole(budget, 1, 100, w.dot_budget) if method == "dots" else None,
+        ranking_size=whole(size, 1, 20, w.ranking_size) if method == "ranking" else None,
         services=services,
     )
     mode = st.segmented_control(
@@ -121,7 +146,9 @@ def _settings(w: ws.Workshop, lang: str, *, services: Services) -> None:
         format_func=lambda m: t(f"fac.mode_{m}", lang),
         key=f"mode_{w.code}",
     )
-    _apply(lang, mode, w.mode, ws.set_mode, w.code, mode, services=services)
+    _apply(
+        lang, mode, w.mode, ws.set_mode, w.code, mode, services=services, widget=f"mode_{w.code}"
+    )
     hide = st.toggle(t("fac.hide", lang), w.hide_results_until_closed, key=f"hide_{w.code}")
     _apply(
         lang,
@@ -143,13 +170,15 @@ def _settings(w: ws.Workshop, lang: str, *, services: Services) -> None:
         w.code,
         require,
         services=services,
+        widget=f"req_{w.code}",
     )
     if require:
         n = st.number_input(
             t("fac.codes_n", lang), 1, ws.MAX_PARTICIPANT_CODES, 20, key=f"ncodes_{w.code}"
         )
         if st.button(t("fac.codes_generate", lang), key=f"gen_codes_{w.code}"):
-            _act(lang, ws.generate_participant_codes, w.code, int(n), services=services)
+            count = whole(n, 1, ws.MAX_PARTICIPANT_CODES, 20)
+            _act(lang, ws.generate_participant_codes, w.code, count, services=services)
         codes = ws.list_participant_codes(granted(w.code), store=services.store)
         if codes:
             st.download_button(
@@ -275,8 +304,11 @@ def _timer(w: ws.Workshop, lang: str, *, services: Services) -> None:
                 kwargs={"services": services},
             )
         else:
-            minutes = st.number_input(
-                t("fac.minutes", lang), 1, 120, 5, key="timer_minutes", width=120
+            minutes = whole(
+                st.number_input(t("fac.minutes", lang), 1, 120, 5, key="timer_minutes", width=120),
+                1,
+                120,
+                5,
             )
             st.button(
                 t("fac.timer_start", lang, m=int(minutes)),

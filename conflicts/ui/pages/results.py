@@ -30,8 +30,8 @@ from conflicts.ui.live import (
     error_text,
     facilitator_grant,
     granted,
-    keep_grant,
     load_workshop,
+    try_unlock,
 )
 from conflicts.ui.state import COMPARE, GRANTS
 from conflicts.ui.widgets import md_escape
@@ -217,15 +217,10 @@ def _compare_form(code: str, lang: str, *, services: Services) -> None:
         if not other or other == code:
             st.warning(t("res.compare_same", lang))
             return
-        if other not in st.session_state.get(GRANTS, {}):
-            try:
-                keep_grant(ws.unlock(other, key, store=services.store))
-            except ws.AccessDenied:
-                st.error(t("err.access_denied", lang))
-                return
-            except (ws.WorkshopError, DatabaseUnavailable) as exc:
-                st.error(error_text(exc, lang))
-                return
+        if other not in st.session_state.get(GRANTS, {}) and not try_unlock(
+            other, key or "", lang, services=services
+        ):
+            return
         st.session_state.setdefault(COMPARE, {})[code] = other
 
 
@@ -312,10 +307,12 @@ def render(services: Services) -> None:
     w = load_workshop(code, lang, services=services)
     if w is None:
         return
-    st.title(t("res.title", lang, title=md_escape(w.title)), anchor=False)
     grant = facilitator_grant(code, lang, services=services)
     if grant is None:
+        # Not even the title before the key: it can name the organisation or the topic.
+        st.title(t("nav.results", lang), anchor=False)
         return
+    st.title(t("res.title", lang, title=md_escape(w.title)), anchor=False)
     try:
         r = res.load_results(grant, lang=lang, store=services.store)
     except (ws.WorkshopError, DatabaseUnavailable) as exc:

@@ -48,6 +48,7 @@ from pydantic import (
 )
 
 from conflicts.errors import CatalogueError, Problem
+from conflicts.tally import SCORE_SCALE
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
@@ -68,6 +69,8 @@ Identifier = Annotated[
     Field(pattern=_ID_PATTERN, max_length=64, description="Letters, digits, '_', '.', '-'."),
 ]
 LanguageCode = Annotated[str, Field(pattern=r"^[a-z]{2}$", description="ISO 639-1 code")]
+#: An interaction's score, -3..+3 (:data:`conflicts.tally.SCORE_SCALE`); ``True`` is no score.
+Score = Annotated[int, Field(ge=SCORE_SCALE[0], le=SCORE_SCALE[1], strict=True)]
 
 
 def _number_to_str(value: Any) -> Any:
@@ -241,7 +244,7 @@ class Interaction(_Model):
     id: Identifier
     from_: Identifier = Field(alias="from")
     to: Identifier
-    score: Annotated[int, Field(ge=-3, le=3, strict=True)]
+    score: Score
     direction: Literal["directed", "mutual"] = "directed"
     title: Text
     description: Text | None = None

@@ -515,6 +515,10 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
         "en": "The text contains characters that are not allowed.",
     },
     "err.invalid_value": {"sv": "Ogiltigt val.", "en": "Invalid choice."},
+    "err.invalid_interaction": {
+        "sv": "Samspelet kunde inte läggas till: kontrollera fälten.",
+        "en": "The interaction could not be added: check the fields.",
+    },
     "err.participant_code_invalid": {"sv": "Okänd deltagarkod.", "en": "Unknown participant code."},
     "err.participant_code_used": {
         "sv": "Deltagarkoden används redan.",

@@ -35,13 +35,13 @@ True
 from __future__ import annotations
 
 import html
-import re
 from datetime import UTC, datetime
 from typing import Any
 
 import plotly.graph_objects as go
 
 from conflicts.catalogue import Catalogue
+from conflicts.escape import md_escape
 from conflicts.figure import build_figure, wrap_label
 from conflicts.graph import build_graph
 from conflicts.i18n import LANGUAGES, t
@@ -63,23 +63,6 @@ __all__ = [
 #: Light to dark (Okabe-Ito vermilion family): the rank badges, darker = higher priority.
 _BADGE_LOW = (253, 208, 162)
 _BADGE_HIGH = (127, 39, 4)
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~#&])")
-_MD_LINE_START = re.compile(r"^(\s*)(\d+(?=[.)])|)([-+=>.)])")
-
-
-def md_escape(text: str) -> str:
-    """Escape Markdown (and inline HTML) so user text is shown literally; line breaks become
-    spaces (for table cells and list items). Punctuation that only matters at the start of a
-    line (``-``, ``+``, ``>``, ``1.``) is escaped there only, so the minutes stay readable.
-
-    >>> print(md_escape("*bold* | <b>x</b> & co.\\nnext"))
-    \\*bold\\* \\| \\<b\\>x\\</b\\> \\& co. next
-    >>> print(md_escape("- not a list"), md_escape("1. not a list either"))
-    \\- not a list 1\\. not a list either
-    """
-    flat = " ".join(str(text).replace("\r", "").split("\n"))
-    escaped = _MD_SPECIAL.sub(r"\\\1", flat)
-    return _MD_LINE_START.sub(r"\1\2\\\3", escaped, count=1)
 
 
 def report_language(catalogue: Catalogue | None, lang: str | None = None) -> str:

@@ -692,6 +692,7 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
     "res.by_actor_type": {"sv": "Efter aktörstyp", "en": "By actor type"},
     "res.by_level": {"sv": "Efter beslutsnivå", "en": "By decision level"},
     "res.not_stated": {"sv": "Ej angett", "en": "Not stated"},
+    "res.fewer_than": {"sv": "färre än {n}", "en": "fewer than {n}"},
     "res.nobody": {"sv": "Ingen har anslutit.", "en": "Nobody joined."},
     "res.missing_none": {"sv": "ingen", "en": "nobody"},
     "res.warmups": {"sv": "Uppvärmning", "en": "Warm-ups"},

@@ -37,7 +37,7 @@ What it does
    with probability ``--skip``), waiting a random think time (``--think MIN:MAX`` s) before each
    vote. A phone is a person reading the conflict: without think time 500 clients would be a
    500-deep queue, not a workshop.
-4. At the end: a last projector reading, the export (:func:`conflicts.workshops.export_data`)
+4. At the end: a last projector reading, the export (:func:`conflicts.reports.export.export_dict`)
    and the JSON line.
 
 Definitions
@@ -215,7 +215,9 @@ def stored_ballots(store, code: str) -> tuple[dict[tuple[str, int], tuple[int | 
     from conflicts import workshops as ws
     from conflicts.store import workshops
 
-    data = ws.export_data(ws.local_grant(code, store=store), store=store)
+    from conflicts.reports.export import export_dict
+
+    data = export_dict(ws.snapshot(ws.local_grant(code, store=store), store=store))
     salt = store.read(
         lambda conn: conn.execute(
             select(workshops.c.anon_salt).where(workshops.c.code == code)

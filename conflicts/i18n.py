@@ -532,6 +532,10 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
         "en": "The text contains characters that are not allowed.",
     },
     "err.invalid_value": {"sv": "Ogiltigt val.", "en": "Invalid choice."},
+    "err.invalid_interaction": {
+        "sv": "Samspelet kunde inte läggas till: kontrollera fälten.",
+        "en": "The interaction could not be added: check the fields.",
+    },
     "err.participant_code_invalid": {"sv": "Okänd deltagarkod.", "en": "Unknown participant code."},
     "err.participant_code_used": {
         "sv": "Deltagarkoden används redan.",
@@ -705,6 +709,7 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
     "res.by_actor_type": {"sv": "Efter aktörstyp", "en": "By actor type"},
     "res.by_level": {"sv": "Efter beslutsnivå", "en": "By decision level"},
     "res.not_stated": {"sv": "Ej angett", "en": "Not stated"},
+    "res.fewer_than": {"sv": "färre än {n}", "en": "fewer than {n}"},
     "res.nobody": {"sv": "Ingen har anslutit.", "en": "Nobody joined."},
     "res.missing_none": {"sv": "ingen", "en": "nobody"},
     "res.warmups": {"sv": "Uppvärmning", "en": "Warm-ups"},

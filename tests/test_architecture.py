@@ -84,11 +84,27 @@ def test_streamlit_only_in_ui():
         assert not any(i.split(".")[0] == "streamlit" for i in _imports(path, name)), name
 
 
-def test_domain_modules_stay_small():
-    for sub in ("workshops", "reports"):
-        for path in (PACKAGE / sub).glob("*.py"):
-            n = len(path.read_text(encoding="utf-8").splitlines())
-            assert n <= 650, f"{path.name}: {n} lines"
+#: Modules still over the limit, with the size they may not grow past. Remove an entry when the
+#: module is split (figure: label/hover helpers and legend; catalogue: the cross-reference checks;
+#: store: migrations; i18n is one table; facilitate: its sections).
+OVER_LIMIT = {
+    "conflicts/figure.py": 750,
+    "conflicts/catalogue.py": 700,
+    "conflicts/store.py": 724,
+    "conflicts/i18n.py": 830,
+    "conflicts/ui/pages/facilitate.py": 800,
+}
+
+
+def test_every_module_stays_small():
+    """No module of ``conflicts/`` over 650 lines (the known exceptions may only shrink)."""
+    too_big = {}
+    for path in PACKAGE.rglob("*.py"):
+        rel = path.relative_to(PACKAGE.parent).as_posix()
+        n = len(path.read_text(encoding="utf-8").splitlines())
+        if n > OVER_LIMIT.get(rel, 650):
+            too_big[rel] = n
+    assert not too_big, f"modules over the limit: {too_big}"
 
 
 def test_web_layer_never_makes_a_local_grant():

@@ -13,6 +13,7 @@ from sqlalchemy import func, inspect, select, text, update
 
 from conflicts import store as st
 from conflicts import workshops as ws
+from conflicts.i18n import t
 from conflicts.reports import export
 from conflicts.store import Store
 from conflicts.workshops import model
@@ -360,6 +361,52 @@ def test_add_interaction_validation(store, code):
     item = ws.add_interaction(grant_for(code, store), **ok, origin="proposal", store=store)
     tags = ws.get_workshop(code, store=store).catalogue().interactions_by_id[item.interaction_id]
     assert tags.tags == ["proposed"]
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        # Each of these once escaped as a raw TypeError or pydantic ValidationError.
+        {"levels": 5},
+        {"actors": 5},
+        {"questions": 5},
+        {"actors": [["a"]]},
+        {"levels": [["x"]]},
+        {"questions": {"sv": "x"}},
+        {"actors": ["a b"]},
+        {"score": 2.0},
+    ],
+)
+def test_add_interaction_never_leaks_a_raw_error(store, code, change):
+    ok = {"from_node": "housing", "to_node": "nature", "score": -1, "title": "T"}
+    with pytest.raises(ws.WorkshopError) as info:
+        ws.add_interaction(grant_for(code, store), **{**ok, **change}, store=store)
+    err = info.value
+    assert err.code in ("invalid_value", "value_out_of_range"), err
+    assert err.__suppress_context__  # raised "from None": no raw error chained to it
+    for lang in ("sv", "en"):
+        assert t(f"err.{err.code}", lang) != f"err.{err.code}"
+    assert _count(store, st.workshop_interactions) == 0
+
+
+def test_interaction_error_translates_every_model_complaint():
+    """A field the agenda does not know still gets a stable code and a translated message."""
+    from pydantic import ValidationError
+
+    from conflicts.catalogue import Interaction
+    from conflicts.workshops.agenda import _interaction_error
+
+    with pytest.raises(ValidationError) as info:
+        Interaction.model_validate(
+            {"id": "x", "from": "a", "to": "b", "score": 1, "title": "T", "direction": "sideways"}
+        )
+    err = _interaction_error(info.value)
+    assert (type(err), err.code, err.params["field"]) == (
+        ws.InvalidValue,
+        "invalid_interaction",
+        "direction",
+    )
+    assert t("err.invalid_interaction", "sv") != t("err.invalid_interaction", "en")
 
 
 def test_warmup_ballots_tally_by_goal(store, code):

@@ -144,7 +144,12 @@ def test_markdown_summary(store, round1):
     assert "> Rummet var enigt." in lines
     assert r"> Utred \*mer\* \<b\>nu\</b\> \| snart" in lines
     assert "- **Buller vid skolor** (Transport → Housing)" in lines
-    assert "- **By actor type:** Municipality 1, State agency 1, Business 1, Not stated 1" in lines
+    # self-descriptions only as counts, groups under 5 never with their number (issue 11.6)
+    few = "fewer than 5"
+    assert (
+        f"- **By actor type:** Municipality {few}, State agency {few}, Business {few},"
+        f" Not stated {few}"
+    ) in lines
 
 
 def test_report_language_follows_the_request_then_the_catalogue(store, round1):
@@ -166,11 +171,10 @@ def test_json_export_round_trips_to_the_tallies(store, round1):
         assert {int(k): v for k, v in d["distribution"].items()} == t.distribution
         for key in ("ballots", "skips", "mean", "median", "stdev", "total", "consensus", "rank"):
             assert d[key] == getattr(t, key), (d["interaction_id"], key)
-    # and the results built from the re-read JSON are the ones built from the database
-    w = ws.get_workshop(round1.code, store=store)
-    people = ws.list_participants(round1.code, store=store)
-    rebuilt = build_results(data, w.catalogue(), participants=people)
-    assert rebuilt == load_results(grant_for(round1.code, store), store=store)
+    # and the results are built from the same snapshot the JSON was rendered from
+    snap = ws.snapshot(grant_for(round1.code, store), store=store)
+    assert export.export_dict(snap) == data
+    assert build_results(snap) == load_results(grant_for(round1.code, store), store=store)
     c1 = next(d for d in data["items"] if d["interaction_id"] == "c1")
     assert (c1["ballots"], c1["skips"], c1["rank"]) == (3, 1, 1)
     assert c1["distribution"] == {"1": 0, "2": 0, "3": 0, "4": 1, "5": 2}
@@ -220,6 +224,65 @@ def test_no_voter_id_or_name_in_any_export(store, round1):
     assert {
         p.display_name for p in ws.list_proposals(grant_for(round1.code, store), store=store)
     } >= {"Zebulon Quixwhistle"}
+
+
+def test_ballots_carry_no_self_description_and_no_fine_timestamp(store, round1):
+    """Issue 11.6: beside a pseudonym, a ballot row carries only the vote: no actor type, no
+    level, no time (together they single out a lone "government" participant)."""
+    g = grant_for(round1.code, store)
+    data = json.loads(export.export_workshop(g, "json", store=store))
+    assert data["ballots"]
+    for b in data["ballots"]:
+        assert not {"actor_type", "level", "updated_at", "created_at"} & set(b), b
+    stamps = [data["workshop"]["created_at"]]
+    for key in ("outcomes", "proposals", "added_interactions"):
+        stamps += [d.get("created_at") or d.get("updated_at") for d in data[key]]
+    assert stamps[1:] and all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d\+00:00", s) for s in stamps)
+    header = export.export_workshop(g, "csv", store=store).splitlines()[0].split(",")
+    assert not {"actor_type", "level", "updated_at"} & set(header)
+    # every format: the self-descriptions (municipality 1, state agency 1, ...) only as
+    # suppressed counts, never as a number for a group under 5
+    for fmt in export.EXPORT_FORMATS:
+        text = _plotly_free(export.export_workshop(g, fmt, lang="en", store=store))
+        assert not re.search(r"(Municipality|State agency|Business|Local|National)\W+1\b", text)
+        if fmt in ("json", "csv"):
+            assert not re.search(r"municipality|state_agency|\bnational\b", text), fmt
+
+
+def test_group_counts_from_five_are_shown():
+    assert report.group_count(5, "en") == "5"
+    assert report.group_count(4, "en") == i18n.t("res.fewer_than", "en", n=5) == "fewer than 5"
+
+
+@pytest.mark.parametrize(
+    "title",
+    ["=1+1+cmd|' /C calc'!A0", "+SUM(A1)", "-2+3", "@SUM(A1)", "  =HYPERLINK(1)"],
+)
+def test_csv_neutralises_formulas_in_user_text(store, title):
+    """Issue 11.5 through the real flow: a participant proposes, the facilitator accepts, the
+    CSV export shows the title as text (a leading single quote), as OWASP recommends."""
+    created = ws.create_workshop(FIXTURE, title="=cmd|' /C calc'!A0", store=store)
+    code = created.workshop.code
+    ws.open_workshop(created.grant, store=store)
+    ws.join(code, "voter-1", None, store=store)
+    p = ws.propose(
+        code,
+        "voter-1",
+        title=title,
+        text=None,
+        from_node="housing",
+        to_node="nature",
+        store=store,
+    )
+    ws.accept_proposal(created.grant, p.id, score=-2, store=store)
+    text = export.export_workshop(created.grant, "csv", store=store)
+    rows = list(csv.DictReader(io.StringIO(text)))
+    [row] = [r for r in rows if r["record"] == "tally" and r["interaction_id"].startswith("ws-")]
+    assert row["title"] == "'" + title.strip()
+    for r in rows:  # no cell at all starts a formula
+        for value in r.values():
+            assert not value.lstrip(" ").startswith(("=", "+", "@", "\t", "\r")), (r, value)
+            assert not value.startswith("-") or value.lstrip("-").replace(".", "").isdigit()
 
 
 def test_unknown_format_and_unknown_code(store, round1):

@@ -554,7 +554,7 @@ def test_facilitator_actions_need_a_real_grant_for_that_workshop(
     other = ws.create_workshop(workshop_catalogue, title="Other", store=store)
     forged = dataclasses.replace(other.grant, code=code)  # another workshop's grant, relabelled
     _rejected(ws.AccessDenied, "access_denied", ws.open_workshop, forged, store=store)
-    _rejected(ws.AccessDenied, "access_denied", ws.export_data, code, store=store)
+    _rejected(ws.AccessDenied, "access_denied", ws.snapshot, code, store=store)
     _rejected(ws.AccessDenied, "access_denied", ws.list_proposals, code, store=store)
     assert ws.get_workshop(code, store=store).status == "draft"  # nothing was written
     grant = ws.unlock(code, created.facilitator_key, store=store)

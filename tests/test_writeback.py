@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import difflib
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -189,15 +190,24 @@ def test_one_language_catalogue_gets_plain_texts():
         "goals:\n- {id: g1, title: A, colour: '#0072B2'}\n- {id: g2, title: B, colour: '#009E73'}\n"
         "interactions: []\n"
     )
-    data = {
-        "workshop": {"code": "ACD347", "title": "R", "method": "rating", "created_at": None},
-        "items": [],
-        "outcomes": [],
-        "added_interactions": [
-            {
-                "interaction_id": "ws-1",
-                "origin": "facilitator",
-                "interaction": {
+    # A stand-in for ws.snapshot(...) with the fields the write-back reads (no database needed).
+    snap = SimpleNamespace(
+        workshop=SimpleNamespace(
+            code="ACD347",
+            title="R",
+            method="rating",
+            created_at=None,
+            catalogue_name="demo",
+            catalogue_yaml=snapshot,
+        ),
+        items=[],
+        outcomes=[],
+        added=[
+            ws.AddedInteraction(
+                interaction_id="ws-1",
+                origin="facilitator",
+                proposal_id=None,
+                interaction={
                     "id": "ws-1",
                     "from": "g1",
                     "to": "g2",
@@ -206,10 +216,10 @@ def test_one_language_catalogue_gets_plain_texts():
                     "description": {"en": "Line 1\nLine 2"},
                     "tags": [],
                 },
-            }
+            )
         ],
-    }
-    text = writeback_yaml(snapshot, data)
+    )
+    text = writeback_yaml(snap)
     assert "interactions:\n# Added in workshop ACD347, added by the facilitator\n- id: ws-1" in text
     assert "  title: A vs B\n  description: |-\n    Line 1\n    Line 2\n" in text
     cat = parse_catalogue(text)

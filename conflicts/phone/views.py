@@ -185,8 +185,6 @@ def _waiting_text(w: ws.Workshop, lang: str, *, nothing_to_vote: bool) -> str | 
 def _live_context(view: View) -> dict:
     w, lang = view.workshop, view.lang
     cards, ranked = _cards(view)
-    warmups = {i.id for i in w.items if i.is_warmup}
-    used = sum(b.value or 0 for i, b in view.mine.items() if i not in warmups and not b.skipped)
     cat = w.catalogue()
     ranking = sorted(
         (i for i in ranked if view.mine.get(i.id) and view.mine[i.id].value),
@@ -198,7 +196,9 @@ def _live_context(view: View) -> dict:
         "ranked": [(i.id, card(w, i, lang).title) for i in ranked],
         "ranking_now": [i.id for i in ranking],
         "ranking_saved": ", ".join(card(w, i, lang).title for i in ranking) if ranking else None,
-        "dots_left": t("ws.points_left", lang, n=w.dot_budget - used, budget=w.dot_budget)
+        "dots_left": t(
+            "ws.points_left", lang, n=w.dots_left(view.mine.values()), budget=w.dot_budget
+        )
         if w.method == "dots" and any(c["dots"] for c in cards)
         else None,
         "waiting": waiting,

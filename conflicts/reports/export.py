@@ -25,7 +25,14 @@ from conflicts.reports.results import WorkshopResults, results_of
 from conflicts.store import Store
 from conflicts.workshops import FacilitatorGrant, InvalidSetting, WorkshopSnapshot, snapshot
 
-__all__ = ["CSV_COLUMNS", "EXPORT_FORMATS", "RenderContext", "export_workshop"]
+__all__ = [
+    "CSV_COLUMNS",
+    "EXPORT_FORMATS",
+    "RenderContext",
+    "csv_cell",
+    "export_dict",
+    "export_workshop",
+]
 
 
 @dataclass(frozen=True)
@@ -37,14 +44,121 @@ class RenderContext:
     lang: str | None = None
     options: Mapping[str, Any] = field(default_factory=dict)
 
-    @property
-    def data(self) -> dict:
-        """The anonymised export dict (:func:`conflicts.workshops.export_data`)."""
-        return self.snapshot.data
+
+def _minute(value: datetime | None) -> str | None:
+    """A timestamp in the export: to the minute, no finer (a second or a microsecond beside a
+    pseudonym helps tell people apart and is never needed to read a workshop)."""
+    return value.isoformat(timespec="minutes") if value is not None else None
+
+
+def export_dict(snap: WorkshopSnapshot) -> dict:
+    """The anonymised export as plain data (the JSON format): ``{"workshop", "items",
+    "ballots", "agenda", "warmups", "outcomes", "proposals", "added_interactions"}``.
+
+    Ballots carry a pseudonym and the vote, nothing else about the voter (no self-description,
+    no time); tallies are the facilitator's (nothing hidden). Proposals carry neither voter ids,
+    pseudonyms nor names. ``items`` are the tallies of the interaction items (each with ``kind``
+    and ``origin``: 'catalogue', 'facilitator' or 'proposal'). Timestamps are to the minute.
+    """
+    w = snap.workshop
+    ballots = []
+    for b in snap.ballots:
+        d = {
+            "participant": b.participant,
+            "item_id": b.item_id,
+            "position": b.position,
+            "interaction_id": b.interaction_id,
+            "kind": b.kind,
+            "method": b.method,
+            "value": b.value,
+            "skipped": b.skipped,
+        }
+        if b.kind == "warmup":
+            d["goal"] = b.goal
+        ballots.append(d)
+    return {
+        "workshop": {
+            "code": w.code,
+            "title": w.title,
+            "catalogue_name": w.catalogue_name,
+            "catalogue_title": snap.catalogue_title,
+            "catalogue_version": snap.catalogue_version,
+            "catalogue_sha256": w.catalogue_sha256,
+            "status": w.status,
+            "method": w.method,
+            "dot_budget": w.dot_budget,
+            "ranking_size": w.ranking_size,
+            "participants": snap.tally.participants,
+            "created_at": _minute(w.created_at),
+        },
+        "items": [
+            {
+                **r.tally.as_dict(),
+                "title": r.title,
+                "from": r.from_node,
+                "to": r.to_node,
+                "kind": "interaction",
+                "origin": r.origin,
+            }
+            for r in snap.items
+        ],
+        "ballots": ballots,
+        "agenda": [
+            {
+                "item_id": e.item.id,
+                "position": e.item.position,
+                "kind": e.item.kind,
+                "interaction_id": e.item.interaction_id,
+                "question": e.item.question,
+                "title": e.title,
+                "voting": e.item.voting,
+            }
+            for e in snap.agenda
+        ],
+        "warmups": [{**wu.tally.as_dict(), "question": wu.question} for wu in snap.warmups],
+        "outcomes": [
+            {
+                "item_id": o.outcome.item_id,
+                "position": o.position,
+                "interaction_id": o.interaction_id,
+                "summary": o.outcome.summary,
+                "outcome": o.outcome.outcome,
+                "owner": o.outcome.owner,
+                "next_step": o.outcome.next_step,
+                "due_date": o.outcome.due_date.isoformat() if o.outcome.due_date else None,
+                "updated_at": _minute(o.outcome.updated_at),
+            }
+            for o in snap.outcomes
+        ],
+        "proposals": [
+            {
+                "id": p.id,
+                "title": p.title,
+                "text": p.text,
+                "from": p.from_node,
+                "to": p.to_node,
+                "status": p.status,
+                "merged_into": p.merged_into,
+                "interaction_id": p.interaction_id,
+                "created_at": _minute(p.created_at),
+            }
+            for p in snap.proposals
+        ],
+        "added_interactions": [
+            {
+                "interaction_id": a.interaction_id,
+                "origin": a.origin,
+                "proposal_id": a.proposal_id,
+                "interaction": a.interaction,
+                "created_at": _minute(a.created_at),
+            }
+            for a in snap.added
+        ],
+    }
 
 
 def _export_json(ctx: RenderContext) -> str:
-    return json.dumps(ctx.data, ensure_ascii=False, indent=2) + "\n"
+    return json.dumps(export_dict(ctx.snapshot), ensure_ascii=False, indent=2) + "\n"
 
 
 #: CSV columns: one table, the first column says which kind of record a row is.
@@ -54,8 +168,6 @@ CSV_COLUMNS = [
     "interaction_id",
     "title",
     "participant",
-    "actor_type",
-    "level",
     "method",
     "value",
     "skipped",
@@ -71,25 +183,72 @@ CSV_COLUMNS = [
     "catalogue_score",
 ]
 
+#: What a spreadsheet reads as the start of a formula (OWASP "CSV Injection"): = + - @, tab, CR.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: Any) -> Any:
+    """A CSV cell that a spreadsheet shows as text, never runs as a formula: text starting with
+    ``=``, ``+``, ``-``, ``@``, a tab or a carriage return (also after leading spaces) gets a
+    single quote in front, as OWASP recommends. Numbers and None (-> ``""``) pass unchanged.
+
+    >>> csv_cell("=1+1+cmd|' /C calc'!A0"), csv_cell("  @SUM(A1)"), csv_cell("Buller"), csv_cell(-2)
+    ("'=1+1+cmd|' /C calc'!A0", "'  @SUM(A1)", 'Buller', -2)
+    """
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.lstrip(" ").startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
 
 def _export_csv(ctx: RenderContext) -> str:
     """One CSV table: the ballot rows (``record=ballot``) then the tally per item
-    (``record=tally``); columns that do not apply to a record are empty. Filter on ``record``."""
+    (``record=tally``); columns that do not apply to a record are empty. Filter on ``record``.
+    Every cell goes through :func:`csv_cell` (no formula injection)."""
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
-    data = ctx.data
-    method = data["workshop"]["method"]
-    for b in data["ballots"]:
-        writer.writerow(
-            {"record": "ballot", **b, "value": "" if b["value"] is None else b["value"]}
+    snap = ctx.snapshot
+
+    def row(record: str, **cells: Any) -> None:
+        writer.writerow({"record": record, **{k: csv_cell(v) for k, v in cells.items()}})
+
+    for b in snap.ballots:
+        row(
+            "ballot",
+            position=b.position,
+            interaction_id=b.interaction_id,
+            participant=b.participant,
+            method=b.method,
+            value=b.value,
+            skipped=b.skipped,
         )
-    for it in data["items"]:
-        row = {k: ("" if v is None else v) for k, v in it.items() if k != "distribution"}
-        for k in ("mean", "median", "stdev", "consensus"):
-            if isinstance(row.get(k), float):
-                row[k] = f"{row[k]:.4f}"
-        writer.writerow({"record": "tally", "method": method, **row})
+    for r in snap.items:
+        it = r.tally
+        floats = {
+            k: f"{v:.4f}" if isinstance(v, float) else v
+            for k, v in (
+                ("mean", it.mean),
+                ("median", it.median),
+                ("stdev", it.stdev),
+                ("consensus", it.consensus),
+            )
+        }
+        row(
+            "tally",
+            position=it.position,
+            interaction_id=it.interaction_id,
+            title=r.title,
+            method=snap.workshop.method,
+            voting=it.voting,
+            ballots=it.ballots,
+            skips=it.skips,
+            total=it.total,
+            rank=it.rank,
+            catalogue_score=it.catalogue_score,
+            **floats,
+        )
     return out.getvalue()
 
 
@@ -105,10 +264,7 @@ def _export_md(ctx: RenderContext) -> str:
 
 
 def _export_yaml(ctx: RenderContext) -> str:
-    w = ctx.snapshot.workshop
-    return writeback_mod.writeback_yaml(
-        w.catalogue_yaml, ctx.data, filename=f"{w.catalogue_name}.yaml"
-    )
+    return writeback_mod.writeback_yaml(ctx.snapshot)
 
 
 def _results(ctx: RenderContext) -> tuple[WorkshopResults, Any, str]:

@@ -18,14 +18,13 @@ Every catalogue and user text goes through :func:`html.escape` (Markdown: :func:
 
 Examples
 --------
->>> from conflicts.reports.results import build_results
+>>> from conflicts.reports.results import ResultRow, WorkshopResults
 >>> from conflicts.reports.summary import markdown_summary
->>> data = {"workshop": {"code": "ACD347", "title": "Runda <1>", "catalogue_name": "demo",
-...                      "method": "rating", "participants": 2,
-...                      "created_at": "2025-03-01T09:00:00+00:00"},
-...         "items": [{"item_id": 1, "interaction_id": "i1", "position": 1, "title": "A *b*",
-...                    "ballots": 2, "distribution": {"4": 1, "5": 1}, "mean": 4.5, "rank": 1}]}
->>> md = markdown_summary(build_results(data, lang="en"), generated_at=None)
+>>> row = ResultRow(1, "i1", 1, "A *b*", None, None, "", "", "catalogue", "closed", 2, ballots=2,
+...                 distribution={4: 1, 5: 1}, mean=4.5, rank=1)
+>>> r = WorkshopResults("ACD347", "Runda <1>", "demo", "", None, None, "closed", "rating",
+...                     (1, 5), 2, None, "en", rows=[row])
+>>> md = markdown_summary(r, generated_at=None)
 >>> print(md.splitlines()[0])
 # Workshop report: Runda \\<1\\>
 >>> "| 1 | A \\\\*b\\\\* |" in md
@@ -35,13 +34,13 @@ True
 from __future__ import annotations
 
 import html
-import re
 from datetime import UTC, datetime
 from typing import Any
 
 import plotly.graph_objects as go
 
 from conflicts.catalogue import Catalogue
+from conflicts.escape import md_escape
 from conflicts.figure import build_figure, wrap_label
 from conflicts.graph import build_graph
 from conflicts.i18n import LANGUAGES, t
@@ -54,6 +53,9 @@ from conflicts.reports.results import (
 )
 
 __all__ = [
+    "MIN_GROUP",
+    "composition_lists",
+    "group_count",
     "html_report",
     "md_escape",
     "priority_figure",
@@ -63,23 +65,6 @@ __all__ = [
 #: Light to dark (Okabe-Ito vermilion family): the rank badges, darker = higher priority.
 _BADGE_LOW = (253, 208, 162)
 _BADGE_HIGH = (127, 39, 4)
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~#&])")
-_MD_LINE_START = re.compile(r"^(\s*)(\d+(?=[.)])|)([-+=>.)])")
-
-
-def md_escape(text: str) -> str:
-    """Escape Markdown (and inline HTML) so user text is shown literally; line breaks become
-    spaces (for table cells and list items). Punctuation that only matters at the start of a
-    line (``-``, ``+``, ``>``, ``1.``) is escaped there only, so the minutes stay readable.
-
-    >>> print(md_escape("*bold* | <b>x</b> & co.\\nnext"))
-    \\*bold\\* \\| \\<b\\>x\\</b\\> \\& co. next
-    >>> print(md_escape("- not a list"), md_escape("1. not a list either"))
-    \\- not a list 1\\. not a list either
-    """
-    flat = " ".join(str(text).replace("\r", "").split("\n"))
-    escaped = _MD_SPECIAL.sub(r"\\\1", flat)
-    return _MD_LINE_START.sub(r"\1\2\\\3", escaped, count=1)
 
 
 def report_language(catalogue: Catalogue | None, lang: str | None = None) -> str:
@@ -485,7 +470,25 @@ def _node_title(catalogue: Catalogue | None, node: str | None, lang: str) -> str
     return node
 
 
-def _composition_lists(results: WorkshopResults, lang: str) -> list[tuple[str, list[tuple]]]:
+#: A group of participants (one actor type, one level) smaller than this is shown as "fewer than
+#: 5", never with its number: a lone "government" participant must not be singled out.
+MIN_GROUP = 5
+
+
+def group_count(n: int, lang: str) -> str:
+    """A group's size as the reports and the results page show it (see :data:`MIN_GROUP`).
+
+    >>> group_count(7, "en"), group_count(1, "en"), group_count(4, "sv")
+    ('7', 'fewer than 5', 'färre än 5')
+    """
+    return str(n) if n >= MIN_GROUP else t("res.fewer_than", lang, n=MIN_GROUP)
+
+
+def composition_lists(results: WorkshopResults, lang: str) -> list[tuple[str, list[tuple]]]:
+    """The room's self-descriptions as counts per actor type and per level (headings in
+    ``lang``): ``[(heading, [(group, count text), ...]), ...]``, small groups suppressed
+    (:func:`group_count`). The one breakdown of the HTML report, the summary and the results page.
+    """
     comp = results.composition
     if comp is None:
         return []
@@ -495,7 +498,10 @@ def _composition_lists(results: WorkshopResults, lang: str) -> list[tuple[str, l
         types.append((t("res.not_stated", lang), comp.no_actor_type))
     if comp.no_level:
         levels.append((t("res.not_stated", lang), comp.no_level))
-    return [(t("res.by_actor_type", lang), types), (t("res.by_level", lang), levels)]
+    return [
+        (t("res.by_actor_type", lang), [(k, group_count(n, lang)) for k, n in types]),
+        (t("res.by_level", lang), [(k, group_count(n, lang)) for k, n in levels]),
+    ]
 
 
 def _representation_html(results: WorkshopResults, lang: str) -> str:
@@ -503,8 +509,8 @@ def _representation_html(results: WorkshopResults, lang: str) -> str:
     if comp is None or not comp.total:
         return f"<p>{_e(t('res.nobody', lang))}</p>"
     out = [f"<p>{_e(t('res.participants', lang))}: {comp.total}</p>", '<div class="cols">']
-    for heading, pairs in _composition_lists(results, lang):
-        items = "".join(f'<tr><td>{_e(k)}</td><td class="num">{n}</td></tr>' for k, n in pairs)
+    for heading, pairs in composition_lists(results, lang):
+        items = "".join(f'<tr><td>{_e(k)}</td><td class="num">{_e(n)}</td></tr>' for k, n in pairs)
         out.append(f"<div><h3>{_e(heading)}</h3><table><tbody>{items}</tbody></table></div>")
     out.append("</div>")
     return "".join(out)

@@ -1,7 +1,7 @@
 """The results of a workshop: the room's ranking per conflict, and two workshops compared.
 
-Pure functions over :func:`conflicts.workshops.export_data`'s anonymised dict (no database, no
-streamlit; :func:`load_results` is the one convenience that reads). One row per interaction item of
+Pure functions over a typed :func:`conflicts.workshops.snapshot` (no database, no streamlit;
+:func:`load_results` is the one convenience that reads). One row per interaction item of
 the agenda (warm-ups are not conflicts and have no row):
 
 - ``rank``/``priority``: the room's priority (see :mod:`conflicts.tally`: rating -> mean, dots ->
@@ -20,33 +20,23 @@ the agenda (warm-ups are not conflicts and have no row):
 
 Examples
 --------
->>> data = {
-...     "workshop": {"code": "ACD347", "title": "Round 1", "catalogue_name": "demo",
-...                  "method": "score", "participants": 4, "created_at": "2025-03-01T09:00:00+00:00"},
-...     "items": [
-...         {"item_id": 1, "interaction_id": "i1", "position": 1, "title": "Growth vs climate",
-...          "from": "g1", "to": "g2", "ballots": 3, "skips": 1, "distribution": {"-3": 2, "-1": 1},
-...          "mean": -2.33, "consensus": 0.71, "rank": 1, "catalogue_score": -1},
-...     ],
-... }
->>> r = build_results(data)
->>> row = r.rows[0]
->>> row.rank, row.participation, row.room_score, row.score_change, round(row.dispersion, 2)
-(1, 0.75, -2.33, -1.33, 0.29)
+>>> row = ResultRow(1, "i1", 1, "Growth vs climate", "g1", "g2", "", "", "catalogue", "closed",
+...                 participants=4, ballots=3, mean=-2.33, consensus=0.71, rank=1,
+...                 catalogue_score=-1, room_score=-2.33)
+>>> row.participation, row.score_change, round(row.dispersion, 2)
+(0.75, -1.33, 0.29)
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from typing import Any
+from datetime import datetime
 
 from conflicts import workshops as ws
 from conflicts.catalogue import Catalogue
 from conflicts.store import Store
-from conflicts.tally import scale_for
 from conflicts.workshops import (
     Outcome,
     Representation,
@@ -165,140 +155,109 @@ class WorkshopResults:
         return next((r for r in self.rows if r.interaction_id == interaction_id), None)
 
 
-def _parse_dt(value: Any) -> datetime | None:
-    if isinstance(value, datetime):
-        return value
-    if isinstance(value, str) and value:
-        try:
-            return datetime.fromisoformat(value)
-        except ValueError:
-            return None
-    return None
-
-
-def _outcome(d: Mapping[str, Any]) -> Outcome | None:
-    fields = ("summary", "outcome", "owner", "next_step", "due_date")
-    if not any(d.get(k) for k in fields):
-        return None
-    due = d.get("due_date")
-    return Outcome(
-        item_id=d["item_id"],
-        summary=d.get("summary"),
-        outcome=d.get("outcome"),
-        owner=d.get("owner"),
-        next_step=d.get("next_step"),
-        due_date=date.fromisoformat(due) if isinstance(due, str) and due else None,
-        updated_at=_parse_dt(d.get("updated_at")),
-    )
-
-
-def _pick_lang(catalogue: Catalogue | None, lang: str | None) -> str:
-    if lang:
-        return lang
-    return catalogue.languages[0] if catalogue is not None else "sv"
+def _pick_lang(catalogue: Catalogue, lang: str | None) -> str:
+    return lang or catalogue.languages[0]
 
 
 def _result_row(
-    it: Mapping[str, Any],
-    catalogue: Catalogue | None,
+    rec: ws.ItemRecord,
+    catalogue: Catalogue,
     lang: str,
     method: str,
     n_people: int,
-    people: list | None,
+    people: list,
     outcomes: dict[int, Outcome],
 ) -> ResultRow:
-    """One conflict's row from its tally in the export (titles from the catalogue if given)."""
-    iid = it["interaction_id"]
-    inter = catalogue.interactions_by_id.get(iid) if catalogue is not None else None
-    title = catalogue.text(inter.title, lang) if inter is not None else it.get("title", "")
-    from_node = inter.from_ if inter is not None else it.get("from")
-    to_node = inter.to if inter is not None else it.get("to")
+    """One conflict's row from its tally in the snapshot (titles in ``lang`` from the catalogue)."""
+    it = rec.tally
+    iid = it.interaction_id
+    inter = catalogue.interactions_by_id.get(iid)
+    title = catalogue.text(inter.title, lang) if inter is not None else rec.title
+    from_node = inter.from_ if inter is not None else rec.from_node
+    to_node = inter.to if inter is not None else rec.to_node
 
     def node_title(node: str | None) -> str:
         if node is None:
             return ""
-        if catalogue is not None and node in catalogue.nodes:
+        if node in catalogue.nodes:
             return catalogue.text(catalogue.nodes[node].title, lang)
         return node
 
-    mean = it.get("mean")
     return ResultRow(
-        item_id=it["item_id"],
+        item_id=it.item_id,
         interaction_id=iid,
-        position=it.get("position", 0),
+        position=it.position,
         title=title or iid,
         from_node=from_node,
         to_node=to_node,
         from_title=node_title(from_node),
         to_title=node_title(to_node),
-        origin=it.get("origin", "catalogue"),
-        voting=it.get("voting", "not_started"),
+        origin=rec.origin,
+        voting=it.voting,
         participants=n_people,
-        ballots=it.get("ballots", 0),
-        skips=it.get("skips", 0),
-        distribution={int(k): v for k, v in (it.get("distribution") or {}).items()},
-        mean=mean,
-        median=it.get("median"),
-        stdev=it.get("stdev"),
-        total=it.get("total"),
-        consensus=it.get("consensus"),
-        priority=it.get("priority"),
-        rank=it.get("rank"),
-        catalogue_score=it.get("catalogue_score"),
-        room_score=mean if method == "score" else None,
-        representation=(
-            representation(catalogue, iid, people)
-            if catalogue is not None and people is not None and inter is not None
-            else None
-        ),
-        outcome=outcomes.get(it["item_id"]),
+        ballots=it.ballots,
+        skips=it.skips,
+        distribution=dict(it.distribution),
+        mean=it.mean,
+        median=it.median,
+        stdev=it.stdev,
+        total=it.total,
+        consensus=it.consensus,
+        priority=it.priority,
+        rank=it.rank,
+        catalogue_score=it.catalogue_score,
+        room_score=it.mean if method == "score" else None,
+        representation=representation(catalogue, iid, people) if inter is not None else None,
+        outcome=outcomes.get(it.item_id),
     )
 
 
-def _warmup_rows(warmups: Iterable[Mapping[str, Any]], catalogue: Catalogue | None, lang: str):
+def _warmup_rows(warmups: Iterable[ws.WarmupRecord], catalogue: Catalogue, lang: str):
     """The warm-ups with their question in ``lang`` and counts by goal title."""
+    goal_titles = {g.id: catalogue.text(g.title, lang) for g in catalogue.goals}
     rows = []
-    goal_titles = (
-        {g.id: catalogue.text(g.title, lang) for g in catalogue.goals} if catalogue else {}
-    )
     for wu in warmups:
-        q = wu.get("question") or {}
-        question = (q.get(lang) or next(iter(q.values()), "")) if isinstance(q, dict) else str(q)
-        dist = wu.get("distribution") or {}
+        q = wu.question or {}
         rows.append(
             {
-                "item_id": wu.get("item_id"),
-                "question": question,
-                "ballots": wu.get("ballots", 0),
-                "skips": wu.get("skips", 0),
-                "distribution": {goal_titles.get(g, g): n for g, n in dist.items()},
+                "item_id": wu.tally.item_id,
+                "question": q.get(lang) or next(iter(q.values()), ""),
+                "ballots": wu.tally.ballots,
+                "skips": wu.tally.skips,
+                "distribution": {
+                    goal_titles.get(g, g): n for g, n in wu.tally.distribution.items()
+                },
             }
         )
     return rows
 
 
-def build_results(
-    data: Mapping[str, Any],
-    catalogue: Catalogue | None = None,
-    *,
-    participants: Iterable[Any] | None = None,
-    lang: str | None = None,
-) -> WorkshopResults:
-    """The results of a workshop from :func:`conflicts.workshops.export_data`'s dict.
+def _has_outcome(o: Outcome) -> bool:
+    return any((o.summary, o.outcome, o.owner, o.next_step, o.due_date))
+
+
+def _proposal_dict(p: ws.ProposalRecord) -> dict:
+    """An accepted proposal as the report shows it (title, text, nodes, interaction)."""
+    return {
+        "id": p.id,
+        "title": p.title,
+        "text": p.text,
+        "from": p.from_node,
+        "to": p.to_node,
+        "status": p.status,
+        "interaction_id": p.interaction_id,
+    }
+
+
+def build_results(snap: ws.WorkshopSnapshot, *, lang: str | None = None) -> WorkshopResults:
+    """The results of a workshop from its :func:`conflicts.workshops.snapshot` (one transaction:
+    tallies, outcomes, proposals, warm-ups, and the participants' self-descriptions, which only
+    ever become counts: the room's composition and who was missing per conflict).
 
     Parameters
     ----------
-    data : mapping
-        The export dict (``workshop``, ``items`` and optionally ``outcomes``, ``proposals``,
-        ``warmups``).
-    catalogue : Catalogue, optional
-        The workshop's catalogue (:meth:`Workshop.catalogue() <conflicts.workshops.Workshop.catalogue>`):
-        titles in ``lang``, node titles and the representation per conflict. Without it the
-        export's titles are used and ``representation`` stays None.
-    participants : iterable, optional
-        The workshop's participants (anything with ``level`` and ``actor_type``, e.g.
-        :func:`conflicts.workshops.list_participants`): the room's composition and who was
-        missing per conflict. Only those two attributes are read.
+    snap : WorkshopSnapshot
+        The workshop as of one transaction.
     lang : str, optional
         Language of catalogue texts; default the catalogue's first language.
 
@@ -307,56 +266,40 @@ def build_results(
     WorkshopResults
         Rows ranked by the room's priority (unranked last, in agenda order).
     """
-    w = data["workshop"]
+    w = snap.workshop
+    catalogue = w.catalogue()
     lang = _pick_lang(catalogue, lang)
-    method = w.get("method", "rating")
-    people = list(participants) if participants is not None else None
-    n_people = int(w.get("participants") or 0)
-    outcomes = {d["item_id"]: _outcome(d) for d in data.get("outcomes", [])}
+    people = list(snap.participants)
+    n_people = snap.tally.participants
+    outcomes = {o.outcome.item_id: o.outcome for o in snap.outcomes if _has_outcome(o.outcome)}
     rows = [
-        _result_row(it, catalogue, lang, method, n_people, people, outcomes)
-        for it in data.get("items", [])
+        _result_row(rec, catalogue, lang, w.method, n_people, people, outcomes)
+        for rec in snap.items
     ]
     rows.sort(key=lambda r: (r.rank is None, r.rank or 0, r.position))
-    proposals = data.get("proposals", [])
-    warmups = _warmup_rows(data.get("warmups", []), catalogue, lang)
-    try:
-        lo_hi = scale_for(
-            method, dot_budget=w.get("dot_budget", 10), ranking_size=w.get("ranking_size", 3)
-        )
-    except ValueError:
-        lo_hi = (0, 0)
     return WorkshopResults(
-        code=w.get("code", ""),
-        title=w.get("title", ""),
-        catalogue_name=w.get("catalogue_name", ""),
-        catalogue_title=(
-            catalogue.text(catalogue.meta.title, lang)
-            if catalogue is not None
-            else w.get("catalogue_title", "")
-        ),
-        catalogue_version=w.get("catalogue_version"),
-        catalogue_sha256=w.get("catalogue_sha256"),
-        status=w.get("status", ""),
-        method=method,
-        scale=lo_hi,
+        code=w.code,
+        title=w.title,
+        catalogue_name=w.catalogue_name,
+        catalogue_title=catalogue.text(catalogue.meta.title, lang),
+        catalogue_version=snap.catalogue_version,
+        catalogue_sha256=w.catalogue_sha256,
+        status=w.status,
+        method=w.method,
+        scale=w.scale(),
         participants=n_people,
-        created_at=_parse_dt(w.get("created_at")),
+        created_at=w.created_at,
         lang=lang,
         rows=rows,
-        composition=room_composition(people) if people is not None else None,
-        proposals=[p for p in proposals if p.get("status") == "accepted"],
-        proposal_counts=dict(Counter(p.get("status", "pending") for p in proposals)),
-        warmups=warmups,
+        composition=room_composition(people),
+        proposals=[_proposal_dict(p) for p in snap.proposals if p.status == "accepted"],
+        proposal_counts=dict(Counter(p.status for p in snap.proposals)),
+        warmups=_warmup_rows(snap.warmups, catalogue, lang),
     )
 
 
-def results_of(snap: ws.WorkshopSnapshot, *, lang: str | None = None) -> WorkshopResults:
-    """The results of a :func:`conflicts.workshops.snapshot` (its export data, catalogue and
-    participants' self-descriptions, all of one transaction)."""
-    return build_results(
-        snap.data, snap.workshop.catalogue(), participants=list(snap.participants), lang=lang
-    )
+#: The name the export registry uses (one function: :func:`build_results`).
+results_of = build_results
 
 
 def load_results(

@@ -10,7 +10,6 @@ from datetime import datetime
 from conflicts.catalogue import Catalogue
 from conflicts.i18n import t
 from conflicts.reports.report import (
-    _composition_lists,
     _date,
     _distribution,
     _method,
@@ -19,6 +18,7 @@ from conflicts.reports.report import (
     _num,
     _outcome_label,
     _signed,
+    composition_lists,
     md_escape,
     proposal_counts_text,
     report_language,
@@ -130,9 +130,9 @@ def _representation(results: WorkshopResults, lang: str) -> list[str]:
     if comp is None or not comp.total:
         return [*lines, t("res.nobody", lang)]
     lines.append(f"- **{t('res.participants', lang)}:** {comp.total}")
-    for heading, pairs in _composition_lists(results, lang):
+    for heading, pairs in composition_lists(results, lang):
         if pairs:
-            lines.append(f"- **{e(heading)}:** " + ", ".join(f"{e(k)} {n}" for k, n in pairs))
+            lines.append(f"- **{e(heading)}:** " + ", ".join(f"{e(k)} {e(n)}" for k, n in pairs))
     return lines
 
 

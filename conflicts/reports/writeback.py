@@ -31,15 +31,19 @@ Examples
 ...     score: -2
 ...     title: Growth vs climate
 ... '''
->>> data = {"workshop": {"code": "ACD347", "title": "Round 1", "method": "rating",
-...                      "created_at": "2025-03-01T09:00:00+00:00"},
-...         "items": [{"item_id": 1, "interaction_id": "i1", "ballots": 3, "rank": 1,
-...                    "mean": 4.333, "consensus": 0.81}],
-...         "outcomes": [{"item_id": 1, "outcome": "needs_analysis", "owner": "Region"}],
-...         "added_interactions": [{"interaction_id": "ws-1", "origin": "proposal",
-...             "interaction": {"id": "ws-1", "from": "g2", "to": "g1", "score": -1,
-...                             "title": {"en": "Noise"}, "tags": ["proposed"]}}]}
->>> print(writeback_yaml(snapshot, data))  # doctest: +NORMALIZE_WHITESPACE
+>>> from types import SimpleNamespace as NS
+>>> from datetime import datetime
+>>> from conflicts.tally import ItemTally
+>>> from conflicts.workshops import AddedInteraction, ItemRecord, Outcome, OutcomeRecord
+>>> snap = NS(  # a stand-in for conflicts.workshops.snapshot(...): the fields read here
+...     workshop=NS(code="ACD347", title="Round 1", method="rating", catalogue_name="demo",
+...                 catalogue_yaml=snapshot, created_at=datetime(2025, 3, 1, 9)),
+...     items=[ItemRecord(ItemTally(1, "i1", 1, "closed", ballots=3, rank=1, mean=4.333,
+...                                 consensus=0.81), "Growth vs climate", "g1", "g2", "catalogue")],
+...     outcomes=[OutcomeRecord(Outcome(1, outcome="needs_analysis", owner="Region"), 1, "i1")],
+...     added=[AddedInteraction("ws-1", "proposal", 1, {"id": "ws-1", "from": "g2", "to": "g1",
+...             "score": -1, "title": {"en": "Noise"}, "tags": ["proposed"]})])
+>>> print(writeback_yaml(snap))  # doctest: +NORMALIZE_WHITESPACE
 # my catalogue
 meta: {title: Demo, languages: [en]}
 goals:
@@ -85,6 +89,7 @@ from ruamel.yaml.scalarstring import LiteralScalarString
 from ruamel.yaml.util import load_yaml_guess_indent
 
 from conflicts.catalogue import Interaction, WorkshopRecord, parse_catalogue
+from conflicts.workshops import WorkshopSnapshot
 
 __all__ = ["workshop_records", "writeback_yaml"]
 
@@ -142,42 +147,35 @@ def _text_value(value: str) -> str:
     return value
 
 
-def workshop_records(data: Mapping[str, Any]) -> dict[str, list[dict]]:
+def workshop_records(snap: WorkshopSnapshot) -> dict[str, list[dict]]:
     """Interaction id -> the records (plain dicts, :class:`~conflicts.catalogue.WorkshopRecord`
-    fields, None left out) this workshop adds to its ``history``.
-
-    >>> data = {"workshop": {"code": "X", "title": "R1", "method": "score"},
-    ...         "items": [{"item_id": 1, "interaction_id": "i1", "ballots": 0},
-    ...                   {"item_id": 2, "interaction_id": "i2", "ballots": 2, "rank": 1,
-    ...                    "mean": -2.5, "consensus": 0.5}],
-    ...         "outcomes": [{"item_id": 1, "summary": "Later"}]}
-    >>> workshop_records(data)
-    {'i1': [{'workshop': 'X', 'title': 'R1', 'summary': 'Later', 'method': 'score', 'ballots': 0}], 'i2': [{'workshop': 'X', 'title': 'R1', 'method': 'score', 'ballots': 2, 'rank': 1, 'mean': -2.5, 'consensus': 0.5}]}
-    """
-    w = data["workshop"]
-    outcomes = {o["item_id"]: o for o in data.get("outcomes", [])}
+    fields, None left out) this workshop adds to its ``history``: every interaction item with
+    ballots or a recorded outcome."""
+    w = snap.workshop
+    outcomes = {o.outcome.item_id: o.outcome for o in snap.outcomes}
     out: dict[str, list[dict]] = {}
-    for it in data.get("items", []):
-        o = outcomes.get(it["item_id"], {})
-        recorded = {k: o.get(k) for k in ("outcome", "summary", "next_step", "owner", "due_date")}
-        if not any(recorded.values()) and not it.get("ballots"):
+    for rec in snap.items:
+        it = rec.tally
+        o = outcomes.get(it.item_id)
+        recorded = {
+            k: getattr(o, k, None) for k in ("outcome", "summary", "next_step", "owner", "due_date")
+        }
+        if not any(recorded.values()) and not it.ballots:
             continue
-        mean, consensus = it.get("mean"), it.get("consensus")
         record = {
-            "workshop": w.get("code"),
-            "title": w.get("title") or None,
-            "date": _day(w.get("created_at")),
+            "workshop": w.code,
+            "title": w.title or None,
+            "date": _day(w.created_at),
             **recorded,
-            "due_date": _day(recorded["due_date"]),
-            "method": w.get("method"),
-            "ballots": it.get("ballots", 0),
-            "rank": it.get("rank"),
-            "mean": None if mean is None else round(mean, 2),
-            "consensus": None if consensus is None else round(consensus, 3),
+            "method": w.method,
+            "ballots": it.ballots,
+            "rank": it.rank,
+            "mean": None if it.mean is None else round(it.mean, 2),
+            "consensus": None if it.consensus is None else round(it.consensus, 3),
         }
         record = {k: v for k, v in record.items() if v is not None and v != ""}
         WorkshopRecord.model_validate(record)  # the catalogue format accepts it
-        out.setdefault(it["interaction_id"], []).append(record)
+        out.setdefault(it.interaction_id, []).append(record)
     return out
 
 
@@ -235,16 +233,17 @@ def _history_node(records: list[dict]) -> CommentedSeq:
     return seq
 
 
-def writeback_yaml(
-    catalogue_yaml: str, data: Mapping[str, Any], *, filename: str = "<catalogue>"
-) -> str:
+def writeback_yaml(snap: WorkshopSnapshot, *, filename: str | None = None) -> str:
     """The snapshot ``catalogue_yaml`` with the workshop's added interactions appended and its
     records merged into each interaction's ``history`` (see the module docstring).
 
-    ``data`` is :func:`conflicts.workshops.export_data`'s dict (``workshop``, ``items``,
-    ``outcomes``, ``added_interactions``). Raises :class:`~conflicts.errors.CatalogueError` if
+    ``snap`` is the workshop's :func:`~conflicts.workshops.snapshot` (its catalogue text, items,
+    outcomes and added interactions). Raises :class:`~conflicts.errors.CatalogueError` if
     the result would not validate (it always should).
     """
+    w = snap.workshop
+    catalogue_yaml = w.catalogue_yaml
+    filename = filename or f"{w.catalogue_name}.yaml"
     y = _yaml_for(catalogue_yaml)
     doc = y.load(catalogue_yaml)
     languages = list((doc.get("meta") or {}).get("languages") or ["sv"])
@@ -257,24 +256,23 @@ def writeback_yaml(
     if interactions.fa.flow_style():
         interactions.fa.set_block_style()
     flow = _flow_texts(interactions)
-    records = workshop_records(data)
+    records = workshop_records(snap)
     by_id = {m.get("id"): m for m in interactions if isinstance(m, dict)}
 
-    w = data["workshop"]
-    day = _day(w.get("created_at"))
-    for added in data.get("added_interactions", []):
-        payload = dict(added["interaction"])
+    day = _day(w.created_at)
+    for added in snap.added:
+        payload = dict(added.interaction)
         iid = payload["id"]
         if iid in by_id:  # already written back by an earlier export of this workshop
             continue
         node = _interaction_node(payload, languages, flow)
         interactions.append(node)
         by_id[iid] = node
-        note = _ORIGIN_NOTE.get(added.get("origin", ""), "added in the workshop")
+        note = _ORIGIN_NOTE.get(added.origin, "added in the workshop")
         when = f" ({day.isoformat()})" if day else ""
         interactions.yaml_set_comment_before_after_key(
             len(interactions) - 1,
-            before=f"Added in workshop {w.get('code')}{when}, {note}",
+            before=f"Added in workshop {w.code}{when}, {note}",
             indent=y.sequence_dash_offset,
         )
     for iid, recs in records.items():

@@ -6,11 +6,10 @@ Catalogue text is written by facilitators; it is shown through Markdown with HTM
 
 from __future__ import annotations
 
-import re
-
 import plotly.graph_objects as go
 import streamlit as st
 
+from conflicts import escape
 from conflicts.catalogue import Interaction
 from conflicts.context import context_rows
 from conflicts.figure import format_score, selection_from_event
@@ -19,8 +18,6 @@ from conflicts.matrix import cross_impact_matrix, parse_cell_id
 from conflicts.ui.common import Model
 
 Selection = tuple[str, str] | None  # ("node" | "edge", id)
-
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~])")
 
 
 def whole(value: object, lo: int, hi: int, default: int) -> int:
@@ -42,8 +39,14 @@ def whole(value: object, lo: int, hi: int, default: int) -> int:
 
 
 def md_escape(text: str) -> str:
-    """Escape Markdown so user text is shown literally inside our own Markdown."""
-    return _MD_SPECIAL.sub(r"\\\1", text)
+    r"""Escape Markdown so user text is shown literally inside a page's Markdown; line breaks are
+    kept (the one rule: :func:`conflicts.escape.md_escape`).
+
+    >>> print(md_escape("- a\n*b*"))
+    \- a
+    \*b\*
+    """
+    return escape.md_escape(text, line_breaks="keep")
 
 
 # On a touch screen plotly's first tap only hovers: a click needs the hover data that a mouse

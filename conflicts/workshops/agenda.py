@@ -6,13 +6,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from pydantic import TypeAdapter, ValidationError
 from sqlalchemy import Connection, delete, func, select, update
 
-from conflicts.catalogue import (
-    Catalogue,
-    DecisionLevel,
-    Interaction,
-)
+from conflicts.catalogue import Catalogue, Interaction, Score
 from conflicts.store import (
     Store,
     agenda_items,
@@ -34,7 +31,12 @@ from conflicts.workshops._db import (
     _to_workshop,
 )
 from conflicts.workshops.access import FacilitatorGrant
-from conflicts.workshops.errors import InvalidSetting, InvalidValue, ValueOutOfRange
+from conflicts.workshops.errors import (
+    InvalidSetting,
+    InvalidValue,
+    ValueOutOfRange,
+    WorkshopError,
+)
 from conflicts.workshops.model import (
     ADDED_ID_PREFIX,
     AGENDA_ORDERS,
@@ -149,17 +151,44 @@ def _check_nodes(cat: Catalogue, from_node: Any, to_node: Any) -> tuple[str, str
     return from_node, to_node
 
 
+_SCORE = TypeAdapter(Score)
+
+
 def _check_score(score: Any) -> int:
-    """An interaction's score on the catalogue's -3..+3 scale (:data:`conflicts.tally.SCORE_SCALE`,
-    the bounds the catalogue model declares too)."""
-    lo, hi = SCORE_SCALE
-    if not _is_int(score):
-        raise ValueOutOfRange(
-            f"the score must be an integer {lo}..{hi}", min=lo, max=hi, value=score
+    """An interaction's score as the catalogue model declares it (:data:`conflicts.catalogue.Score`,
+    -3..+3 integers)."""
+    try:
+        return _SCORE.validate_python(score)
+    except ValidationError as err:
+        raise _interaction_error(err, ("score",)) from None
+
+
+def _interaction_error(err: ValidationError, prefix: tuple = ()) -> WorkshopError:
+    """The catalogue model's first complaint about an interaction as a :class:`WorkshopError` with
+    a stable code (translated as ``err.<code>``), never the raw pydantic error."""
+    first = err.errors()[0]
+    loc = (*prefix, *first["loc"])
+    field_name = {"from": "from_node", "to": "to_node"}.get(str(loc[0]), str(loc[0]))
+    message = f"{field_name}: {first['msg']}"
+    if field_name == "score":
+        lo, hi = SCORE_SCALE
+        value = first.get("input")
+        return ValueOutOfRange(message, min=lo, max=hi, value=value if _is_int(value) else None)
+    if field_name == "questions" and first["type"] == "too_long":
+        return InvalidSetting(
+            f"give a list of at most {MAX_QUESTIONS} questions", field="questions"
         )
-    if not lo <= score <= hi:
-        raise ValueOutOfRange(f"the score must be {lo}..{hi}", min=lo, max=hi, value=score)
-    return score
+    if field_name in ("levels", "actors", "questions"):
+        return InvalidValue(message, field=field_name)
+    return InvalidValue(message, code="invalid_interaction", field=field_name)
+
+
+def _validated_interaction(payload: dict[str, Any]) -> Interaction:
+    """``payload`` through the catalogue's own model (the one place its shape is checked)."""
+    try:
+        return Interaction.model_validate(payload)
+    except ValidationError as err:
+        raise _interaction_error(err) from None
 
 
 def _agenda_order(w: Workshop, by: str, t: WorkshopTally | None) -> list[int]:
@@ -270,25 +299,20 @@ def _insert_interaction(
     cat = _row_catalogue(conn, row)
     langs = cat.languages
     from_node, to_node = _check_nodes(cat, from_node, to_node)
-    score = _check_score(score)
     title_t = _texts(title, "title", langs, TITLE_MAX, required=True)
     desc_t = _texts(
         description, "description", langs, DESCRIPTION_MAX, required=False, multiline=True
     )
-    qs = list(questions or [])
-    if isinstance(questions, str | dict) or len(qs) > MAX_QUESTIONS:
-        raise InvalidSetting(f"give a list of at most {MAX_QUESTIONS} questions", field="questions")
-    question_ts = [
-        q for q in (_texts(q, "questions", langs, QUESTION_MAX, required=False) for q in qs) if q
-    ]
-    level_list = list(levels or [])
-    for lv in level_list:
-        if lv not in DecisionLevel.__members__.values():
-            raise InvalidValue(f"unknown decision level {lv!r}", field="levels")
-    actor_list = list(actors or [])
-    for a in actor_list:
-        if a not in cat.actors_by_id:
-            raise InvalidValue(f"unknown actor {a!r}", field="actors")
+    # Text cleaning (lengths, control characters) is ours; list shapes, the score and the levels
+    # are the catalogue model's (below). Anything not a list goes to the model as is.
+    if isinstance(questions, list | tuple):
+        questions = [
+            q
+            for q in (
+                _texts(q, "questions", langs, QUESTION_MAX, required=False) for q in questions
+            )
+            if q
+        ]
     n = conn.execute(
         select(func.count())
         .select_from(workshop_interactions)
@@ -308,15 +332,14 @@ def _insert_interaction(
         "title": title_t,
         "tags": ["proposed"] if origin == "proposal" else [],
     }
-    if desc_t:
-        payload["description"] = desc_t
-    if question_ts:
-        payload["questions"] = question_ts
-    if level_list:
-        payload["levels"] = [str(lv) for lv in level_list]
-    if actor_list:
-        payload["actors"] = actor_list
-    Interaction.model_validate(payload)  # the catalogue model accepts it (raises on a bug)
+    optional = {"description": desc_t, "questions": questions, "levels": levels, "actors": actors}
+    payload.update((k, v) for k, v in optional.items() if v)
+    inter = _validated_interaction(payload)
+    for a in inter.actors:
+        if a not in cat.actors_by_id:
+            raise InvalidValue(f"unknown actor {a!r}", field="actors")
+    if inter.levels:
+        payload["levels"] = [str(lv) for lv in inter.levels]
     conn.execute(
         workshop_interactions.insert().values(
             workshop_id=row["id"],

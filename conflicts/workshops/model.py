@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Container, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
@@ -140,6 +141,10 @@ class Workshop:
             self.method, dot_budget=self.dot_budget, ranking_size=self.ranking_size
         )
 
+    def dots_left(self, ballots: Iterable[Ballot]) -> int:
+        """What is left of the dot budget after a voter's ``ballots`` (:func:`dots_spent`)."""
+        return self.dot_budget - dots_spent(ballots, {i.id for i in self.items if i.is_warmup})
+
 
 @dataclass(frozen=True)
 class Participant:
@@ -163,6 +168,30 @@ class Ballot:
     skipped: bool
     created_at: datetime
     updated_at: datetime
+
+
+def dots_spent(
+    ballots: Iterable[Ballot], warmup_ids: Container[int], *, besides: int | None = None
+) -> int:
+    """The dots a voter has spent: the values of their dots ballots that count, i.e. not skipped
+    and not on a warm-up, leaving out the item ``besides`` (the one being re-cast). The one rule
+    behind the ballot check (:func:`conflicts.workshops.cast_ballot`) and the phone's "points
+    left".
+
+    >>> b = [Ballot(1, 7, 1, "dots", 4, False, None, None),
+    ...      Ballot(2, 8, 1, "dots", 3, False, None, None),
+    ...      Ballot(3, 9, 1, "dots", None, True, None, None)]
+    >>> dots_spent(b, set()), dots_spent(b, {7}), dots_spent(b, set(), besides=8)
+    (7, 3, 4)
+    """
+    return sum(
+        b.value or 0
+        for b in ballots
+        if b.method == "dots"
+        and not b.skipped
+        and b.item_id not in warmup_ids
+        and b.item_id != besides
+    )
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from conflicts.workshops.model import (
     WorkshopRef,
     _code,
 )
-from conflicts.workshops.text import _clean_multiline, _clean_text
+from conflicts.workshops.text import _clean_text
 
 
 def _due_date(value: Any) -> date | None:
@@ -65,7 +65,7 @@ def save_outcome(
     ``outcome`` or ``due_date``)."""
     changes: dict[str, Any] = {}
     if summary is not None:
-        changes["summary"] = _clean_multiline(summary, "summary", SUMMARY_MAX)
+        changes["summary"] = _clean_text(summary, "summary", SUMMARY_MAX, multiline=True)
     if outcome is not None:
         if outcome != "" and outcome not in OUTCOMES:
             raise InvalidValue(f"unknown outcome {outcome!r}", field="outcome")
@@ -73,7 +73,7 @@ def save_outcome(
     if owner is not None:
         changes["owner"] = _clean_text(owner, "owner", OWNER_MAX)
     if next_step is not None:
-        changes["next_step"] = _clean_multiline(next_step, "next_step", NEXT_STEP_MAX)
+        changes["next_step"] = _clean_text(next_step, "next_step", NEXT_STEP_MAX, multiline=True)
     if due_date is not None:
         changes["due_date"] = _due_date(due_date)
 

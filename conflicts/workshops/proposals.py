@@ -35,7 +35,7 @@ from conflicts.workshops.model import (
     Proposal,
     normalise_code,
 )
-from conflicts.workshops.text import _clean_multiline, _clean_text
+from conflicts.workshops.text import _clean_text
 
 
 def _require_pending(r) -> None:
@@ -72,7 +72,7 @@ def propose(
     :class:`~conflicts.workshops.NotEntitled`)."""
     c = normalise_code(code)
     clean_title = _clean_text(title, "title", PROPOSAL_TITLE_MAX, required=True)
-    clean_text = _clean_multiline(text, "text", PROPOSAL_TEXT_MAX)
+    clean_text = _clean_text(text, "text", PROPOSAL_TEXT_MAX, multiline=True)
 
     def tx(conn: Connection) -> Proposal:
         w, p = _voting_context(conn, c, voter_id)

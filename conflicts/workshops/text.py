@@ -7,16 +7,38 @@ from typing import Any
 
 from conflicts.workshops.errors import InvalidText, InvalidValue, TextTooLong
 
+#: What a multi-line text may hold besides printable characters.
+_MULTILINE_OK = {"\n", "\t", "\r"}
 
-def _clean_text(value: str | None, field_name: str, max_len: int, *, required: bool = False):
+
+def _clean_text(
+    value: str | None,
+    field_name: str,
+    max_len: int,
+    *,
+    required: bool = False,
+    multiline: bool = False,
+) -> str | None:
+    """User text stripped and checked: no control characters (``multiline`` allows line breaks
+    and tabs, and turns ``\\r\\n``/``\\r`` into ``\\n``), at most ``max_len`` characters;
+    ``''`` or only spaces -> None, or :class:`InvalidText` (``text_required``) when ``required``.
+
+    >>> _clean_text("  a  ", "title", 10), _clean_text(" ", "title", 10)
+    ('a', None)
+    >>> _clean_text("a\\r\\nb", "summary", 10, multiline=True)
+    'a\\nb'
+    """
     if value is None:
         if required:
             raise InvalidText(f"{field_name} is required", field=field_name, code="text_required")
         return None
     if not isinstance(value, str):
         raise InvalidText(f"{field_name} must be text", field=field_name)
+    allowed = _MULTILINE_OK if multiline else set()
+    if multiline:
+        value = value.replace("\r\n", "\n").replace("\r", "\n")
     value = value.strip()
-    if any(unicodedata.category(ch) in ("Cc", "Cs") for ch in value):
+    if any(unicodedata.category(ch) in ("Cc", "Cs") and ch not in allowed for ch in value):
         raise InvalidText(f"{field_name} contains control characters", field=field_name)
     if len(value) > max_len:
         raise TextTooLong(
@@ -31,25 +53,6 @@ def _clean_text(value: str | None, field_name: str, max_len: int, *, required: b
 
 def _is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
-
-
-_MULTILINE_OK = {"\n", "\t", "\r"}
-
-
-def _clean_multiline(value: str | None, field_name: str, max_len: int) -> str | None:
-    """Plain text that may contain line breaks and tabs; '' or only spaces -> None."""
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise InvalidText(f"{field_name} must be text", field=field_name)
-    value = value.replace("\r\n", "\n").replace("\r", "\n").strip()
-    if any(unicodedata.category(ch) in ("Cc", "Cs") and ch not in _MULTILINE_OK for ch in value):
-        raise InvalidText(f"{field_name} contains control characters", field=field_name)
-    if len(value) > max_len:
-        raise TextTooLong(
-            f"{field_name} is longer than {max_len} characters", field=field_name, max=max_len
-        )
-    return value or None
 
 
 def _texts(
@@ -69,9 +72,7 @@ def _texts(
         return None
 
     def clean(text: Any) -> str | None:
-        if multiline:
-            return _clean_multiline(text, field_name, max_len)
-        return _clean_text(text, field_name, max_len)
+        return _clean_text(text, field_name, max_len, multiline=multiline)
 
     if isinstance(value, str):
         text = clean(value)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, and_, delete, func, select, update
+from sqlalchemy import Connection, and_, delete, select, update
 
 from conflicts import tally
 from conflicts.catalogue import (
@@ -54,6 +54,7 @@ from conflicts.workshops.model import (
     WorkshopRef,
     _code,
     _parse_snapshot,
+    dots_spent,
     normalise_code,
 )
 from conflicts.workshops.text import _clean_text, _is_int
@@ -254,6 +255,20 @@ def my_ballots(code: str, voter_id: str, *, store: Store) -> dict[int, Ballot]:
     return store.read(tx)
 
 
+def _check_dots(conn: Connection, w, participant_id: int, item_id: int, value: int) -> None:
+    """Raise :class:`BudgetExceeded` when ``value`` dots on ``item_id`` overrun the budget."""
+    mine = conn.execute(select(ballots).where(ballots.c.participant_id == participant_id))
+    warmups = set(conn.execute(_warmup_ids(w["id"])).scalars())
+    used = dots_spent(map(_to_ballot, mine.mappings()), warmups, besides=item_id)
+    if used + value > w["dot_budget"]:
+        raise BudgetExceeded(
+            f"only {w['dot_budget'] - used} of {w['dot_budget']} dots left",
+            budget=w["dot_budget"],
+            used=used,
+            remaining=w["dot_budget"] - used,
+        )
+
+
 def cast_ballot(
     workshop_code: str,
     voter_id: str,
@@ -306,22 +321,7 @@ def cast_ballot(
                     f"the value must be between {lo} and {hi}", min=lo, max=hi, value=value
                 )
             if method == "dots":
-                used = conn.execute(
-                    select(func.coalesce(func.sum(ballots.c.value), 0)).where(
-                        ballots.c.participant_id == p["id"],
-                        ballots.c.method == "dots",
-                        ballots.c.item_id != item_id,
-                        ballots.c.item_id.not_in(_warmup_ids(w["id"])),
-                        ballots.c.skipped.is_(False),
-                    )
-                ).scalar()
-                if used + value > w["dot_budget"]:
-                    raise BudgetExceeded(
-                        f"only {w['dot_budget'] - used} of {w['dot_budget']} dots left",
-                        budget=w["dot_budget"],
-                        used=used,
-                        remaining=w["dot_budget"] - used,
-                    )
+                _check_dots(conn, w, p["id"], item_id, value)
         now = utcnow()
         _upsert_ballot(
             conn,

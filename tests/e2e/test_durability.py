@@ -63,11 +63,11 @@ def test_acknowledged_ballots_survive_sigkill(browser, tmp_path) -> None:
     finally:
         restarted.stop()
     store.engine.dispose()
-    stored = ws.export_data(
+    stored = ws.snapshot(
         grant_for(code, Store(f"sqlite:///{tmp_path / 'conflicts.db'}")),
         store=Store(f"sqlite:///{tmp_path / 'conflicts.db'}"),
     )
-    assert sorted(b["value"] for b in stored["ballots"]) == [1, 3, 5]
+    assert sorted(b.value for b in stored.ballots) == [1, 3, 5]
 
 
 def test_two_processes_share_one_database(browser, db_url, tmp_path) -> None:

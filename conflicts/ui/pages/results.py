@@ -20,7 +20,12 @@ from conflicts import workshops as ws
 from conflicts.i18n import t
 from conflicts.reports import export
 from conflicts.reports import results as res
-from conflicts.reports.report import missing_text, priority_figure, proposal_counts_text
+from conflicts.reports.report import (
+    composition_lists,
+    missing_text,
+    priority_figure,
+    proposal_counts_text,
+)
 from conflicts.services import Services
 from conflicts.store import DatabaseUnavailable
 from conflicts.ui.common import language
@@ -162,23 +167,13 @@ def _representation(r: res.WorkshopResults, lang: str) -> None:
     if comp is None or not comp.total:
         st.caption(t("res.nobody", lang))
         return
-    left, right = st.columns(2)
-    types = {t(f"actor_type.{k}", lang): n for k, n in comp.by_actor_type.items()}
-    levels = {t(f"level.{k}", lang): n for k, n in comp.by_level.items()}
-    if comp.no_actor_type:
-        types[t("res.not_stated", lang)] = comp.no_actor_type
-    if comp.no_level:
-        levels[t("res.not_stated", lang)] = comp.no_level
-    with left:
-        st.markdown(f"**{t('res.by_actor_type', lang)}**")
-        st.dataframe(
-            [{"": k, "n": v} for k, v in types.items()], hide_index=True, key="results_types"
-        )
-    with right:
-        st.markdown(f"**{t('res.by_level', lang)}**")
-        st.dataframe(
-            [{"": k, "n": v} for k, v in levels.items()], hide_index=True, key="results_levels"
-        )
+    # The same breakdown as the reports: small groups are "fewer than 5", never a number.
+    for column, (heading, pairs), key in zip(
+        st.columns(2), composition_lists(r, lang), ("results_types", "results_levels"), strict=True
+    ):
+        with column:
+            st.markdown(f"**{md_escape(heading)}**")
+            st.dataframe([{"": k, "n": v} for k, v in pairs], hide_index=True, key=key)
 
 
 def _downloads(grant: ws.FacilitatorGrant, lang: str, *, services: Services) -> None:

@@ -213,9 +213,8 @@ def stored_ballots(store, code: str) -> tuple[dict[tuple[str, int], tuple[int | 
     from sqlalchemy import select
 
     from conflicts import workshops as ws
-    from conflicts.store import workshops
-
     from conflicts.reports.export import export_dict
+    from conflicts.store import workshops
 
     data = export_dict(ws.snapshot(ws.local_grant(code, store=store), store=store))
     salt = store.read(

@@ -339,7 +339,7 @@ def _html_outcomes(results: SeriesResults, lang: str) -> str:
                 for k in (
                     "res.code",
                     "series.conflict",
-                    "res.outcome",
+                    "series.outcome",
                     "res.owner",
                     "res.next_step",
                     "res.due",

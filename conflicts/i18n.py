@@ -874,8 +874,8 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
     "series.title": {"sv": "Seriens titel", "en": "Series title"},
     "series.create": {"sv": "Skapa serie med detta rum", "en": "Create a series with this room"},
     "series.created": {
-        "sv": "Serie {id} skapad. Nyckeln visas bara nu: {key}",
-        "en": "Series {id} created. The key is shown only now: {key}",
+        "sv": "Serie {id} skapad. Nyckeln visas bara nu:",
+        "en": "Series {id} created. The key is shown only now:",
     },
     "series.add": {"sv": "Lägg till i serie", "en": "Add to a series"},
     "series.added": {"sv": "Rummet lades till i {id}.", "en": "The room was added to {id}."},

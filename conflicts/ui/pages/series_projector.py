@@ -12,6 +12,8 @@ re-reads the rooms only when one changed, so a ballot is on the wall within abou
 
 from __future__ import annotations
 
+from html import escape
+
 import plotly.graph_objects as go
 import streamlit as st
 
@@ -63,7 +65,8 @@ def room_map(results: series.SeriesResults, lang: str, top: int = TOP) -> go.Fig
     fig = go.Figure(
         go.Heatmap(
             z=z,
-            x=[r.code for r in rooms],
+            # Room titles are facilitator text: escaped, plotly reads a few HTML tags in labels.
+            x=[f"{escape(r.title[:24])}<br>{r.code}" for r in rooms],
             y=labels,
             text=text,
             texttemplate="%{text}",

@@ -1,4 +1,4 @@
-"""Command line: ``python -m conflicts validate | schema | workshop ...``.
+"""Command line: ``python -m conflicts validate | schema | workshop ... | series ...``.
 
 Exit codes: 0 success, 1 invalid input (e.g. a catalogue with problems), 2 usage error.
 """
@@ -10,6 +10,7 @@ import json
 import sys
 
 from conflicts.catalogue import json_schema, validate_file
+from conflicts.series_cli import register as register_series
 from conflicts.services import Services
 from conflicts.workshop_cli import register as register_workshop
 
@@ -55,6 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     _register_catalogue(sub)
     register_workshop(sub)  # the workshop commands live with the workshop domain
+    register_series(sub)
     return parser
 
 

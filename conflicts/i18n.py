@@ -811,6 +811,106 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
         "sv": "Workshopparna använder olika kataloger ({a} och {b}) och kan inte jämföras.",
         "en": "The workshops use different catalogues ({a} and {b}) and cannot be compared.",
     },
+    # --- series: several rooms on one catalogue (conflicts.series) -------------------------------
+    "nav.series": {"sv": "Regional vy", "en": "Regional view"},
+    "nav.series_projector": {"sv": "Regional projektor", "en": "Regional projector"},
+    "series.report_title": {"sv": "Regionalt rådslag", "en": "Regional rådslag"},
+    "series.id": {"sv": "Serie", "en": "Series"},
+    "series.rooms": {"sv": "Rum", "en": "Rooms"},
+    "series.room_title": {"sv": "Rum (workshop)", "en": "Room (workshop)"},
+    "series.ranking": {"sv": "Regional prioritering", "en": "Regional priority"},
+    "series.rank": {"sv": "Plats", "en": "Rank"},
+    "series.conflict": {"sv": "Konflikt", "en": "Conflict"},
+    "series.aggregate": {"sv": "Regionen", "en": "Region"},
+    "series.spread": {"sv": "Spridning", "en": "Spread"},
+    "series.outlier": {"sv": "avviker mest", "en": "departs most"},
+    "series.outcome": {"sv": "Utfall", "en": "Outcome"},
+    "series.missing": {"sv": "Saknas i alla rum", "en": "Missing in every room"},
+    "series.none": {"sv": "Inget ännu.", "en": "Nothing yet."},
+    "series.cell_help": {
+        "sv": "Varje rums värde (medel; för poäng och rangordning poäng per deltagare), n = antal "
+        "röster, k = konsensus (1 = alla eniga). Spridning: hur olika rummen röstar (0 = lika, "
+        "0,5 = två rum i var sin ände av skalan).",
+        "en": "Each room's value (the mean; for dots and ranking points per participant), n = "
+        "ballots, k = consensus (1 = everyone agrees). Spread: how differently the rooms vote "
+        "(0 = alike, 0.5 = two rooms at opposite ends of the scale).",
+    },
+    "series.disagree": {"sv": "Där rummen skiljer sig mest", "en": "Where the rooms differ most"},
+    "series.departing": {
+        "sv": "Rummet som avviker mest från de andra: {room}.",
+        "en": "The room that departs most from the others: {room}.",
+    },
+    "series.outcomes": {
+        "sv": "Utfall, ansvariga och nästa steg per beslutsnivå",
+        "en": "Outcomes, owners and next steps by decision level",
+    },
+    "series.level_none": {"sv": "Ingen nivå angiven", "en": "No level named"},
+    "series.proposals": {
+        "sv": "Förslag från alla rum (dubbletter sammanslagna)",
+        "en": "Proposals from every room (duplicates merged)",
+    },
+    "series.representation": {
+        "sv": "Representation över rummen",
+        "en": "Representation across the rooms",
+    },
+    "series.weighting_equal": {
+        "sv": "Varje rum väger lika.",
+        "en": "Each room weighs the same.",
+    },
+    "series.weighting_participants": {
+        "sv": "Rummen väger efter antal deltagare.",
+        "en": "Rooms weigh by their number of participants.",
+    },
+    "series.weighting": {"sv": "Vikta rummen", "en": "Weigh the rooms"},
+    "series.mixed_methods": {
+        "sv": "Rummen röstar med olika metoder. De visas sida vid sida men medelvärdesbildas inte "
+        "ihop: ett medelbetyg och poäng per deltagare är inte samma enhet, och att räkna om det "
+        "ena till det andra vore en växelkurs som ingen har röstat om. Den regionala "
+        "prioriteringen bygger på metoden som flest rum använder.",
+        "en": "The rooms vote with different methods. They are shown side by side but not "
+        "averaged together: a mean rating and points per participant are not the same unit, and "
+        "converting one into the other would be a rate of exchange nobody voted on. The regional "
+        "priority rests on the method most rooms use.",
+    },
+    "series.other_methods": {"sv": "Rum med annan metod", "en": "Rooms with another method"},
+    "series.key": {"sv": "Seriens nyckel", "en": "Series key"},
+    "series.unlock": {"sv": "Öppna", "en": "Open"},
+    "series.enter_id": {"sv": "Seriens id (t.ex. S-7KQ3XM)", "en": "Series id (e.g. S-7KQ3XM)"},
+    "series.no_id": {
+        "sv": "Ange seriens id i adressen: /series?id=S-…",
+        "en": "Give the series id in the address: /series?id=S-…",
+    },
+    "series.no_rooms": {"sv": "Serien har inga rum ännu.", "en": "The series has no rooms yet."},
+    "series.ballots_total": {
+        "sv": "{n} röster i {rooms} rum",
+        "en": "{n} ballots in {rooms} rooms",
+    },
+    "series.map": {"sv": "Rummen", "en": "The rooms"},
+    "series.download": {"sv": "Ladda ner", "en": "Download"},
+    "series.box": {"sv": "Regional serie", "en": "Regional series"},
+    "series.box_help": {
+        "sv": "En serie samlar workshoppar på samma katalog i en regional vy.",
+        "en": "A series gathers workshops on the same catalogue in one regional view.",
+    },
+    "series.member_of": {"sv": "Rummet ingår i: {ids}", "en": "This room belongs to: {ids}"},
+    "series.title": {"sv": "Seriens titel", "en": "Series title"},
+    "series.create": {"sv": "Skapa serie med detta rum", "en": "Create a series with this room"},
+    "series.created": {
+        "sv": "Serie {id} skapad. Nyckeln visas bara nu:",
+        "en": "Series {id} created. The key is shown only now:",
+    },
+    "series.add": {"sv": "Lägg till i serie", "en": "Add to a series"},
+    "series.added": {"sv": "Rummet lades till i {id}.", "en": "The room was added to {id}."},
+    "series.links": {
+        "sv": "Regional vy: {view} · Regional projektor: {projector}",
+        "en": "Regional view: {view} · Regional projector: {projector}",
+    },
+    "err.unknown_series": {"sv": "Ingen serie med id {series}.", "en": "No series {series}."},
+    "err.series_catalogue_mismatch": {
+        "sv": "Workshop {code_value} använder en annan katalog än serien.",
+        "en": "Workshop {code_value} runs on another catalogue than the series.",
+    },
+    "err.series_empty": {"sv": "Serien har inga rum.", "en": "The series has no rooms."},
 }
 
 

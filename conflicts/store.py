@@ -453,12 +453,49 @@ def _migration_4(conn: Connection) -> None:
     app_secrets.create(conn, checkfirst=True)
 
 
+# ---- version 5: series (several rooms on one catalogue, see conflicts.series) -----------------
+SERIES_WEIGHTINGS = ("equal", "participants")
+
+series = Table(
+    "series",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    # The public id in URLs and the CLI (e.g. S-7KQ3XM); the key is stored as a scrypt hash.
+    Column("code", String(16), nullable=False, unique=True),
+    Column("title", String(200), nullable=False),
+    Column("key_hash", String(255), nullable=False),
+    # How the regional aggregate weighs the rooms (the regional view says which).
+    Column("weighting", String(12), nullable=False, default="equal"),
+    Column("created_at", TS, nullable=False),
+    Column("updated_at", TS, nullable=False),
+    CheckConstraint(_in("weighting", SERIES_WEIGHTINGS), name="ck_series_weighting"),
+)
+
+series_workshops = Table(
+    "series_workshops",
+    metadata,
+    Column("series_id", Integer, ForeignKey("series.id", ondelete="CASCADE"), primary_key=True),
+    Column(
+        "workshop_id", Integer, ForeignKey("workshops.id", ondelete="CASCADE"), primary_key=True
+    ),
+    Column("added_at", TS, nullable=False),
+)
+Index("ix_series_workshops_workshop", series_workshops.c.workshop_id)
+
+
+def _migration_5(conn: Connection) -> None:
+    """Version 5: the ``series`` and ``series_workshops`` tables (idempotent)."""
+    series.create(conn, checkfirst=True)
+    series_workshops.create(conn, checkfirst=True)
+
+
 #: Ordered migrations: MIGRATIONS[i] brings the schema to version i + 1.
 MIGRATIONS: list[Callable[[Connection], None]] = [
     _migration_1,
     _migration_2,
     _migration_3,
     _migration_4,
+    _migration_5,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

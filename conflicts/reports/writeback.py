@@ -233,16 +233,19 @@ def _history_node(records: list[dict]) -> CommentedSeq:
     return seq
 
 
-def writeback_yaml(snap: WorkshopSnapshot, *, filename: str | None = None) -> str:
+def writeback_yaml(
+    snap: WorkshopSnapshot, *, filename: str | None = None, catalogue_yaml: str | None = None
+) -> str:
     """The snapshot ``catalogue_yaml`` with the workshop's added interactions appended and its
     records merged into each interaction's ``history`` (see the module docstring).
 
     ``snap`` is the workshop's :func:`~conflicts.workshops.snapshot` (its catalogue text, items,
-    outcomes and added interactions). Raises :class:`~conflicts.errors.CatalogueError` if
-    the result would not validate (it always should).
+    outcomes and added interactions). ``catalogue_yaml`` writes into another text instead (a
+    series writes every room into one catalogue). Raises
+    :class:`~conflicts.errors.CatalogueError` if the result would not validate (it always should).
     """
     w = snap.workshop
-    catalogue_yaml = w.catalogue_yaml
+    catalogue_yaml = w.catalogue_yaml if catalogue_yaml is None else catalogue_yaml
     filename = filename or f"{w.catalogue_name}.yaml"
     y = _yaml_for(catalogue_yaml)
     doc = y.load(catalogue_yaml)

@@ -16,7 +16,15 @@ import streamlit as st
 from conflicts.i18n import t
 from conflicts.services import Services
 from conflicts.ui.common import app_services, language, language_switch
-from conflicts.ui.pages import catalogue, explore, facilitate, projector, results
+from conflicts.ui.pages import (
+    catalogue,
+    explore,
+    facilitate,
+    projector,
+    results,
+    series,
+    series_projector,
+)
 
 
 def pages(lang: str, services: Services) -> dict[str, list[st.Page]]:
@@ -56,13 +64,26 @@ def pages(lang: str, services: Services) -> dict[str, list[st.Page]]:
                 icon=":material/summarize:",
                 url_path="results",
             ),
+            st.Page(
+                partial(series.render, services),
+                title=t("nav.series", lang),
+                icon=":material/hub:",
+                url_path="series",
+            ),
+            # A url_path cannot hold a "/" in Streamlit 1.67: /series/projector redirects here.
+            st.Page(
+                partial(series_projector.render, services),
+                title=t("nav.series_projector", lang),
+                icon=":material/tv:",
+                url_path="series_projector",
+            ),
         ],
     }
 
 
 #: Pages for the room: no app navigation (the projector is full screen). The phones' page,
 #: ``/join``, is not a Streamlit page at all (see conflicts.phone).
-ROOM_PAGES = {"projector"}
+ROOM_PAGES = {"projector", "series_projector"}
 
 
 def _requested_page() -> str:
@@ -81,7 +102,7 @@ def main() -> None:
     lang = language()
     room = _requested_page() in ROOM_PAGES
     page = st.navigation(pages(lang, app_services()), position="hidden" if room else "sidebar")
-    if page.url_path != "projector":  # the projector takes ?lang= only
+    if page.url_path not in ROOM_PAGES:  # the projectors take ?lang= only
         with st.sidebar:
             language_switch()
     page.run()

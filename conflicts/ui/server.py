@@ -40,5 +40,6 @@ def middleware() -> list[Middleware]:
 def routes() -> list[BaseRoute]:
     """Extra HTTP routes (none may use Streamlit's reserved prefixes)."""
     from conflicts import api, phone
+    from conflicts.series import http as series_http
 
-    return [*api.routes(), *phone.routes()]
+    return [*api.routes(), *phone.routes(), *series_http.routes()]

@@ -33,3 +33,7 @@ PROJECTOR_REVISION = "_projector_revision"
 COMPARE = "_results_compare"
 #: Explore page: the selected ("node" | "edge", id) or None.
 EXPLORE_SELECTED = "explore_selected"
+#: Series id -> :class:`conflicts.series.SeriesGrant` unlocked in this browser session.
+SERIES_GRANTS = "_series_grants"
+#: Regional view / projector: (series id, poll signature, weighting) -> the regional results.
+SERIES_CACHE = "_series_cache"

@@ -199,6 +199,7 @@ from conflicts.workshops.snapshot import (
     WarmupRecord,
     WorkshopSnapshot,
     pseudonym,
+    public_snapshot,
     snapshot,
 )
 from conflicts.workshops.steps import (
@@ -331,6 +332,7 @@ __all__ = [
     "poll",
     "propose",
     "pseudonym",
+    "public_snapshot",
     "remove_item",
     "reorder_agenda",
     "representation",

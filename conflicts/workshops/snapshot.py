@@ -186,9 +186,29 @@ def snapshot(grant: FacilitatorGrant, *, store: Store) -> WorkshopSnapshot:
     return store.read(tx)
 
 
-def _item_records(conn: Connection, w: Workshop, cat: Catalogue, t: WorkshopTally):
+def public_snapshot(w: Workshop, t: WorkshopTally) -> WorkshopSnapshot:
+    """What a room's own projector shows, as a snapshot: the workshop and its public tally
+    (``t`` from :func:`~conflicts.workshops.get_tally` with the code, so hidden results stay
+    hidden), and nothing else: no participants, ballots, outcomes or proposals. For views that
+    need no key, such as a series' regional projector."""
+    cat = w.catalogue()
     lang = cat.languages[0]
-    origins = _origins(conn, w.id)
+    return WorkshopSnapshot(
+        workshop=w,
+        participants=(),
+        tally=t,
+        catalogue_title=cat.text(cat.meta.title, lang),
+        catalogue_version=cat.meta.version,
+        items=_records_of(cat, t, {}),
+    )
+
+
+def _item_records(conn: Connection, w: Workshop, cat: Catalogue, t: WorkshopTally):
+    return _records_of(cat, t, _origins(conn, w.id))
+
+
+def _records_of(cat: Catalogue, t: WorkshopTally, origins: dict[str, str]):
+    lang = cat.languages[0]
     records = []
     for it in t.items:
         inter = cat.interactions_by_id.get(it.interaction_id)

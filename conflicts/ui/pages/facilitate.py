@@ -32,6 +32,7 @@ from conflicts.ui.live import (
     tally_chart,
 )
 from conflicts.ui.room import item_text, item_title, representation_panel, timer_text
+from conflicts.ui.series_box import series_box
 from conflicts.ui.state import FAC_ERROR, FAC_NEW_KEY, FAC_REVISION, NOTES_ERROR
 from conflicts.ui.widgets import md_escape, score_badge, whole
 
@@ -826,3 +827,4 @@ def render(services: Services) -> None:
         _proposals(w, cat, found, lang, services=services)
     with settings_tab:
         _settings(w, lang, services=services)
+        series_box(granted(w.code), lang, services=services)

@@ -1,0 +1,17 @@
+"""The errors of a series (stable machine codes, as every workshop error)."""
+
+from __future__ import annotations
+
+from conflicts.workshops import WorkshopError
+
+
+class SeriesNotFound(WorkshopError):
+    """No series with that id (params ``series``)."""
+
+    code = "unknown_series"
+
+
+class SeriesCatalogueMismatch(WorkshopError):
+    """The workshop runs on another catalogue than the series (params ``code``)."""
+
+    code = "series_catalogue_mismatch"

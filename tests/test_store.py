@@ -6,7 +6,7 @@ import sqlite3
 import threading
 
 import pytest
-from sqlalchemy import Column, Integer, Table, func, inspect, select, text
+from sqlalchemy import Column, Integer, MetaData, Table, func, inspect, select, text
 
 from conflicts import config
 from conflicts import store as st
@@ -102,7 +102,7 @@ def test_later_migration_applied_once_in_order(db_url, monkeypatch):
     first.init()
     first.engine.dispose()
     calls: list[int] = []
-    extra = Table("extra_for_test", st.MetaData(), Column("id", Integer, primary_key=True))
+    extra = Table("extra_for_test", MetaData(), Column("id", Integer, primary_key=True))
 
     def migration_2(conn):
         calls.append(2)

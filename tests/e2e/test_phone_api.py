@@ -224,8 +224,17 @@ def test_warmup_closed_voting_and_closed_mode(server, store) -> None:
     r = s.post(_api(server, code, "ballots"), json={"item_id": items[0], "value": 1})
     assert r.status_code == 409 and r.json()["error"] == "voting_closed"
 
-    ws.set_participant_codes_required(ws.local_grant(code, store=store), True, store=store)
-    (pcode, *_) = ws.generate_participant_codes(ws.local_grant(code, store=store), 2, store=store)
+    # Closed mode cannot be switched on once ballots exist (docs/security.md): a second room.
+    with pytest.raises(ws.InvalidSetting):
+        ws.set_participant_codes_required(ws.local_grant(code, store=store), True, store=store)
+    code, _, _ = _workshop(store)
+    grant = ws.local_grant(code, store=store)
+    warmup = ws.add_warmup(grant, "Vilket mål?", store=store)
+    ws.set_current_item(grant, warmup.id, store=store)
+    ws.open_voting(grant, warmup.id, store=store)
+    s = _joined(server, code)  # joined before the room was closed
+    ws.set_participant_codes_required(grant, True, store=store)
+    (pcode, *_) = ws.generate_participant_codes(grant, 2, store=store)
     r = requests.post(_api(server, code, "participants"), json={})
     assert r.status_code == 403 and r.json()["error"] == "not_entitled"  # a code is needed
     r = s.post(_api(server, code, "ballots"), json={"item_id": warmup.id, "value": 2})

@@ -38,7 +38,7 @@ Figures (last line: one JSON object)
 * ``follow_p95_ms``: per round, the time from the facilitator's step call until 95 % of the
   phones had received a state showing the new item open; the worst round.
 * ``projector_lag_p95_ms``: for the k-th acknowledged ballot, the time until the projector's
-  count first reached k (as ``load.py``); it includes the read interval and the state cache.
+  count first reached k ; it includes the read interval and the state cache.
 * ``lost``: acknowledged ballots missing from the export (per item and value); ``duplicated``:
   stored ballots beyond one per phone and item.
 * ``server_cpu_pct``: CPU of the app processes (and nginx, reported apart) during the rounds, in %
@@ -65,15 +65,15 @@ from types import SimpleNamespace
 
 import aiohttp
 
-from benchmarks.load import (
+from benchmarks.common import (
     ProcStats,
     check_database_url,
     is_loopback_host,
     listening_pid,
     parse_range,
+    percentile,
+    projector_lags,
 )
-from benchmarks.load import projector_lags as _projector_lags
-from benchmarks.st_client import percentile
 
 REPO = Path(__file__).resolve().parent.parent
 #: What a lost connection looks like (the server closes idle keep-alive connections after 5 s; a
@@ -83,9 +83,7 @@ NET_ERRORS = (OSError, TimeoutError, aiohttp.ClientError)
 
 # ------------------------------------------------------------------------------------ options
 def parser() -> argparse.ArgumentParser:
-    ap = argparse.ArgumentParser(
-        prog="load.py --scenario free|burst|idle", description=__doc__.split("\n\n")[0]
-    )
+    ap = argparse.ArgumentParser(prog="load.py", description=__doc__.split("\n\n")[0])
     ap.add_argument("--scenario", choices=["free", "burst", "idle"], default="free")
     ap.add_argument("--participants", "-n", type=int, required=True)
     ap.add_argument("--rounds", type=int, default=3, help="burst: conflicts voted in a row")
@@ -496,7 +494,7 @@ def main(argv: list[str] | None = None) -> int:
 
     votes = run.votes
     lost, duplicated = count_losses(votes, stored)
-    lags, never = _projector_lags(
+    lags, never = projector_lags(
         SimpleNamespace(ballots=votes, projector=run.projector), res["t_end"]
     )
     acks = [v.rtt for v in votes]

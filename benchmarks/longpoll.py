@@ -15,13 +15,19 @@ import argparse
 import asyncio
 import json
 import statistics
+import sys
 import time
+from pathlib import Path
 
 import httpx
 
-from conflicts import workshops as ws
-from conflicts.store import Store
-from conflicts.testing import AppServer
+REPO = Path(__file__).resolve().parent.parent
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+from conflicts import workshops as ws  # noqa: E402
+from conflicts.store import Store  # noqa: E402
+from conflicts.testing import AppServer  # noqa: E402
 
 
 class Conn:

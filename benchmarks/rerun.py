@@ -38,7 +38,8 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from benchmarks.st_client import StreamlitClient, StreamlitClientError, fetch_cookie, percentile  # noqa: E402
+from benchmarks.common import percentile  # noqa: E402
+from benchmarks.st_client import StreamlitClient, StreamlitClientError, fetch_cookie  # noqa: E402
 from conflicts.testing import AppServer  # noqa: E402
 
 
@@ -48,7 +49,7 @@ def quickack_supported() -> bool:
     return hasattr(socket, "TCP_QUICKACK")
 
 
-FALLBACK_PAGES = ["/", "/catalogue", "/join", "/projector", "/facilitate"]
+FALLBACK_PAGES = ["/", "/catalogue", "/projector", "/facilitate"]
 
 
 async def discover_pages(base_url: str, timeout: float) -> tuple[list[dict], str]:
@@ -240,7 +241,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--pages",
         default="",
-        help="comma-separated url paths, e.g. /,/catalogue,/join?code=ABC "
+        help="comma-separated url paths, e.g. /,/catalogue,/projector?code=ABC "
         "(default: the pages of st.navigation)",
     )
     ap.add_argument(

@@ -15,10 +15,10 @@ Usage::
         base = "http://127.0.0.1:8501"
         cookies = fetch_cookie(base, "/")          # {"voter": "..."} set by middleware
         async with StreamlitClient(base, cookies=cookies) as c:
-            r = await c.open("/join", query="code=ABC")   # like typing the URL
+            r = await c.open("/facilitate", query="code=ABC")   # like typing the URL
             print(r.rtt, c.texts())                       # markdown/heading/... bodies
-            await c.set_value("name", "Alice")            # text_input with key="name"
-            r = await c.click("join")                     # st.button(key="join")
+            await c.set_value("unlock_key", "KEY")        # text_input with key="unlock_key"
+            r = await c.click(label="Unlock")             # a button found by its label
             r = await c.click(label="Add one")            # or find a widget by label
             await c.set_value("vote", "yes")              # segmented_control / pills / selectbox
             for r in await c.tick_fragments():            # what st.fragment(run_every=...) makes a browser do
@@ -30,7 +30,7 @@ Usage::
 Protocol facts this client relies on (Streamlit 1.67):
 
 * Nothing is sent on connect: the client must send a ``rerun_script`` first.
-* Opening ``/join?code=ABC`` in a browser sends ``ClientState(page_name="join",
+* Opening ``/projector?code=ABC`` in a browser sends ``ClientState(page_name="projector",
   page_script_hash="", query_string="code=ABC")``. Later reruns (widget
   interactions) send ``page_script_hash`` = the current page's hash and
   ``page_name=""``. The page hash is ``ForwardMsg.navigation.page_script_hash``
@@ -82,7 +82,6 @@ __all__ = [
     "StreamlitClientError",
     "cookie_header",
     "fetch_cookie",
-    "percentile",
 ]
 
 FINISHED_SUCCESSFULLY = ForwardMsg.FINISHED_SUCCESSFULLY
@@ -234,15 +233,6 @@ def _element_from_delta(fwd: ForwardMsg) -> Element | None:
     )
 
 
-def percentile(values: Iterable[float], p: float) -> float:
-    """Nearest-rank percentile (p in 0..100); NaN for no values."""
-    xs = sorted(values)
-    if not xs:
-        return float("nan")
-    k = max(0, min(len(xs) - 1, round(p / 100.0 * len(xs) + 0.5) - 1))
-    return xs[k]
-
-
 def cookie_header(cookies: Mapping[str, str] | str | None) -> str | None:
     """Turn {"a": "1", "b": "2"} into "a=1; b=2" (strings pass through)."""
     if cookies is None or isinstance(cookies, str):
@@ -372,8 +362,8 @@ class StreamlitClient:
     ) -> RunResult:
         """Load a URL the way a browser does on a fresh page load.
 
-        ``path`` is the URL path ("/", "/join"); it may carry the query
-        ("/join?code=ABC") or pass ``query`` (string or dict). Sends
+        ``path`` is the URL path ("/", "/projector"); it may carry the query
+        ("/projector?code=ABC") or pass ``query`` (string or dict). Sends
         ``page_name=<path without "/">``, ``page_script_hash=""``; the server
         resolves the page against ``st.navigation``'s url paths.
         """

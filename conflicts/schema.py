@@ -75,7 +75,9 @@ workshops = Table(
     Column("anon_salt", String(64), nullable=False),
     # Bumped by every facilitator change (status, agenda, voting states, mode, settings).
     Column("revision", Integer, nullable=False, default=1),
-    # Bumped by every join and ballot: the projector re-reads tallies when it changes.
+    # The base of the tally revision: the workshop's tally_revision is this plus the sum of its
+    # participants' ``changes`` (joins, ballots, proposals; version 6). Rows written before
+    # version 6 keep what joins and ballots had bumped here, so the sum never goes back.
     Column("tally_revision", Integer, nullable=False, default=0),
     Column("created_at", TS, nullable=False),
     Column("updated_at", TS, nullable=False),
@@ -143,8 +145,14 @@ participants = Table(
         unique=True,  # a one-time code is bound to exactly one participant
     ),
     Column("joined_at", TS, nullable=False),
+    # Version 6: the participant's own share of the workshop's tally_revision (1 for the join,
+    # +1 per ballot, ranking or proposal). A ballot bumps its voter's row, not the workshop's:
+    # on PostgreSQL every ballot of a room queued on that one row (see conflicts.workshops).
+    Column("changes", Integer, nullable=False, default=0, server_default="0"),
     UniqueConstraint("workshop_id", "voter_id", name="uq_participants_voter"),
 )
+#: ws.poll() sums ``changes`` per workshop from this index alone.
+Index("ix_participants_workshop_changes", participants.c.workshop_id, participants.c.changes)
 
 ballots = Table(
     "ballots",
@@ -377,6 +385,14 @@ def _migration_5(conn: Connection) -> None:
     series_workshops.create(conn, checkfirst=True)
 
 
+def _migration_6(conn: Connection) -> None:
+    """Version 6: ``participants.changes`` and its index (idempotent): ballots bump their
+    voter's row instead of the workshop's, so a room's ballots do not queue on one row."""
+    add_column_if_missing(conn, participants, "changes")
+    index = next(i for i in participants.indexes if i.name == "ix_participants_workshop_changes")
+    index.create(conn, checkfirst=True)
+
+
 #: Ordered migrations: MIGRATIONS[i] brings the schema to version i + 1.
 MIGRATIONS: list[Callable[[Connection], None]] = [
     _migration_1,
@@ -384,6 +400,7 @@ MIGRATIONS: list[Callable[[Connection], None]] = [
     _migration_3,
     _migration_4,
     _migration_5,
+    _migration_6,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

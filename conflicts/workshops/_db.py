@@ -68,10 +68,13 @@ def _row_catalogue(conn: Connection, row) -> Catalogue:
     return _catalogue(row["catalogue_yaml"], row["catalogue_name"], _added_json(conn, row["id"]))
 
 
-def _workshop_row(conn: Connection, code: str, *, lock: bool = False):
+def _workshop_row(conn: Connection, code: str, *, lock: bool = False, shared: bool = False):
+    """The workshop row; ``lock``: FOR UPDATE (a facilitator change, a join), ``shared``: FOR
+    SHARE (a ballot: ballots run side by side, a facilitator change waits for them and they for
+    it). SQLite ignores both: its writes are serial (``BEGIN IMMEDIATE``)."""
     q = select(workshops).where(workshops.c.code == code)
-    if lock:
-        q = q.with_for_update()
+    if lock or shared:
+        q = q.with_for_update(read=not lock)
     row = conn.execute(q).mappings().first()
     if row is None:
         raise WorkshopNotFound(f"no workshop with code {code}", code_value=code)
@@ -116,7 +119,7 @@ def _to_workshop(conn: Connection, row, *, with_items: bool = True) -> Workshop:
         mode=row["mode"],
         current_item_id=row["current_item_id"],
         revision=row["revision"],
-        tally_revision=row["tally_revision"],
+        tally_revision=_tally_revision(conn, row["id"], row["tally_revision"]),
         created_at=as_utc(row["created_at"]),
         updated_at=as_utc(row["updated_at"]),
         items=_items(conn, row["id"]) if with_items else (),
@@ -155,25 +158,48 @@ def _to_ballot(row) -> Ballot:
     )
 
 
-def _bump(conn: Connection, workshop_id: int, *, state: bool) -> None:
-    column = workshops.c.revision if state else workshops.c.tally_revision
+def _bump(conn: Connection, workshop_id: int) -> None:
+    """A facilitator change: ``revision`` + 1 (phones and the projector re-read the state)."""
     conn.execute(
         update(workshops)
         .where(workshops.c.id == workshop_id)
-        .values({column: column + 1, workshops.c.updated_at: utcnow()})
+        .values({workshops.c.revision: workshops.c.revision + 1, workshops.c.updated_at: utcnow()})
     )
 
 
-def _participant_row(conn: Connection, workshop_id: int, voter_id: str):
+def _participant_changes(workshop_id):
+    """A scalar subquery: the sum of the workshop's participants' ``changes`` (0 if none)."""
     return (
-        conn.execute(
-            select(participants).where(
-                participants.c.workshop_id == workshop_id, participants.c.voter_id == voter_id
-            )
-        )
-        .mappings()
-        .first()
+        select(func.coalesce(func.sum(participants.c.changes), 0))
+        .where(participants.c.workshop_id == workshop_id)
+        .scalar_subquery()
     )
+
+
+def _tally_revision(conn: Connection, workshop_id: int, base: int) -> int:
+    """The workshop's tally revision: its row's base plus every participant's ``changes``."""
+    return base + conn.execute(select(_participant_changes(workshop_id))).scalar()
+
+
+def _touch(conn: Connection, participant_id: int) -> None:
+    """A join's, ballot's or proposal's share of ``tally_revision``: + 1 on the voter's own row.
+
+    Not on the workshop row: under PostgreSQL every ballot of a room waited for that one row's
+    lock (measured with benchmarks/writes.py, see CHANGELOG)."""
+    conn.execute(
+        update(participants)
+        .where(participants.c.id == participant_id)
+        .values(changes=participants.c.changes + 1)
+    )
+
+
+def _participant_row(conn: Connection, workshop_id: int, voter_id: str, *, lock: bool = False):
+    q = select(participants).where(
+        participants.c.workshop_id == workshop_id, participants.c.voter_id == voter_id
+    )
+    if lock:
+        q = q.with_for_update()
+    return conn.execute(q).mappings().first()
 
 
 def _random_code(length: int) -> str:
@@ -206,7 +232,7 @@ def _locked(
         row = _granted_row(conn, grant, lock=True)
         result = fn(conn, row)
         if bump:
-            _bump(conn, row["id"], state=True)
+            _bump(conn, row["id"])
         return result
 
     return store.write(tx)
@@ -219,7 +245,7 @@ def _facilitate(
 
     def apply(conn: Connection, row) -> Workshop:
         fn(conn, row)
-        _bump(conn, row["id"], state=True)
+        _bump(conn, row["id"])
         return _to_workshop(conn, _workshop_row(conn, grant.code))
 
     return _locked(grant, store, apply, bump=False)
@@ -247,13 +273,17 @@ def _item_row(conn: Connection, workshop_id: int, item_id: int):
 
 
 def _voting_context(conn: Connection, code: str, voter_id: str):
-    """Lock the workshop and check it is open and the voter may vote; return (workshop, voter)."""
-    w = _workshop_row(conn, code, lock=True)
+    """Check that the workshop is open and the voter may vote; return (workshop, voter).
+
+    Locks the workshop row shared (voting cannot close under a ballot; other voters' ballots go
+    on at the same time) and the voter's row for update (one voter's ballots, e.g. a dots
+    budget, are checked one after the other)."""
+    w = _workshop_row(conn, code, shared=True)
     if w["status"] != "open":
         if w["status"] == "draft":
             raise WorkshopNotOpen("the workshop has not started", code="workshop_not_started")
         raise WorkshopNotOpen("the workshop is closed", code="workshop_closed")
-    p = _participant_row(conn, w["id"], voter_id)
+    p = _participant_row(conn, w["id"], voter_id, lock=True)
     if p is None:
         raise NotJoined("join the workshop before voting")
     if w["require_participant_code"] and p["participant_code_id"] is None:
@@ -280,7 +310,7 @@ def _warmup_ids(workshop_id: int):
 def _upsert(conn: Connection, table, values: dict, *, keys: list[str], update_: dict) -> None:
     """THE upsert: insert ``values`` into ``table``, or on a conflict on the unique ``keys`` set
     ``update_``. Native ``ON CONFLICT`` on PostgreSQL and SQLite; elsewhere update-then-insert,
-    which the workshop row lock (every caller holds it) serialises."""
+    which the voter's row lock (every caller holds it, see ``_voting_context``) serialises."""
     dialect = conn.dialect.name
     if dialect in ("postgresql", "sqlite"):
         mod = pg_dialect if dialect == "postgresql" else sqlite_dialect

@@ -24,6 +24,7 @@ from conflicts.store import (
 )
 from conflicts.workshops._db import (
     _facilitate,
+    _participant_changes,
     _random_code,
     _set,
     _to_workshop,
@@ -179,16 +180,21 @@ def list_workshops(*, store: Store) -> list[Workshop]:
 
 
 def poll(code: WorkshopRef, *, store: Store) -> tuple[int, int]:
-    """``(revision, tally_revision)``: one indexed row; re-read state/tallies when they change.
+    """``(revision, tally_revision)``: re-read state/tallies when they change.
 
-    ``revision`` grows with every facilitator change, ``tally_revision`` with every join/ballot.
+    ``revision`` grows with every facilitator change, ``tally_revision`` with every join,
+    ballot and proposal. One indexed row plus the sum of the participants' ``changes`` (read
+    from an index): ballots bump their voter's row, not the workshop's.
     Raises :class:`WorkshopNotFound`.
     """
     c = _code(code)
 
     def tx(conn: Connection) -> tuple[int, int]:
         row = conn.execute(
-            select(workshops.c.revision, workshops.c.tally_revision).where(workshops.c.code == c)
+            select(
+                workshops.c.revision,
+                workshops.c.tally_revision + _participant_changes(workshops.c.id),
+            ).where(workshops.c.code == c)
         ).first()
         if row is None:
             raise WorkshopNotFound(f"no workshop with code {c}", code_value=c)

@@ -13,7 +13,6 @@ from conflicts.store import (
     utcnow,
 )
 from conflicts.workshops._db import (
-    _bump,
     _granted_row,
     _locked,
     _participant_row,
@@ -21,6 +20,7 @@ from conflicts.workshops._db import (
     _proposal_row,
     _row_catalogue,
     _to_proposal,
+    _touch,
     _voting_context,
     _workshop_row,
 )
@@ -97,7 +97,7 @@ def propose(
                 created_at=utcnow(),
             )
         ).inserted_primary_key[0]
-        _bump(conn, w["id"], state=False)
+        _touch(conn, p["id"])
         return _to_proposal(_proposal_row(conn, w["id"], pid))
 
     return store.write(tx)

@@ -19,7 +19,6 @@ from conflicts.store import (
 )
 from conflicts.workshops._db import (
     _ballot_row,
-    _bump,
     _granted_row,
     _locked,
     _open_item,
@@ -27,6 +26,7 @@ from conflicts.workshops._db import (
     _random_code,
     _to_ballot,
     _to_participant,
+    _touch,
     _upsert_ballot,
     _voting_context,
     _warmup_ids,
@@ -217,12 +217,11 @@ def join(
         prow = find_code(conn, w["id"], closed_mode)
         pid = conn.execute(
             participants.insert().values(
-                workshop_id=w["id"], voter_id=voter_id, joined_at=utcnow(), **profile
+                workshop_id=w["id"], voter_id=voter_id, joined_at=utcnow(), changes=1, **profile
             )
-        ).inserted_primary_key[0]
+        ).inserted_primary_key[0]  # changes=1: the join moves the tally revision
         if prow is not None:
             bind(conn, prow, pid)
-        _bump(conn, w["id"], state=False)
         return _to_participant(_participant_row(conn, w["id"], voter_id))
 
     return store.write(tx)
@@ -336,7 +335,7 @@ def cast_ballot(
                 "updated_at": now,
             },
         )
-        _bump(conn, w["id"], state=False)
+        _touch(conn, p["id"])
         return _to_ballot(_ballot_row(conn, p["id"], item_id))
 
     return store.write(tx)
@@ -403,7 +402,7 @@ def cast_ranking(
                     "updated_at": now,
                 },
             )
-        _bump(conn, w["id"], state=False)
+        _touch(conn, p["id"])
         return [_to_ballot(_ballot_row(conn, p["id"], iid)) for iid in ids]
 
     return store.write(tx)

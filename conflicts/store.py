@@ -74,6 +74,7 @@ from conflicts.schema import (  # noqa: F401 (re-exported: the tables are import
     _migration_3,
     _migration_4,
     _migration_5,
+    _migration_6,
     add_column_if_missing,
     agenda_items,
     app_secrets,

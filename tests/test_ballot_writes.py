@@ -1,4 +1,4 @@
-"""The ballot write path: ballots bump their voter's row, not the workshop's (schema version 5).
+"""The ballot write path: ballots bump their voter's row, not the workshop's (schema version 6).
 
 On PostgreSQL every ballot of a room used to queue on the workshop row; these tests hold the
 promises that change must keep: ``tally_revision`` still grows with every join, ballot and
@@ -103,7 +103,7 @@ def test_older_database_gets_the_counter_and_keeps_its_tally_revision(db_url, wo
     ws.open_workshop(grant_for(code, s), store=s)
     ws.open_voting(grant_for(code, s), created.workshop.items[0].id, store=s)
     ws.join(code, "old-voter", store=s)
-    version = st.MIGRATIONS.index(st._migration_5) + 1  # the migration that adds the counter
+    version = st.MIGRATIONS.index(st._migration_6) + 1  # the migration that adds the counter
     engine = st.make_engine(db_url)
     try:  # as the version before it left it: no participants.changes, the old bumps on the workshop row
         with engine.begin() as conn:

@@ -39,6 +39,6 @@ def middleware() -> list[Middleware]:
 
 def routes() -> list[BaseRoute]:
     """Extra HTTP routes (none may use Streamlit's reserved prefixes)."""
-    from conflicts import api, phone
+    from conflicts import api, phone, signin_http
 
-    return [*api.routes(), *phone.routes()]
+    return [*api.routes(), *phone.routes(), *signin_http.routes()]

@@ -325,5 +325,5 @@ def test_the_new_key_is_shown_once_with_copy_and_download(database) -> None:
     assert ws.check_facilitator(w.code, key, store=env_store())
     assert [d for d in at.get("download_button") if d.proto.label == "Download the key"]
     assert any(s.value == "Rådslag" for s in at.subheader)  # the title on the console
-    at.button(key="step_overview").click().run()  # any next action
+    at.button(key="step_next").click().run()  # any next action
     assert key not in [c.value for c in at.code]

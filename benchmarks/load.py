@@ -29,7 +29,7 @@ What it does
    conflict is listed), opens the workshop and opens voting on every agenda item.
 2. Opens one projector session on ``/projector?code=CODE`` and ticks its ``run_every``
    fragments about every ``--projector-interval`` s (1 s), reading the displayed total from the
-   caption ``[ballots=N]``.
+   ``data-ballots`` attribute.
 3. Starts participants in waves of ``--wave-size`` every ``--wave-interval`` s. Each one: GET
    ``/join?code=CODE`` for its cookie, opens the page over the websocket, types a name into
    ``join_name`` and clicks ``join_submit`` (if shown), then votes on every listed conflict in
@@ -101,7 +101,7 @@ from benchmarks.st_client import (  # noqa: E402
 )
 
 CHECK_MARK = "✓"
-BALLOTS_RE = re.compile(r"\[ballots=(\d+)\]")
+BALLOTS_RE = re.compile(r'data-ballots="(\d+)"')
 VOTER_COOKIE = "mk_voter"
 ALERT_ERROR = 1  # streamlit.proto.Alert_pb2.Alert.ERROR
 
@@ -531,7 +531,7 @@ async def projector(base: str, code: str, args, stats: Stats, stop: asyncio.Even
             await asyncio.sleep(1.0)
         n = reading()
         if n is None:
-            stats.error("projector: no [ballots=N] caption on the page")
+            stats.error("projector: no data-ballots attribute on the page")
         else:
             stats.projector.append((time.perf_counter(), n))
         if not c.fragments_auto:

@@ -73,30 +73,6 @@ CONSOLE: dict[str, dict[str, str]] = {
     "ws.ballots_in_one": {"sv": "1 röst inne", "en": "1 ballot in"},
     "ws.participants_one": {"sv": "1 deltagare", "en": "1 participant"},
     # --- the projector while voting -------------------------------------------------------------
-    "projector.question_rating": {
-        "sv": "Hur viktigt är det att vi hanterar den här konflikten nu?",
-        "en": "How important is it that we deal with this conflict now?",
-    },
-    "projector.scale_rating": {
-        "sv": "1 = inte alls · 5 = mycket",
-        "en": "1 = not at all · 5 = very",
-    },
-    "projector.question_score": {
-        "sv": "Hur starkt påverkar målen varandra?",
-        "en": "How strongly do the goals affect each other?",
-    },
-    "projector.scale_score": {
-        "sv": "−3 = motverkar starkt · 0 = ingen påverkan · +3 = förstärker starkt",
-        "en": "−3 = strongly counteracts · 0 = no effect · +3 = strongly reinforces",
-    },
-    "projector.question_dots": {
-        "sv": "Fördela dina poäng på konflikterna som är viktigast.",
-        "en": "Spread your points over the conflicts that matter most.",
-    },
-    "projector.question_ranking": {
-        "sv": "Rangordna de viktigaste konflikterna.",
-        "en": "Rank the most important conflicts.",
-    },
     "projector.voting_closed": {"sv": "Röstningen är stängd", "en": "Voting is closed"},
     # --- Streamlit's own texts, in the UI language ---------------------------------------------
     "widget.choose": {"sv": "Välj", "en": "Choose an option"},

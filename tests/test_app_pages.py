@@ -161,3 +161,17 @@ def test_explore_search_selects_and_focuses() -> None:
     at.selectbox(key="explore_search").set_value(f"edge:{x.id}").run()
     assert at.subheader[0].value == cat.text(x.title, "en")
     assert at.selectbox(key="f_focus").value == x.from_
+
+
+def test_every_workshop_link_carries_the_code(database) -> None:
+    """Issue 10.8: from the console, the sidebar's Results and Projector keep ``?code=``."""
+    from conflicts import workshops as ws
+    from tests.helpers import env_store
+
+    code = ws.create_workshop("stockholm", store=env_store()).workshop.code
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+    at.query_params["code"] = code
+    at.run()
+    links = {p.proto.page: p.proto.query_string for p in at.get("page_link")}
+    assert links["results"] == f"code={code}" and links["projector"] == f"code={code}"
+    assert set(links.values()) == {"", f"code={code}"}  # Explore and Catalogue take no code

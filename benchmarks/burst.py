@@ -433,7 +433,7 @@ def count_losses(votes: list[Vote], stored: list[dict]) -> tuple[int, int]:
 def make_workshop(database_url: str, free: bool) -> tuple[str, str, list[int]]:
     """A rating workshop on the bundled catalogue: (code, facilitator key, conflict item ids).
     Follow mode in draft (the facilitator's step opens it), or free mode with every item open."""
-    from conflicts import workshop as ws
+    from conflicts import workshops as ws
     from conflicts.store import get_store
 
     store = get_store(database_url)
@@ -441,10 +441,10 @@ def make_workshop(database_url: str, free: bool) -> tuple[str, str, list[int]]:
     code = created.workshop.code
     items = [i.id for i in created.workshop.items if i.kind != "warmup"]
     if free:
-        ws.set_mode(code, "free", store=store)
-        ws.open_workshop(code, store=store)
+        ws.set_mode(ws.local_grant(code, store=store), "free", store=store)
+        ws.open_workshop(ws.local_grant(code, store=store), store=store)
         for item in items:
-            ws.open_voting(code, item, store=store)
+            ws.open_voting(ws.local_grant(code, store=store), item, store=store)
     return code, created.facilitator_key, items
 
 

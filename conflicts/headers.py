@@ -12,8 +12,9 @@ Two policies, chosen by path:
   (a foreign page framing ``/facilitate`` could otherwise trick a facilitator into typing the key).
 
 Every response also gets ``X-Content-Type-Options: nosniff``, ``X-Frame-Options: DENY`` (for old
-browsers that ignore ``frame-ancestors``), ``Referrer-Policy: no-referrer`` (a join code in the
-address is not sent to any link's target) and a ``Permissions-Policy`` that turns off camera,
+browsers that ignore ``frame-ancestors``), ``Referrer-Policy: same-origin`` (a join code in the
+address is never sent to another site; ``no-referrer`` would make Chromium send ``Origin: null`` on
+the page's own form posts, which the API's cross-site check must refuse) and a ``Permissions-Policy`` that turns off camera,
 microphone and location. A header the route set itself is kept.
 """
 
@@ -36,7 +37,7 @@ APP_CSP = (
 COMMON = {
     "x-content-type-options": "nosniff",
     "x-frame-options": "DENY",
-    "referrer-policy": "no-referrer",
+    "referrer-policy": "same-origin",
     "permissions-policy": "camera=(), microphone=(), geolocation=()",
 }
 

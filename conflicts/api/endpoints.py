@@ -90,7 +90,8 @@ async def state_endpoint(request: Request) -> Response:
     revision = 0
     if after is not None:
         revision = await hub.wait(code, int(after), DEFAULT_WAIT_S if wait is None else wait)
-    return _json(await hub.state(code, lang, min_revision=revision))
+    body = await hub.state_json(code, lang, min_revision=revision)
+    return Response(body, media_type="application/json", headers=NO_STORE)
 
 
 @api

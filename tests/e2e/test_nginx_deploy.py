@@ -72,7 +72,7 @@ def deployment(postgres_url: str) -> Iterator[LocalDeployment]:
 @pytest.fixture(scope="module")
 def room(deployment: LocalDeployment, postgres_url: str) -> dict:
     """A draft workshop on the bundled catalogue, made in the shared database."""
-    from conflicts import workshop as ws
+    from conflicts import workshops as ws
     from conflicts.store import get_store
 
     created = ws.create_workshop("stockholm", title="nginx", store=get_store(postgres_url))

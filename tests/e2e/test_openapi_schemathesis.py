@@ -37,17 +37,17 @@ CHECKS = [
 
 @pytest.fixture(scope="module")
 def api_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
-    from conflicts import workshop as ws
+    from conflicts import workshops as ws
     from conflicts.store import dispose_engines, get_store
 
     data_dir = tmp_path_factory.mktemp("openapi")
     store = get_store(f"sqlite:///{data_dir / 'conflicts.db'}")
     created = ws.create_workshop("stockholm", title="schemathesis", store=store)
     code = created.workshop.code
-    ws.open_workshop(code, store=store)
+    ws.open_workshop(ws.local_grant(code, store=store), store=store)
     first = created.workshop.items[0].id
-    ws.open_voting(code, first, store=store)
-    ws.set_current_item(code, first, store=store)
+    ws.open_voting(ws.local_grant(code, store=store), first, store=store)
+    ws.set_current_item(ws.local_grant(code, store=store), first, store=store)
     dispose_engines()
     with AppServer(data_dir=data_dir, env={"CONFLICTS_SECRET_KEY": "schemathesis"}) as server:
         yield {"url": server.url, "code": code, "key": created.facilitator_key, "statuses": []}

@@ -14,9 +14,9 @@ import time
 import pytest
 import requests
 
-from conflicts import facilitation as fac
-from conflicts import workshop as ws
+from conflicts import workshops as ws
 from conflicts.identity import VOTER_COOKIE
+from conflicts.reports.export import export_workshop
 from conflicts.store import Store
 
 pytestmark = pytest.mark.e2e
@@ -31,16 +31,16 @@ def _workshop(store: Store, method: str = "rating", mode: str = "follow", **sett
     created = ws.create_workshop("stockholm", store=store)
     code = created.workshop.code
     if method != "rating" or settings:
-        ws.set_voting_method(code, method, **settings, store=store)
-    ws.set_mode(code, mode, store=store)
-    ws.open_workshop(code, store=store)
+        ws.set_voting_method(ws.local_grant(code, store=store), method, **settings, store=store)
+    ws.set_mode(ws.local_grant(code, store=store), mode, store=store)
+    ws.open_workshop(ws.local_grant(code, store=store), store=store)
     return code, created.facilitator_key, [i.id for i in created.workshop.items]
 
 
 def _open(store: Store, code: str, *item_ids: int) -> None:
     for item_id in item_ids:
-        ws.open_voting(code, item_id, store=store)
-    ws.set_current_item(code, item_ids[0], store=store)
+        ws.open_voting(ws.local_grant(code, store=store), item_id, store=store)
+    ws.set_current_item(ws.local_grant(code, store=store), item_ids[0], store=store)
 
 
 def _api(server, code: str, path: str) -> str:
@@ -72,7 +72,7 @@ def test_state_is_public_json(server, store) -> None:
     assert state["tally"] is not None
     assert "facilitator" not in r.text and "voter" not in r.text
     assert requests.get(_api(server, "ZZZZZZ", "state")).status_code == 404
-    ws.set_hide_results(code, True, store=store)
+    ws.set_hide_results(ws.local_grant(code, store=store), True, store=store)
     time.sleep(0.6)  # the shared read is at most 0.5 s old
     assert requests.get(_api(server, code, "state")).json()["tally"] is None
     rev = requests.get(_api(server, code, "revision")).json()
@@ -109,7 +109,7 @@ def test_a_retried_ballot_is_stored_once(server, store) -> None:
     s = _joined(server, code)
     for _ in range(3):  # the answer was lost: the page sends the same request again
         assert s.post(_api(server, code, "ballots"), json={"item_id": items[0], "value": 5}).ok
-    exported = json.loads(ws.export_workshop(code, "json", store=store))
+    exported = json.loads(export_workshop(ws.local_grant(code, store=store), "json", store=store))
     assert [b["value"] for b in exported["ballots"]] == [5]
     assert ws.get_tally(code, store=store).item(items[0]).ballots == 1
 
@@ -211,21 +211,21 @@ def test_every_method(server, store) -> None:
 
 def test_warmup_closed_voting_and_closed_mode(server, store) -> None:
     code, _, items = _workshop(store)
-    warmup = fac.add_warmup(code, "Vilket mål?", store=store)
-    ws.set_current_item(code, warmup.id, store=store)
-    ws.open_voting(code, warmup.id, store=store)
+    warmup = ws.add_warmup(ws.local_grant(code, store=store), "Vilket mål?", store=store)
+    ws.set_current_item(ws.local_grant(code, store=store), warmup.id, store=store)
+    ws.open_voting(ws.local_grant(code, store=store), warmup.id, store=store)
     state = requests.get(_api(server, code, "state") + "?lang=en").json()
     assert state["current"]["kind"] == "warmup"
     cat = ws.get_workshop(code, store=store).catalogue()
-    goals = [cat.text(cat.goals_by_id[g].title, "en") for g in fac.warmup_options(cat)]
+    goals = [cat.text(cat.goals_by_id[g].title, "en") for g in ws.warmup_options(cat)]
     assert [o["label"] for o in state["current"]["options"]] == goals
     s = _joined(server, code)
     assert s.post(_api(server, code, "ballots"), json={"item_id": warmup.id, "value": 1}).ok
     r = s.post(_api(server, code, "ballots"), json={"item_id": items[0], "value": 1})
     assert r.status_code == 409 and r.json()["error"] == "voting_closed"
 
-    ws.set_participant_codes_required(code, True, store=store)
-    (pcode, *_) = ws.generate_participant_codes(code, 2, store=store)
+    ws.set_participant_codes_required(ws.local_grant(code, store=store), True, store=store)
+    (pcode, *_) = ws.generate_participant_codes(ws.local_grant(code, store=store), 2, store=store)
     r = requests.post(_api(server, code, "participants"), json={})
     assert r.status_code == 403 and r.json()["error"] == "not_entitled"  # a code is needed
     r = s.post(_api(server, code, "ballots"), json={"item_id": warmup.id, "value": 2})
@@ -333,12 +333,13 @@ def test_long_polling_wakes_on_a_facilitator_change(server, store) -> None:
         w.start()
     time.sleep(1.0)
     changed = time.monotonic()
-    _open(store, code, items[0])  # the console's change, straight into the database
+    # The console's change, straight into the database (one change: one wake-up).
+    ws.set_current_item(code, items[0], store=store)
     for w in waiters:
         w.join(30)
     assert len(answers) == 5
     for _, state in answers:
-        assert state["revision"] > revision and state["current"]["item_id"] == items[0]
+        assert state["revision"] > revision and state["current"]["item_id"] == items[0], state
     assert time.monotonic() - changed < 3  # woken, not timed out (25 s)
 
 

@@ -9,8 +9,8 @@ import json
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from conflicts import facilitation as fac
-from conflicts import workshop as ws
+from conflicts import workshops as ws
+from conflicts.reports.export import export_workshop
 from conflicts.store import Store
 from tests.e2e.conftest import PHONE, screenshot
 
@@ -27,9 +27,9 @@ def _workshop(store: Store, method: str = "rating", mode: str = "follow", **sett
     created = ws.create_workshop("stockholm", title="Rådslag <i>test</i>", store=store)
     code = created.workshop.code
     if method != "rating" or settings:
-        ws.set_voting_method(code, method, **settings, store=store)
-    ws.set_mode(code, mode, store=store)
-    ws.open_workshop(code, store=store)
+        ws.set_voting_method(ws.local_grant(code, store=store), method, **settings, store=store)
+    ws.set_mode(ws.local_grant(code, store=store), mode, store=store)
+    ws.open_workshop(ws.local_grant(code, store=store), store=store)
     return code, [i.id for i in created.workshop.items]
 
 
@@ -75,8 +75,8 @@ def test_join_vote_change_skip_and_follow(browser, server, store) -> None:
     assert "voter" not in page.url and voter not in page.url
 
     # The facilitator opens a conflict: the card appears without a reload.
-    ws.set_current_item(code, items[0], store=store)
-    ws.open_voting(code, items[0], store=store)
+    ws.set_current_item(ws.local_grant(code, store=store), items[0], store=store)
+    ws.open_voting(ws.local_grant(code, store=store), items[0], store=store)
     page.locator(f"#vote-{items[0]}-4").click(timeout=WAIT)  # tapped the instant it appears
     page.locator(f"#status-{items[0]}").get_by_text("✓ Saved: 4").wait_for(timeout=WAIT)
     assert ws.my_ballots(code, voter, store=store)[items[0]].value == 4
@@ -92,11 +92,11 @@ def test_join_vote_change_skip_and_follow(browser, server, store) -> None:
     page.locator(f"#status-{items[0]}").get_by_text("✓ Saved: skipped").wait_for(timeout=WAIT)
 
     # Closing the vote is followed; the Swedish page is one tap away.
-    ws.close_voting(code, items[0], store=store)
+    ws.close_voting(ws.local_grant(code, store=store), items[0], store=store)
     page.get_by_text("No voting is open right now").wait_for(timeout=WAIT)
     page.click("a[hreflang=sv]")
     page.get_by_text("Ingen röstning är öppen just nu").wait_for(timeout=WAIT)
-    ws.close_workshop(code, store=store)
+    ws.close_workshop(ws.local_grant(code, store=store), store=store)
     page.get_by_text("Workshoppen är avslutad").wait_for(timeout=WAIT)
     context.close()
 
@@ -106,7 +106,7 @@ def test_every_method(browser, server, store, method) -> None:
     settings = {"dot_budget": 5} if method == "dots" else {}
     code, items = _workshop(store, method, "free", **settings)
     for item_id in items[:3]:
-        ws.open_voting(code, item_id, store=store)
+        ws.open_voting(ws.local_grant(code, store=store), item_id, store=store)
     context, page = _phone(browser)
     _join(page, server, code)
     voter = _voter(page)
@@ -137,16 +137,18 @@ def test_every_method(browser, server, store, method) -> None:
 
 def test_rating_card_screenshot_warmup_and_proposals(browser, server, store) -> None:
     code, items = _workshop(store)
-    ws.set_current_item(code, items[0], store=store)
-    ws.open_voting(code, items[0], store=store)
+    ws.set_current_item(ws.local_grant(code, store=store), items[0], store=store)
+    ws.open_voting(ws.local_grant(code, store=store), items[0], store=store)
     context, page = _phone(browser)
     _join(page, server, code)
     page.locator(f"#vote-{items[0]}-1").wait_for()
     screenshot(page, "phone-card-rating-390x844")
 
-    warmup = fac.add_warmup(code, "Vilket mål är viktigast för er?", store=store)
-    ws.set_current_item(code, warmup.id, store=store)
-    ws.open_voting(code, warmup.id, store=store)
+    warmup = ws.add_warmup(
+        ws.local_grant(code, store=store), "Vilket mål är viktigast för er?", store=store
+    )
+    ws.set_current_item(ws.local_grant(code, store=store), warmup.id, store=store)
+    ws.open_voting(ws.local_grant(code, store=store), warmup.id, store=store)
     page.locator(f"#vote-{warmup.id}-1").click(timeout=WAIT)
     page.locator(f"#status-{warmup.id}").get_by_text("✓ Saved").wait_for(timeout=WAIT)
     assert ws.my_ballots(code, _voter(page), store=store)[warmup.id].value == 1
@@ -162,7 +164,7 @@ def test_rating_card_screenshot_warmup_and_proposals(browser, server, store) -> 
     page.click("#prop-submit")
     page.get_by_text("Thank you! Your proposal was sent.").wait_for(timeout=WAIT)
     page.get_by_text("Night flights vs. <sleep> — pending").wait_for()
-    (proposal,) = fac.list_proposals(code, store=store)
+    (proposal,) = ws.list_proposals(ws.local_grant(code, store=store), store=store)
     assert proposal.title == "Night flights vs. <sleep>"
     screenshot(page, "phone-proposals-390x844")
     assert _serious(page) == []
@@ -171,10 +173,10 @@ def test_rating_card_screenshot_warmup_and_proposals(browser, server, store) -> 
 
 def test_closed_mode_with_participant_codes(browser, server, store) -> None:
     code, items = _workshop(store)
-    ws.set_participant_codes_required(code, True, store=store)
-    (pcode,) = ws.generate_participant_codes(code, 1, store=store)
-    ws.set_current_item(code, items[0], store=store)
-    ws.open_voting(code, items[0], store=store)
+    ws.set_participant_codes_required(ws.local_grant(code, store=store), True, store=store)
+    (pcode,) = ws.generate_participant_codes(ws.local_grant(code, store=store), 1, store=store)
+    ws.set_current_item(ws.local_grant(code, store=store), items[0], store=store)
+    ws.open_voting(ws.local_grant(code, store=store), items[0], store=store)
     context, page = _phone(browser)
     page.goto(f"{server.url}/join?code={code}&lang=en")
     page.fill("#participant_code", "WRONG123")
@@ -189,8 +191,8 @@ def test_closed_mode_with_participant_codes(browser, server, store) -> None:
 
 def test_without_javascript_plain_forms_work(browser, server, store) -> None:
     code, items = _workshop(store)
-    ws.set_current_item(code, items[0], store=store)
-    ws.open_voting(code, items[0], store=store)
+    ws.set_current_item(ws.local_grant(code, store=store), items[0], store=store)
+    ws.open_voting(ws.local_grant(code, store=store), items[0], store=store)
     context, page = _phone(browser, java_script_enabled=False)
     _join(page, server, code, "No JS")
     voter = _voter(page)
@@ -212,7 +214,10 @@ def test_without_javascript_plain_forms_work(browser, server, store) -> None:
 
 def _drop_cookies(route) -> None:
     """A browser that refuses cookies: every Set-Cookie is dropped on the way in (route.fetch
-    keeps them in the context's jar, hence the clearing)."""
+    keeps them in the context's jar, hence the clearing). Long polls set none: passed on."""
+    if "/join/live" in route.request.url:
+        route.continue_()
+        return
     response = route.fetch()
     route.request.frame.page.context.clear_cookies()
     headers = {k: v for k, v in response.headers.items() if k.lower() != "set-cookie"}
@@ -221,8 +226,8 @@ def _drop_cookies(route) -> None:
 
 def test_a_browser_without_cookies_joins_and_votes(browser, server, store) -> None:
     code, items = _workshop(store)
-    ws.set_current_item(code, items[0], store=store)
-    ws.open_voting(code, items[0], store=store)
+    ws.set_current_item(ws.local_grant(code, store=store), items[0], store=store)
+    ws.open_voting(ws.local_grant(code, store=store), items[0], store=store)
     context, page = _phone(browser)
     context.route("**/*", _drop_cookies)
     _join(page, server, code, "No cookies")
@@ -231,13 +236,14 @@ def test_a_browser_without_cookies_joins_and_votes(browser, server, store) -> No
     page.locator(f"#status-{items[0]}").get_by_text("✓ Saved: 2").wait_for(timeout=WAIT)
     (p,) = [p for p in ws.list_participants(code, store=store) if p.display_name == "No cookies"]
     assert ws.my_ballots(code, p.voter_id, store=store)[items[0]].value == 2
+    context.unroute_all(behavior="ignoreErrors")
     context.close()
 
 
 def test_a_tap_while_offline_is_retried_until_stored_once(browser, server, store) -> None:
     code, items = _workshop(store)
-    ws.set_current_item(code, items[0], store=store)
-    ws.open_voting(code, items[0], store=store)
+    ws.set_current_item(ws.local_grant(code, store=store), items[0], store=store)
+    ws.open_voting(ws.local_grant(code, store=store), items[0], store=store)
     context, page = _phone(browser)
     _join(page, server, code)
     voter = _voter(page)
@@ -250,7 +256,7 @@ def test_a_tap_while_offline_is_retried_until_stored_once(browser, server, store
     context.set_offline(False)
     status.get_by_text("✓ Saved: 5").wait_for(timeout=WAIT)
     assert ws.my_ballots(code, voter, store=store)[items[0]].value == 5
-    exported = json.loads(ws.export_workshop(code, "json", store=store))
+    exported = json.loads(export_workshop(ws.local_grant(code, store=store), "json", store=store))
     assert len(exported["ballots"]) == 1
     context.close()
 

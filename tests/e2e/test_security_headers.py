@@ -35,6 +35,8 @@ def _headers(url: str) -> dict[str, str]:
         ("/facilitate", APP_CSP),
         ("/_stcore/health", APP_CSP),
         ("/api/workshops/NOSUCH/revision", STRICT_CSP),
+        ("/join?code=NOSUCH", STRICT_CSP),
+        ("/join/static/phone.js", STRICT_CSP),
     ],
 )
 def test_every_response_carries_the_headers(server, path: str, policy: str) -> None:
@@ -43,7 +45,7 @@ def test_every_response_carries_the_headers(server, path: str, policy: str) -> N
     assert "frame-ancestors 'none'" in headers["content-security-policy"]
     assert headers["x-frame-options"] == "DENY"
     assert headers["x-content-type-options"] == "nosniff"
-    assert headers["referrer-policy"] == "no-referrer"
+    assert headers["referrer-policy"] == "same-origin"
     assert "camera=()" in headers["permissions-policy"]
 
 
@@ -87,6 +89,11 @@ def test_streamlit_pages_run_without_a_policy_violation(browser, server) -> None
         page.goto(server.url + path)
         wait_for_app(page)
         page.wait_for_timeout(1000)
+    # The phone page under its strict policy: join, then the voting card (htmx and our script).
+    page.goto(f"{server.url}/join?code={code}&lang=en")
+    page.click("#join-submit")
+    page.locator(f"#vote-{first}-3").click()
+    page.locator(f"#status-{first}").get_by_text("✓").wait_for()
     assert violations == []
     assert foreign == []
     context.close()

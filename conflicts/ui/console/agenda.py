@@ -105,6 +105,7 @@ def agenda(w: ws.Workshop, cat: Catalogue, lang: str, *, services: Services) -> 
         list(titles),
         default=[i.interaction_id for i in w.items if i.interaction_id in titles],
         format_func=lambda iid: f"{titles[iid]} ({cat.interactions_by_id[iid].score:+d})",
+        placeholder=t("widget.choose_many", lang),
         key="agenda_choose",
     )
     st.button(

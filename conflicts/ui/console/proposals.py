@@ -102,6 +102,7 @@ def _proposals(
                         t("prop.merge_into", lang),
                         others,
                         index=None,
+                        placeholder=t("widget.choose", lang),
                         format_func=titles.get,
                         key=f"merge_into_{p.id}",
                     )

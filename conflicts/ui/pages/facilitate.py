@@ -16,7 +16,7 @@ from conflicts.i18n import t
 from conflicts.services import Services
 from conflicts.store import OUTCOMES, DatabaseUnavailable
 from conflicts.ui.autosave import autosave_text
-from conflicts.ui.common import current_model, language
+from conflicts.ui.common import catalogue_title, current_model, language
 from conflicts.ui.console import proposals
 from conflicts.ui.console.actions import CLOSE_ON_MOVE, act, move
 from conflicts.ui.console.agenda import agenda
@@ -47,6 +47,7 @@ def _create(lang: str, *, services: Services) -> None:
             t("catalogue.choose", lang),
             names,
             index=names.index(in_use) if in_use in names else 0,
+            format_func=partial(catalogue_title, lang=lang),
             key="create_cat",
         )
         title = st.text_input(t("fac.ws_title", lang), max_chars=ws.TITLE_MAX, key="create_title")

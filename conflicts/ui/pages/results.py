@@ -24,11 +24,11 @@ from conflicts.reports.report import missing_text, priority_figure, proposal_cou
 from conflicts.services import Services
 from conflicts.store import DatabaseUnavailable
 from conflicts.ui.common import language
+from conflicts.ui.console.signin import post_pending, signed_in
 from conflicts.ui.live import (
     code_entry,
     code_from_url,
     error_text,
-    facilitator_grant,
     granted,
     keep_grant,
     load_workshop,
@@ -313,7 +313,8 @@ def render(services: Services) -> None:
     if w is None:
         return
     st.title(t("res.title", lang, title=md_escape(w.title)), anchor=False)
-    grant = facilitator_grant(code, lang, services=services)
+    grant = signed_in(code, lang, services=services)  # the console's cookie counts here too
+    post_pending()
     if grant is None:
         return
     try:

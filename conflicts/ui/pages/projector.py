@@ -308,8 +308,9 @@ def _graph(model: Model, interaction, lang: str) -> None:
         lang=lang,
         highlight=interaction.id if interaction else None,
         dim_others=interaction is not None,
-        text_scale=1.6,
+        text_scale=1.9,  # goal labels of 25 px, read from the back of the room
         subgoal_labels=False,
+        room=True,
     )
     st.plotly_chart(
         fig,

@@ -47,3 +47,16 @@ def move(lang: str, fn, code: str, *args, services: Services) -> None:
         else:
             st.session_state[FAC_NOTICE] = t("fac.left_open", lang, item=title)
     act(lang, fn, code, *args, services=services)
+
+
+def toggle_current(lang: str, code: str, *, services: Services) -> None:
+    """Open or close voting on the step the room sees NOW (read at the press, not when the
+    button was drawn): a V pressed while the page is still redrawing after N would otherwise
+    act on the step before (its button's arguments are those of the last drawing)."""
+    try:
+        current = ws.get_workshop(code, store=services.store).current_item
+    except (ws.WorkshopError, DatabaseUnavailable) as exc:
+        st.session_state[FAC_ERROR] = error_text(exc, lang)
+        return
+    if current is not None:
+        act(lang, ws.toggle_voting, code, current.id, services=services)

@@ -18,7 +18,7 @@ from conflicts.store import OUTCOMES, DatabaseUnavailable
 from conflicts.ui.autosave import autosave_text
 from conflicts.ui.common import catalogue_title, current_model, language
 from conflicts.ui.console import proposals
-from conflicts.ui.console.actions import CLOSE_ON_MOVE, act, move
+from conflicts.ui.console.actions import CLOSE_ON_MOVE, act, move, toggle_current
 from conflicts.ui.console.agenda import agenda
 from conflicts.ui.console.settings import settings
 from conflicts.ui.console.signin import post_pending, remember, sign_out_button, signed_in
@@ -104,8 +104,8 @@ def _step_bar(w: ws.Workshop, cat: Catalogue, lang: str, *, services: Services) 
             icon=":material/how_to_vote:",
             shortcut="V",
             disabled=current is None or (w.status != "open" and not voting_open),
-            on_click=act,
-            args=(lang, ws.toggle_voting, w.code, current.id if current else None),
+            on_click=toggle_current,
+            args=(lang, w.code),
             kwargs={"services": services},
         )
         st.button(

@@ -327,3 +327,16 @@ def test_the_new_key_is_shown_once_with_copy_and_download(database) -> None:
     assert any(s.value == "Rådslag" for s in at.subheader)  # the title on the console
     at.button(key="step_next").click().run()  # any next action
     assert key not in [c.value for c in at.code]
+
+
+def test_v_acts_on_the_step_the_room_sees_even_from_a_stale_page(workshop) -> None:
+    """Issue 10.16: a V pressed before the page redrew after a step (here: a step taken on
+    another device) opens voting on the stored step, not on the one the page was drawn for."""
+    code, items = workshop.code, workshop.items
+    ws.step(grant_for(code, env_store()), 1, store=env_store())
+    at = console(code)  # drawn on step 1
+    ws.step(grant_for(code, env_store()), 1, store=env_store())  # the room is on step 2 now
+    at.button(key="step_toggle").click().run()
+    w = ws.get_workshop(code, store=env_store())
+    assert w.item(items[1].id).voting == "open"
+    assert w.item(items[0].id).voting == "not_started"

@@ -98,6 +98,11 @@ def test_streamlit_pages_run_without_a_policy_violation(browser, server) -> None
     page.goto(f"{server.url}/results?code={code}")  # signed in by the cookie: no key again
     wait_for_app(page)
     page.wait_for_timeout(1000)
+    # Client-side navigation through the sidebar (a page's ":material/…:" icon must not
+    # become a favicon fetched from a font host).
+    page.locator("[data-testid=stSidebar]").get_by_role("link", name="Katalog").click()
+    wait_for_app(page)
+    page.wait_for_timeout(1000)
     # The phone page under its strict policy: join, then the voting card (htmx and our script).
     page.goto(f"{server.url}/join?code={code}&lang=en")
     page.click("#join-submit")

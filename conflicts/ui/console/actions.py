@@ -49,14 +49,19 @@ def move(lang: str, fn, code: str, *args, services: Services) -> None:
     act(lang, fn, code, *args, services=services)
 
 
-def toggle_current(lang: str, code: str, *, services: Services) -> None:
-    """Open or close voting on the step the room sees NOW (read at the press, not when the
-    button was drawn): a V pressed while the page is still redrawing after N would otherwise
-    act on the step before (its button's arguments are those of the last drawing)."""
+def toggle_current(
+    lang: str, code: str, drawn_id: int | None, drawn_open: bool, *, services: Services
+) -> None:
+    """V: what the button said when it was drawn (open, or close, voting on ``drawn_id``), on
+    the step the room sees now. Doing what the label said makes a repeated delivery of one
+    press harmless (opening twice is opening); if the room has moved on since the drawing (a V
+    pressed while the page redraws after N), the press acts on the step now shown."""
     try:
         current = ws.get_workshop(code, store=services.store).current_item
     except (ws.WorkshopError, DatabaseUnavailable) as exc:
         st.session_state[FAC_ERROR] = error_text(exc, lang)
         return
-    if current is not None:
-        act(lang, ws.toggle_voting, code, current.id, services=services)
+    if current is None:
+        return
+    close = drawn_open if current.id == drawn_id else current.voting == "open"
+    act(lang, ws.close_voting if close else ws.open_voting, code, current.id, services=services)

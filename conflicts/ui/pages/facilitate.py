@@ -105,7 +105,7 @@ def _step_bar(w: ws.Workshop, cat: Catalogue, lang: str, *, services: Services) 
             shortcut="V",
             disabled=current is None or (w.status != "open" and not voting_open),
             on_click=toggle_current,
-            args=(lang, w.code),
+            args=(lang, w.code, current.id if current else None, voting_open),
             kwargs={"services": services},
         )
         st.button(

@@ -640,7 +640,9 @@ def _node_trace(cat, G, pos, sizes, metrics, emph: _Emphasis, label_all, style, 
         node["op"].append(_DIM if emph.dimming and n not in emph.bright else 1.0)
         node["hover"].append(_node_hover(cat, G, n, title, metrics[n], lang))
     font: dict[str, Any] = {"size": style.subgoal_px, "shadow": "auto"}
-    if emph.dimming and style.dim_text:  # no shadow: it would smear the pale, dimmed labels
+    if not style.dim_text:
+        font["color"] = "#111111"
+    elif emph.dimming:  # no shadow: it would smear the pale, dimmed labels
         font.update(color=[_text_colour(n, emph) for n in nodes], shadow="none")
     return dict(
         type="scatter",

@@ -83,7 +83,11 @@ def test_streamlit_pages_run_without_a_policy_violation(browser, server) -> None
     )
     page.on(
         "request",
-        lambda r: foreign.append(r.url) if not r.url.startswith((server.url, "data:")) else None,
+        lambda r: (
+            foreign.append(r.url)
+            if not r.url.startswith((server.url, "data:", f"blob:{server.url}"))
+            else None
+        ),
     )
     for path in ("/", "/catalogue", f"/projector?code={code}", f"/facilitate?code={code}"):
         page.goto(server.url + path)

@@ -228,6 +228,7 @@ def build_figure(
     uirevision: str | None = None,
     text_scale: float = 1.0,
     subgoal_labels: bool | None = None,
+    room: bool = False,
 ) -> go.Figure:
     """Draw ``G`` (the whole catalogue graph or a filtered copy) as a plotly figure.
 
@@ -257,6 +258,10 @@ def build_figure(
     subgoal_labels : bool, optional
         Label sub-goals: None labels them when the graph has at most ``SUBGOAL_LABEL_LIMIT``
         nodes; False labels only emphasised sub-goals (the projector, where labels must be big).
+    room : bool, default False
+        Drawn for a room (the projector): the nodes fill the plot, every label shown is dark,
+        whole (wrapped, never cut) and as large as a goal label, and goal labels sit on the
+        side of their goal that faces the centre, inside the plot.
     text_scale : float, default 1.0
         Multiplies label and legend font sizes (the projector uses ~1.8 to be read from the back
         of a room).
@@ -301,24 +306,31 @@ def build_figure(
         raise ValueError(f"no position for node(s): {', '.join(map(str, missing))}")
     metrics = node_metrics(G)
     emph = _emphasis(G, selected, highlight, dim_others)
-    frame = _frame(pos, text_scale, height)
+    frame = _frame(pos, text_scale, height, room=room)
     sizes = _node_sizes(G, metrics, node_size_by)
     edges = _edge_parts(cat, G, pos, emph, sizes, frame.unit, lang)
     nodes = list(G.nodes)
     label_all = len(nodes) <= SUBGOAL_LABEL_LIMIT if subgoal_labels is None else subgoal_labels
 
     traces = _edge_traces(edges, G.number_of_edges(), lang)
-    traces.append(_node_trace(cat, G, pos, sizes, metrics, emph, label_all, text_scale, lang))
+    style = _LabelStyle.for_figure(text_scale, room)
+    traces.append(_node_trace(cat, G, pos, sizes, metrics, emph, label_all, style, lang))
     goals = [n for n in nodes if G.nodes[n].get("kind", "goal") == "goal"]
     if goals:
         anchors = goal_label_anchors(
-            cat, pos, goals, sizes, frame.unit, outside=not label_all, subgoal_size=_SUBGOAL_SIZE
+            cat,
+            pos,
+            goals,
+            sizes,
+            frame.unit,
+            outside=not label_all and not room,
+            subgoal_size=_SUBGOAL_SIZE,
         )
-        traces.append(_goal_label_trace(cat, G, goals, anchors, emph, text_scale, lang))
+        traces.append(_goal_label_trace(cat, G, goals, anchors, emph, style, lang))
     if emph.rings:
         traces.append(_ring_trace(pos, sizes, [n for n in nodes if n in emph.rings], emph.rings))
     traces.append(_midpoint_trace(edges.mid))
-    layout = _figure_layout(cat, frame, text_scale, uirevision)
+    layout = _figure_layout(cat, frame, text_scale, uirevision, room=room)
     if height is not None:
         layout["height"] = height
     return go.Figure(data=traces, layout=layout)
@@ -364,6 +376,28 @@ def _text_colour(n: str, emph: _Emphasis) -> str:
     return "rgba(120,120,120,0.3)" if n not in emph.bright else "#111111"
 
 
+@dataclass(frozen=True)
+class _LabelStyle:
+    """Label sizes (px), how many lines before a label is cut, and whether dimming greys the
+    text (a room needs every label it shows dark and whole)."""
+
+    goal_px: int
+    subgoal_px: int
+    max_lines: int | None  # None: never cut
+    dim_text: bool
+
+    @classmethod
+    def for_figure(cls, text_scale: float, room: bool) -> _LabelStyle:
+        goal_px = round(13 * text_scale)
+        if room:
+            return cls(goal_px, goal_px, None, False)
+        return cls(goal_px, round(10 * text_scale), 3, True)
+
+    def wrap(self, text: str, default_lines: int) -> str:
+        """``text`` wrapped (and escaped); cut after ``default_lines`` unless whole labels."""
+        return wrap_label(text, _WRAP, default_lines if self.max_lines is not None else 99)
+
+
 # --- extent: px per data unit, to keep arrowheads just outside their target node --------------
 @dataclass
 class _Frame:
@@ -373,11 +407,12 @@ class _Frame:
     unit: float  # data units per px (roughly)
 
 
-def _frame(pos, text_scale: float, height: int | None) -> _Frame:
+def _frame(pos, text_scale: float, height: int | None, *, room: bool = False) -> _Frame:
     xs = [p[0] for p in pos.values()] or [0.0]
     ys = [p[1] for p in pos.values()] or [0.0]
     span = max(max(xs) - min(xs), max(ys) - min(ys), 1.0)
-    pad = (0.08 * span + 0.3) * max(1.0, 0.85 * text_scale)  # room for outside goal labels
+    # In a room the labels face the centre: only the outer nodes' own size needs a margin.
+    pad = 0.07 * span if room else (0.08 * span + 0.3) * max(1.0, 0.85 * text_scale)
     unit = (span + 2 * pad) / (height or 650)
     return _Frame((min(xs), max(xs)), (min(ys), max(ys)), pad, unit)
 
@@ -582,7 +617,7 @@ def _midpoint_trace(mid: dict[str, list]) -> dict:
 
 
 # --- nodes --------------------------------------------------------------------------------------
-def _node_trace(cat, G, pos, sizes, metrics, emph: _Emphasis, label_all, text_scale, lang) -> dict:
+def _node_trace(cat, G, pos, sizes, metrics, emph: _Emphasis, label_all, style, lang) -> dict:
     """The node markers, with sub-goal labels (all, or only the bright ones while dimming)."""
     nodes = list(G.nodes)
     node = {k: [] for k in ("x", "y", "text", "hover", "custom", "colour", "pos", "op")}
@@ -593,7 +628,7 @@ def _node_trace(cat, G, pos, sizes, metrics, emph: _Emphasis, label_all, text_sc
         goal = d.get("goal", n)
         if d.get("kind", "goal") != "goal" and (label_all or (emph.dimming and n in emph.bright)):
             gx, gy = pos.get(goal, (x, y))
-            node["text"].append(wrap_label(title, _WRAP, 2))
+            node["text"].append(style.wrap(title, 2))
             node["pos"].append(side(x - gx, y - gy))
         else:
             node["text"].append("")
@@ -604,8 +639,10 @@ def _node_trace(cat, G, pos, sizes, metrics, emph: _Emphasis, label_all, text_sc
         node["colour"].append(d.get("colour", "#777777"))
         node["op"].append(_DIM if emph.dimming and n not in emph.bright else 1.0)
         node["hover"].append(_node_hover(cat, G, n, title, metrics[n], lang))
-    font: dict[str, Any] = {"size": round(10 * text_scale), "shadow": "auto"}
-    if emph.dimming:  # no shadow: it would smear the pale, dimmed labels
+    font: dict[str, Any] = {"size": style.subgoal_px, "shadow": "auto"}
+    if not style.dim_text:
+        font["color"] = "#111111"
+    elif emph.dimming:  # no shadow: it would smear the pale, dimmed labels
         font.update(color=[_text_colour(n, emph) for n in nodes], shadow="none")
     return dict(
         type="scatter",
@@ -633,22 +670,22 @@ def _node_trace(cat, G, pos, sizes, metrics, emph: _Emphasis, label_all, text_sc
     )
 
 
-def _goal_label_trace(cat, G, goals, anchors, emph: _Emphasis, text_scale, lang) -> dict:
+def _goal_label_trace(cat, G, goals, anchors, emph: _Emphasis, style, lang) -> dict:
     label_font: dict[str, Any] = {
-        "size": round(13 * text_scale),
+        "size": style.goal_px,
         "weight": "bold",
         "shadow": "auto",
     }
-    if emph.dimming:
+    if not style.dim_text:
+        label_font["color"] = "#111111"
+    elif emph.dimming:
         label_font.update(color=[_text_colour(n, emph) for n in goals], shadow="none")
     return dict(
         type="scatter",
         x=[a[0] for a in anchors],
         y=[a[1] for a in anchors],
         mode="text",
-        text=[
-            wrap_label(cat.text(G.nodes[n].get("title"), lang) or str(n), _WRAP, 3) for n in goals
-        ],
+        text=[style.wrap(cat.text(G.nodes[n].get("title"), lang) or str(n), 3) for n in goals],
         textposition=[a[2] for a in anchors],
         textfont=label_font,
         hoverinfo="skip",
@@ -677,15 +714,28 @@ def _ring_trace(pos, sizes, ring_nodes: list[str], rings: dict[str, float]) -> d
     )
 
 
-def _figure_layout(cat, frame: _Frame, text_scale: float, uirevision: str | None) -> dict:
+def _figure_layout(
+    cat, frame: _Frame, text_scale: float, uirevision: str | None, *, room: bool = False
+) -> dict:
     axis = dict(visible=False, showgrid=False, zeroline=False, fixedrange=False)
     pad = frame.pad
     return dict(
-        xaxis=dict(axis, range=[frame.x[0] - pad, frame.x[1] + pad]),
-        yaxis=dict(axis, range=[frame.y[0] - pad, frame.y[1] + pad], scaleanchor="x", scaleratio=1),
+        # In a room the ranges hold and the plot area shrinks to keep the aspect ("domain"):
+        # widening a range to fit the first, still small, drawing would stay after the resize to
+        # full height and leave the map small (seen on the projector: ±4.65 for nodes in ±1.3).
+        xaxis=dict(axis, range=[frame.x[0] - pad, frame.x[1] + pad], **_constrain(room)),
+        yaxis=dict(
+            axis,
+            range=[frame.y[0] - pad, frame.y[1] + pad],
+            scaleanchor="x",
+            scaleratio=1,
+            **_constrain(room),
+        ),
         paper_bgcolor="rgba(0,0,0,0)",
         plot_bgcolor="rgba(0,0,0,0)",
-        margin=dict(l=8, r=8, t=8, b=8) if text_scale <= 1 else dict(l=80, r=80, t=30, b=30),
+        margin=(
+            dict(l=8, r=8, t=8, b=8) if text_scale <= 1 or room else dict(l=80, r=80, t=30, b=30)
+        ),
         clickmode="event+select",
         dragmode="pan",
         hovermode="closest",
@@ -705,6 +755,10 @@ def _figure_layout(cat, frame: _Frame, text_scale: float, uirevision: str | None
         ),
         uirevision=uirevision or f"graph:{cat.text(cat.meta.title, 'en')}:{cat.meta.version}",
     )
+
+
+def _constrain(room: bool) -> dict:
+    return {"constrain": "domain"} if room else {}
 
 
 def _node_sizes(

@@ -914,6 +914,11 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
 }
 
 
+from conflicts.i18n_console import CONSOLE  # noqa: E402  (the console's part of the table)
+
+TRANSLATIONS.update(CONSOLE)
+
+
 def normalise_language(value: str | None) -> str:
     """A supported language code for ``value`` (e.g. 'en-GB' -> 'en'), else the default."""
     code = (value or "").strip().lower()[:2]
@@ -923,8 +928,14 @@ def normalise_language(value: str | None) -> str:
 def t(key: str, lang: str, /, **values: object) -> str:
     """The UI text ``key`` in ``lang``, formatted with ``values``.
 
-    An unknown key raises ``KeyError`` (a test keeps every key used in the code present).
+    An unknown key raises ``KeyError`` (a test keeps every key used in the code present). With
+    ``n=1``, the key's ``_one`` variant is used when there is one (the singular).
+
+    >>> t("ws.ballots_in", "sv", n=1), t("ws.ballots_in", "sv", n=2)
+    ('1 röst inne', '2 röster inne')
     """
+    if values.get("n") == 1 and f"{key}_one" in TRANSLATIONS:
+        key = f"{key}_one"  # the singular: "1 röst inne", not "1 röster inne"
     entry = TRANSLATIONS[key]
     text = entry.get(lang) or entry[DEFAULT_LANGUAGE]
     return text.format(**values) if values else text

@@ -33,6 +33,12 @@ def workshop(database) -> ws.Workshop:
     return ws.open_workshop(grant_for(created.workshop.code, env_store()), store=env_store())
 
 
+def jump_box(at: AppTest):
+    """The step bar's select box (its key follows the stored step and revision)."""
+    (box,) = [s for s in at.selectbox if str(s.key).startswith("step_jump_")]
+    return box
+
+
 def current(code: str) -> int | None:
     return ws.get_workshop(code, store=env_store()).current_item_id
 
@@ -50,7 +56,7 @@ def test_next_previous_overview_and_jump(workshop) -> None:
     assert any("Step 3 of" in c.value for c in at.caption)
     at.button(key="step_prev").click().run()
     assert current(code) == items[1].id
-    at.selectbox(key="step_jump").set_value(items[5].id).run()
+    jump_box(at).set_value(items[5].id).run()
     assert current(code) == items[5].id
     at.button(key="step_overview").click().run()
     assert current(code) is None
@@ -64,7 +70,7 @@ def test_the_step_bar_follows_a_change_made_on_another_device(workshop) -> None:
     ws.step(grant_for(code, env_store()), 1, store=env_store())  # the facilitator's tablet moves on
     ws.step(grant_for(code, env_store()), 1, store=env_store())
     at.run()
-    assert at.selectbox(key="step_jump").value == items[1].id
+    assert jump_box(at).value == items[1].id
     assert any("Step 2 of" in c.value for c in at.caption)
 
 
@@ -238,3 +244,99 @@ def test_proposals_accept_decline_merge(workshop) -> None:
     added = w.catalogue().interactions_by_id[w.items[-1].interaction_id]
     assert added.score == -2 and "proposed" in added.tags
     assert t("fac.tab_proposals", "en", n=0) in [tab.label for tab in at.tabs]
+
+
+def _one_ballot(code: str) -> ws.AgendaItem:
+    item = ws.step(grant_for(code, env_store()), 1, store=env_store()).current_item
+    ws.toggle_voting(grant_for(code, env_store()), item.id, store=env_store())
+    ws.join(code, "voter-0-abcdefgh", store=env_store())
+    ws.cast_ballot(code, "voter-0-abcdefgh", item.id, 3, store=env_store())
+    return item
+
+
+def test_a_refused_method_change_says_why_and_shows_the_stored_setting(workshop) -> None:
+    """Issue 10.1: no rerun loop, the reason in words, the control back on the stored value."""
+    code = workshop.code
+    _one_ballot(code)
+    at = console(code)
+    (method,) = [c for c in at.button_group if str(c.key).startswith(f"method_{code}")]
+    method.set_value("score").run()  # a loop would time out here
+    assert not at.exception
+    assert ws.get_workshop(code, store=env_store()).method == "rating"
+    assert t("err.method_locked", "en") in [e.value for e in at.error]
+    (method,) = [c for c in at.button_group if str(c.key).startswith(f"method_{code}")]
+    assert method.value == "rating"
+    at.run()  # the refusal is not retried: the error is gone, the setting stays
+    assert not at.error and ws.get_workshop(code, store=env_store()).method == "rating"
+
+
+def test_every_refusal_code_of_the_domain_is_translated() -> None:
+    import re
+    from pathlib import Path
+
+    from conflicts.i18n import TRANSLATIONS
+
+    root = Path(ws.__file__).parent
+    codes = {c for f in root.glob("*.py") for c in re.findall(r'code="([a-z_]+)"', f.read_text())}
+    assert codes and not sorted(c for c in codes if f"err.{c}" not in TRANSLATIONS)
+
+
+def test_moving_on_closes_the_open_vote_and_says_so(workshop) -> None:
+    """Issue 10.5: N while voting is open closes that vote first (the default), with a notice;
+    with the toggle off the vote stays open and the console says phones cannot reach it."""
+    code = workshop.code
+    item = _one_ballot(code)
+    at = console(code)
+    at.button(key="step_next").click().run()
+    w = ws.get_workshop(code, store=env_store())
+    assert w.item(item.id).voting == "closed" and w.current_item_id != item.id
+    assert any("was closed" in i.value for i in at.info)
+    second = w.current_item
+    at.button(key="step_toggle").click().run()
+    at.toggle(key="close_on_move").set_value(False).run()
+    at.button(key="step_next").click().run()
+    assert ws.get_workshop(code, store=env_store()).item(second.id).voting == "open"
+    assert any("still open" in i.value for i in at.info)
+
+
+def test_ending_the_workshop_asks_first_and_stops_the_timer(workshop) -> None:
+    """Issue 10.6: one click does not end it; the confirmation does; the timer stops."""
+    code = workshop.code
+    ws.step(grant_for(code, env_store()), 1, store=env_store())
+    ws.timer_start(grant_for(code, env_store()), 300, store=env_store())
+    at = console(code)
+    assert not [b for b in at.button if b.key == "close_ws"]  # a popover, not a button
+    at.button(key="close_ws_confirm").click().run()
+    w = ws.get_workshop(code, store=env_store())
+    assert w.status == "closed"
+    assert ws.timer_state(w) is None
+
+
+def test_the_new_key_is_shown_once_with_copy_and_download(database) -> None:
+    """Issue 10.7: after creating, the key with a download button; the next action hides it."""
+    at = AppTest.from_string(PAGE_SCRIPT.format(name="facilitate"), default_timeout=TIMEOUT)
+    at.query_params["lang"] = "en"
+    at.run()
+    at.text_input(key="create_title").set_value("Rådslag")
+    at.button(key="create_submit").click().run()
+    assert not at.exception
+    key = at.code[0].value
+    (w,) = ws.list_workshops(store=env_store())
+    assert ws.check_facilitator(w.code, key, store=env_store())
+    assert [d for d in at.get("download_button") if d.proto.label == "Download the key"]
+    assert any(s.value == "Rådslag" for s in at.subheader)  # the title on the console
+    at.button(key="step_next").click().run()  # any next action
+    assert key not in [c.value for c in at.code]
+
+
+def test_v_acts_on_the_step_the_room_sees_even_from_a_stale_page(workshop) -> None:
+    """Issue 10.16: a V pressed before the page redrew after a step (here: a step taken on
+    another device) opens voting on the stored step, not on the one the page was drawn for."""
+    code, items = workshop.code, workshop.items
+    ws.step(grant_for(code, env_store()), 1, store=env_store())
+    at = console(code)  # drawn on step 1
+    ws.step(grant_for(code, env_store()), 1, store=env_store())  # the room is on step 2 now
+    at.button(key="step_toggle").click().run()
+    w = ws.get_workshop(code, store=env_store())
+    assert w.item(items[1].id).voting == "open"
+    assert w.item(items[0].id).voting == "not_started"

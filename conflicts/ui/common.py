@@ -21,6 +21,7 @@ from conflicts.catalogue import (
     load_catalogue,
     parse_catalogue_bytes,
 )
+from conflicts.errors import CatalogueError
 from conflicts.graph import build_graph
 from conflicts.i18n import DEFAULT_LANGUAGE, LANGUAGES, normalise_language
 from conflicts.layout import compute_layout
@@ -61,6 +62,16 @@ def derive_model(key: str, catalogue: Catalogue) -> Model:
     """Graph, layout and metrics of ``catalogue``: computed once, then only rendered."""
     graph = build_graph(catalogue)
     return Model(key, catalogue, graph, compute_layout(catalogue), node_metrics(graph))
+
+
+def catalogue_title(name: str, lang: str) -> str:
+    """A bundled catalogue's title in ``lang`` (its file name if the file does not load), for
+    pickers that would otherwise show file keys such as ``rufs2060``."""
+    try:
+        cat = bundled_model(name).catalogue
+    except CatalogueError:
+        return name
+    return cat.text(cat.meta.title, lang) or name
 
 
 @st.cache_resource(show_spinner=False)

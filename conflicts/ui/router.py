@@ -101,8 +101,27 @@ def main() -> None:
     st.set_page_config(page_title="Målkonflikt", page_icon=str(APP_ICON), layout="wide")
     lang = language()
     room = _requested_page() in ROOM_PAGES
-    page = st.navigation(pages(lang, app_services()), position="hidden" if room else "sidebar")
-    if page.url_path not in ROOM_PAGES:  # the projectors take ?lang= only
+    groups = pages(lang, app_services())
+    # Our own sidebar links rather than st.navigation's: those drop ``?code=``, and every
+    # facilitator page must carry the workshop along (console -> results -> projector).
+    page = st.navigation(groups, position="hidden")
+    if not room:
         with st.sidebar:
+            _links(groups)
             language_switch()
     page.run()
+
+
+#: Pages that take the workshop's ``?code=``.
+WORKSHOP_PAGES = {"projector", "facilitate", "results"}
+
+
+def _links(groups: dict[str, list[st.Page]]) -> None:
+    """The navigation, with the workshop code of this URL on every workshop page's link."""
+    code = st.query_params.get("code")
+    for heading, group in groups.items():
+        if heading:
+            st.caption(heading)
+        for p in group:
+            carry = {"code": code} if code and p.url_path in WORKSHOP_PAGES else None
+            st.page_link(p, query_params=carry)

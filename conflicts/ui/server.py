@@ -39,7 +39,7 @@ def middleware() -> list[Middleware]:
 
 def routes() -> list[BaseRoute]:
     """Extra HTTP routes (none may use Streamlit's reserved prefixes)."""
-    from conflicts import api, phone
+    from conflicts import api, phone, signin_http
     from conflicts.series import http as series_http
 
-    return [*api.routes(), *phone.routes(), *series_http.routes()]
+    return [*api.routes(), *phone.routes(), *signin_http.routes(), *series_http.routes()]

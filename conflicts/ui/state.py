@@ -37,3 +37,13 @@ EXPLORE_SELECTED = "explore_selected"
 SERIES_GRANTS = "_series_grants"
 #: Regional view / projector: (series id, poll signature, weighting) -> the regional results.
 SERIES_CACHE = "_series_cache"
+#: Console: a notice after an action (e.g. voting closed on moving on); the proposals read for
+#: ((code, tally_revision), proposals).
+FAC_NOTICE = "_fac_notice"
+FAC_PROPOSALS = "_fac_proposals"
+FAC_TALLY = "_fac_tally"
+#: Facilitator sign-in: codes signed out in this session (the old cookie is not read again);
+#: a pending (route, form fields) post that sets or clears the session cookie.
+SIGNED_OUT = "_fac_signed_out"
+SIGNIN_POST = "_fac_signin_post"
+REMEMBERED = "_fac_remembered"

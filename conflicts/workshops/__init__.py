@@ -189,6 +189,13 @@ from conflicts.workshops.proposals import (
     my_proposals,
     propose,
 )
+from conflicts.workshops.signin import (
+    SESSION_MAX_AGE_S,
+    session_cookie_name,
+    session_from_ticket,
+    session_ticket,
+    unlock_session,
+)
 from conflicts.workshops.snapshot import (
     AddedInteraction,
     AgendaEntry,
@@ -249,6 +256,7 @@ __all__ = [
     "PROPOSAL_TEXT_MAX",
     "PROPOSAL_TITLE_MAX",
     "QUESTION_MAX",
+    "SESSION_MAX_AGE_S",
     "SUMMARY_MAX",
     "TIMER_MAX_S",
     "TITLE_MAX",
@@ -339,6 +347,9 @@ __all__ = [
     "resolve_catalogue",
     "room_composition",
     "save_outcome",
+    "session_cookie_name",
+    "session_from_ticket",
+    "session_ticket",
     "set_agenda",
     "set_current_item",
     "set_hide_results",
@@ -357,6 +368,7 @@ __all__ = [
     "timer_state",
     "toggle_voting",
     "unlock",
+    "unlock_session",
     "verify_key",
     "warmup_options",
 ]

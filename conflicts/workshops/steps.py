@@ -235,9 +235,10 @@ def timer_reset(grant: FacilitatorGrant, *, store: Store) -> Workshop:
 
 
 def timer_state(workshop: Workshop, now: datetime | None = None) -> TimerState | None:
-    """The timer of the CURRENT step, or None (no timer, or it belongs to another step)."""
+    """The timer of the CURRENT step, or None (no timer, it belongs to another step, or the
+    workshop has ended: an ended workshop's timer no longer counts)."""
     w = workshop
-    if w.timer_duration_s is None or w.timer_item_id != w.current_item_id:
+    if w.status == "closed" or w.timer_duration_s is None or w.timer_item_id != w.current_item_id:
         return None
     if w.timer_paused_remaining_s is None and w.timer_started_at is None:
         return None

@@ -38,8 +38,7 @@ def _projector_shows(browser, url: str, code: str, ballots: int) -> None:
     page = context.new_page()
     page.goto(f"{url}/projector?code={code}&lang=en")
     page.wait_for_function(
-        "n => [...document.querySelectorAll('[data-testid=stCaptionContainer]')]"
-        ".some(e => e.innerText.includes('[ballots=' + n + ']'))",
+        "n => document.querySelector('[data-ballots]')?.dataset.ballots === String(n)",
         arg=ballots,
         timeout=15_000,
     )

@@ -39,8 +39,7 @@ def _projector_shows(projector, text: str) -> None:
 def _ballots_on_projector(projector, n: int) -> None:
     """Wait until the projector's caption counts ``n`` ballots in the whole workshop."""
     projector.wait_for_function(
-        "n => [...document.querySelectorAll('[data-testid=stCaptionContainer]')]"
-        ".some(e => e.innerText.includes('[ballots=' + n + ']'))",
+        "n => document.querySelector('[data-ballots]')?.dataset.ballots === String(n)",
         arg=n,
         timeout=FOLLOW_TIMEOUT,
     )
@@ -71,6 +70,13 @@ def _unlock(console, key: str) -> None:
     console.get_by_role("button", name="Unlock").click()
     console.locator(".st-key-step_next").wait_for()
     wait_for_app(console)
+
+
+def _signed_in(console) -> None:
+    """The console shows the step bar without asking for the key (the session cookie)."""
+    wait_for_app(console)
+    console.locator(".st-key-step_next").wait_for()
+    assert console.locator(".st-key-unlock_key input").count() == 0
 
 
 def _until(page, condition, what: str) -> None:
@@ -227,9 +233,12 @@ def test_a_whole_workshop_in_the_browser(browser, server) -> None:
         if step == 2:
             _shoot_projector(projector, "step-conflict-closed")
 
-    # A reload keeps everything: the same step and the notes.
+    # A reload keeps everything: the same step, the notes, and the facilitator signed in
+    # (a signed, httpOnly cookie that does not hold the key).
     console.reload()
-    _unlock(console, key)
+    _signed_in(console)
+    (cookie,) = [c for c in console_ctx.cookies() if c["name"] == f"mk_fac_{code}"]
+    assert cookie["httpOnly"] and cookie["sameSite"] == "Strict" and key not in cookie["value"]
     assert console.get_by_label("Summary").input_value() == "Step 6: the room is split."
     assert "Step 7 of 7" in " ".join(
         console.locator("[data-testid=stCaptionContainer]").all_inner_texts()
@@ -249,8 +258,8 @@ def test_a_whole_workshop_in_the_browser(browser, server) -> None:
     assert proposal.title == "Night flights vs. <sleep>"
     assert (proposal.from_node, proposal.to_node) == (cat.goals[0].id, cat.goals[2].id)
 
-    console.reload()
-    _unlock(console, key)
+    # The console shows the proposal without a reload.
+    console.get_by_role("tab", name="Proposals (1)").wait_for(timeout=FOLLOW_TIMEOUT)
     console.get_by_role("tab", name="Proposals (1)").click()
     console.get_by_text("Night flights vs. <sleep>").wait_for()
     console.locator(f".st-key-accept_{proposal.id} button").click()
@@ -278,9 +287,24 @@ def test_a_whole_workshop_in_the_browser(browser, server) -> None:
     _projector_shows(projector, "Agenda")
     _shoot_projector(projector, "step-end-overview")
     console.get_by_role("button", name="End the workshop").click()
-    wait_for_app(console)
-    assert ws.get_workshop(code, store=store).status == "closed"
+    console.get_by_role("button", name="Yes, end it").click()  # it asks first
+    _until(console, lambda: ws.get_workshop(code, store=store).status == "closed", "closed")
     phones[0][1].get_by_text("workshop has ended", exact=False).wait_for(timeout=FOLLOW_TIMEOUT)
+    _projector_shows(projector, "The workshop has ended")
+    _shoot_projector(projector, "step-ended")
+
+    # Signing out clears the cookie: a reload asks for the key again.
+    wait_for_app(console)
+    console.get_by_role("button", name="Sign out").click()
+    wait_for_app(console)
+    console.locator(".st-key-unlock_key input").wait_for()
+    for _ in range(50):
+        if not [c for c in console_ctx.cookies() if c["name"] == f"mk_fac_{code}"]:
+            break
+        console.wait_for_timeout(100)
+    console.reload()
+    wait_for_app(console)
+    console.locator(".st-key-unlock_key input").wait_for()
 
     for context, _ in phones:
         context.close()

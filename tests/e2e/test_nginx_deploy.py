@@ -212,7 +212,9 @@ def test_workshop_through_nginx_on_two_processes(
         page.goto(f"{url}/projector?code={code}")
         wait_for_app(page)
         page.wait_for_function(
-            f"() => document.body.innerText.includes('[ballots={PHONES}]')", timeout=30_000
+            "n => document.querySelector('[data-ballots]')?.dataset.ballots === String(n)",
+            arg=PHONES,
+            timeout=30_000,
         )
     finally:
         page.close()

@@ -83,12 +83,30 @@ def test_streamlit_pages_run_without_a_policy_violation(browser, server) -> None
     )
     page.on(
         "request",
-        lambda r: foreign.append(r.url) if not r.url.startswith((server.url, "data:")) else None,
+        lambda r: (
+            foreign.append(r.url)
+            if not r.url.startswith((server.url, "data:", f"blob:{server.url}"))
+            else None
+        ),
     )
     for path in ("/", "/catalogue", f"/projector?code={code}", f"/facilitate?code={code}"):
         page.goto(server.url + path)
         wait_for_app(page)
         page.wait_for_timeout(1000)
+    # The unlocked console (icons, the watcher, the sign-in post) and the results page.
+    page.locator(".st-key-unlock_key input").fill(created.facilitator_key)
+    page.locator(".st-key-unlock_submit button").click()
+    page.locator(".st-key-step_next").wait_for()
+    wait_for_app(page)
+    page.wait_for_timeout(1500)
+    page.goto(f"{server.url}/results?code={code}")  # signed in by the cookie: no key again
+    wait_for_app(page)
+    page.wait_for_timeout(1000)
+    # Client-side navigation through the sidebar (a page's ":material/…:" icon must not
+    # become a favicon fetched from a font host).
+    page.locator("[data-testid=stSidebar]").get_by_role("link", name="Katalog").click()
+    wait_for_app(page)
+    page.wait_for_timeout(1000)
     # The phone page under its strict policy: join, then the voting card (htmx and our script).
     page.goto(f"{server.url}/join?code={code}&lang=en")
     page.click("#join-submit")

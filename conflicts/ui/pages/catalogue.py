@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from functools import partial
 
 import streamlit as st
 
@@ -18,6 +19,7 @@ from conflicts.i18n import t
 from conflicts.ui.common import (
     Model,
     bundled_model,
+    catalogue_title,
     current_model,
     language,
     remember_upload,
@@ -79,6 +81,7 @@ def render() -> None:
             t("catalogue.choose", lang),
             bundled,
             index=bundled.index(in_use.key) if in_use.key in bundled else 0,
+            format_func=partial(catalogue_title, lang=lang),
             key="bundled_choice",
         )
         try:

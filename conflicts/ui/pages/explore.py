@@ -44,12 +44,14 @@ def _filters(model: Model, lang: str) -> dict:
             t("explore.filter_goals", lang),
             [g.id for g in cat.goals],
             format_func=lambda g: text(cat.goals_by_id[g].title),
+            placeholder=t("widget.choose_many", lang),
             key="f_goals",
         )
         actors = st.multiselect(
             t("explore.filter_actors", lang),
             [a.id for a in cat.actors],
             format_func=lambda a: text(cat.actors_by_id[a].name),
+            placeholder=t("widget.choose_many", lang),
             key="f_actors",
         )
         focus = st.selectbox(
@@ -213,6 +215,7 @@ def _matrix_nodes(model: Model, filters: dict, level: str, lang: str) -> list[st
             t("explore.matrix_goals", lang),
             [g.id for g in cat.goals],
             format_func=lambda g: cat.text(cat.goals_by_id[g].title, lang),
+            placeholder=t("widget.choose_many", lang),
             key="matrix_goals",
         )
         if not goals:

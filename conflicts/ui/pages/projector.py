@@ -51,6 +51,9 @@ PROJECTOR_CSS = """
 .st-key-projector_badges span { font-size: clamp(0.95rem, 1.15vw, 1.4rem) !important; }
 .st-key-projector_badges { flex-wrap: wrap !important; row-gap: 0.3rem !important; }
 .st-key-projector_badges > div:has(.st-key-projector_timer) { flex: 0 0 auto !important; width: max-content !important; }
+.st-key-projector_question p { font-size: clamp(1.1rem, 1.6vw, 2rem); line-height: 1.35; margin-bottom: 0.3rem; }
+.st-key-projector_voting_closed p, .st-key-projector_ended h2 { font-size: clamp(1.2rem, 1.8vw, 2.2rem); }
+.st-key-projector_title p { font-size: clamp(0.9rem, 1.1vw, 1.3rem); }
 .st-key-projector_room span { font-size: clamp(0.85rem, 1vw, 1.25rem) !important; }
 /* A long description gives way to the questions and the room at projector heights of ~720 px. */
 @media (max-height: 900px) {
@@ -204,7 +207,28 @@ def _ballot_line(tally, lang: str, count: int, total: int, *, overview, before_v
             with st.container(key="ballot_count", width="content"):  # overview: who is here
                 st.markdown(people_text if overview else t("ws.ballots_in", lang, n=count))
         small = t("ws.ballots_in", lang, n=total) if overview else people_text
-        st.caption(f"{small} [ballots={total}]", width="content")
+        st.caption(small, width="content")
+    # For tests and load tools, not for the room: the whole workshop's ballots as a data
+    # attribute (our own integer, no user text).
+    st.html(f'<span class="mk-ballots" data-ballots="{int(total)}" hidden></span>')
+
+
+def _voting_question(w: ws.Workshop, lang: str) -> None:
+    """While voting is open: what the phones ask (the same words), and the rating scale."""
+    values = {"budget": w.dot_budget} if w.method == "dots" else {"n": w.ranking_size}
+    question = (
+        t(f"ws.question_{w.method}", lang, **values)
+        if w.method
+        in (
+            "dots",
+            "ranking",
+        )
+        else t(f"ws.question_{w.method}", lang)
+    )
+    with st.container(key="projector_question"):
+        st.markdown(f"**{question}**")
+        if w.method == "rating":
+            st.markdown(f"{t('ws.rating_low', lang)} · {t('ws.rating_high', lang)}")
 
 
 def _join_box(w: ws.Workshop, lang: str) -> None:
@@ -252,6 +276,12 @@ def render(services: Services) -> None:
     show_join = voting_open or (current is None and w.status == "open")
     timer = ws.timer_state(w) is not None
     with side_col, st.container(key="projector_side"):
+        if w.title:
+            with st.container(key="projector_title"):
+                st.caption(md_escape(w.title))
+        if w.status == "closed":
+            with st.container(key="projector_ended"):
+                st.markdown(f"## {t('projector.ended', lang)}")
         if current is None or (interaction is None and not warmup):
             _overview_side(w, cat, lang, show_join=show_join, timer=timer, services=services)
         elif warmup:
@@ -278,8 +308,9 @@ def _graph(model: Model, interaction, lang: str) -> None:
         lang=lang,
         highlight=interaction.id if interaction else None,
         dim_others=interaction is not None,
-        text_scale=1.6,
+        text_scale=1.9,  # goal labels of 25 px, read from the back of the room
         subgoal_labels=False,
+        room=True,
     )
     st.plotly_chart(
         fig,
@@ -350,6 +381,11 @@ def _interaction_side(
             st.markdown(_text_block(cat.text(interaction.description, lang)))
     if interaction.questions and current.voting != "open":  # the dialogue, before and after
         st.markdown("\n".join(f"- {md_escape(cat.text(q, lang))}" for q in interaction.questions))
+    if current.voting == "open":
+        _voting_question(w, lang)
+    elif current.voting == "closed":
+        with st.container(key="projector_voting_closed"):
+            st.markdown(f"**:material/lock: {t('projector.voting_closed', lang)}**")
     if show_join:
         _join_box(w, lang)
     _live(

@@ -29,11 +29,11 @@ from conflicts.reports.report import (
 from conflicts.services import Services
 from conflicts.store import DatabaseUnavailable
 from conflicts.ui.common import language
+from conflicts.ui.console.signin import post_pending, signed_in
 from conflicts.ui.live import (
     code_entry,
     code_from_url,
     error_text,
-    facilitator_grant,
     granted,
     load_workshop,
     try_unlock,
@@ -302,7 +302,8 @@ def render(services: Services) -> None:
     w = load_workshop(code, lang, services=services)
     if w is None:
         return
-    grant = facilitator_grant(code, lang, services=services)
+    grant = signed_in(code, lang, services=services)  # the console's cookie counts here too
+    post_pending()
     if grant is None:
         # Not even the title before the key: it can name the organisation or the topic.
         st.title(t("nav.results", lang), anchor=False)

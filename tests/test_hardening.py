@@ -50,10 +50,10 @@ def test_console_shows_the_refusal_once_instead_of_looping(database) -> None:
     at = _page("facilitate", code=code)
     at.text_input(key="unlock_key").input(created.facilitator_key)
     at.button(key="unlock_submit").click().run()
-    at.toggle(key=f"req_{code}").set_value(True).run(timeout=30)  # looped forever before
+    at.toggle(key=f"req_{code}_False").set_value(True).run(timeout=30)  # looped forever before
     assert not at.exception
     assert at.error[0].value == t("err.closed_mode_after_ballots", "en")
-    assert at.toggle(key=f"req_{code}").value is False  # redrawn with the stored value
+    assert at.toggle(key=f"req_{code}_False").value is False  # redrawn with the stored value
 
 
 @pytest.mark.parametrize(

@@ -340,3 +340,52 @@ def test_v_acts_on_the_step_the_room_sees_even_from_a_stale_page(workshop) -> No
     w = ws.get_workshop(code, store=env_store())
     assert w.item(items[1].id).voting == "open"
     assert w.item(items[0].id).voting == "not_started"
+
+
+def _stale_rerun(at: AppTest, old_state) -> None:
+    """Rerun as a browser does whose page still holds an old widget (drawn before a redraw it
+    has not received yet): its widget states carry ``old_state``, that widget's old value
+    (``widget._widget_state`` read before the redraw), beside the new ones.
+    Streamlit forgets a widget's state when a run no longer draws it, so the old value arrives
+    as a change and fires the old widget's callback (issue 10, item 16)."""
+    states = at._tree.get_widget_states()
+    states.widgets.append(old_state)
+    at._run(states)
+
+
+def test_a_stale_jump_box_does_not_move_the_room_back_or_close_its_vote(workshop) -> None:
+    code, items = workshop.code, workshop.items
+    at = console(code)
+    at.button(key="step_next").click().run()
+    at.button(key="step_toggle").click().run()  # voting open on the first step
+    assert jump_box(at).value == items[0].id
+    old_box = jump_box(at)._widget_state
+    # A remote clicker moves on and opens the next vote; the console redraws ...
+    ws.step(grant_for(code, env_store()), 1, store=env_store())
+    ws.open_voting(grant_for(code, env_store()), items[1].id, store=env_store())
+    at.run()
+    assert jump_box(at).value == items[1].id
+    # ... while the browser, still showing the old box, sends its next rerun.
+    _stale_rerun(at, old_box)
+    w = ws.get_workshop(code, store=env_store())
+    assert w.current_item_id == items[1].id
+    assert w.current_item.voting == "open"
+    assert not at.exception
+
+
+def test_a_stale_outcome_box_does_not_undo_a_newer_outcome(workshop) -> None:
+    code, items = workshop.code, workshop.items
+    ws.step(grant_for(code, env_store()), 1, store=env_store())
+    ws.save_outcome(grant_for(code, env_store()), items[0].id, outcome="parked", store=env_store())
+    at = console(code)
+    (box,) = [s for s in at.selectbox if str(s.key).startswith(f"outcome_{items[0].id}_")]
+    old_box = box._widget_state
+    # The facilitator's tablet records an outcome; the console redraws with it ...
+    ws.save_outcome(
+        grant_for(code, env_store()), items[0].id, outcome="resolved", store=env_store()
+    )
+    at.run()
+    # ... and a rerun from the browser still carrying the old box (parked) changes nothing.
+    _stale_rerun(at, old_box)
+    assert ws.get_outcomes(code, store=env_store())[items[0].id].outcome == "resolved"
+    assert not at.exception

@@ -47,3 +47,6 @@ FAC_TALLY = "_fac_tally"
 SIGNED_OUT = "_fac_signed_out"
 SIGNIN_POST = "_fac_signin_post"
 REMEMBERED = "_fac_remembered"
+#: Widgets redrawn under a new key when their stored value changes: family -> the key drawn
+#: last (:mod:`conflicts.ui.versioned`).
+LIVE_KEYS = "_live_widget_keys"

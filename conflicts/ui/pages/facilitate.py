@@ -37,6 +37,7 @@ from conflicts.ui.live import (
 from conflicts.ui.room import item_text, representation_panel, timer_text
 from conflicts.ui.series_box import series_box
 from conflicts.ui.state import FAC_ERROR, FAC_NEW_KEY, FAC_NOTICE, FAC_TALLY, NOTES_ERROR
+from conflicts.ui.versioned import on_live_change, versioned_key
 from conflicts.ui.watch import follow_revision
 from conflicts.ui.widgets import md_escape, score_badge, whole
 
@@ -87,8 +88,17 @@ def _create(lang: str, *, services: Services) -> None:
 # ------------------------------------------------------------------------------------------------
 # Stepping: previous / next / voting / overview, with keyboard shortcuts
 # ------------------------------------------------------------------------------------------------
-def _jump(lang: str, code: str, key: str, *, services: Services) -> None:
-    move(lang, ws.set_current_item, code, st.session_state[key], services=services)
+def _jump(lang: str, code: str, key: str, drawn_at: int | None, *, services: Services) -> None:
+    """The jump box's choice, if the room is still where the box was drawn (a choice made on a
+    page that had not yet followed another device's step must not undo that step)."""
+    try:
+        now_at = ws.get_workshop(code, store=services.store).current_item_id
+    except (ws.WorkshopError, DatabaseUnavailable) as exc:
+        st.session_state[FAC_ERROR] = error_text(exc, lang)
+        return
+    target = st.session_state[key]
+    if now_at == drawn_at and target != now_at:
+        move(lang, ws.set_current_item, code, target, services=services)
 
 
 def _step_bar(w: ws.Workshop, cat: Catalogue, lang: str, *, services: Services) -> None:
@@ -140,7 +150,7 @@ def _step_bar(w: ws.Workshop, cat: Catalogue, lang: str, *, services: Services) 
         # browser message sent before the redraw arrived would carry the old step and its
         # on_change would move the room back), and a step taken on another device draws a new
         # select box showing it.
-        key = f"step_jump_{w.current_item_id}_{w.revision}"
+        key = versioned_key("step_jump", w.current_item_id, w.revision)
         labels = {i.id: f"{n}. {item_text(i, cat, lang)}" for n, i in enumerate(w.items, 1)}
         options = [None, *ids]
         with st.container(key="step_jump", width=360):
@@ -150,8 +160,8 @@ def _step_bar(w: ws.Workshop, cat: Catalogue, lang: str, *, services: Services) 
                 index=options.index(w.current_item_id) if w.current_item_id in options else 0,
                 format_func=lambda i: t("fac.overview_option", lang) if i is None else labels[i],
                 key=key,
-                on_change=_jump,
-                args=(lang, w.code, key),
+                on_change=on_live_change,
+                args=(key, _jump, lang, w.code, key, w.current_item_id),
                 kwargs={"services": services},
             )
         st.toggle(t("fac.close_on_move", lang), True, key=CLOSE_ON_MOVE)
@@ -282,27 +292,27 @@ def _notes(w: ws.Workshop, item: ws.AgendaItem, lang: str, *, services: Services
     stamp = o.updated_at.timestamp() if o.updated_at else 0
     left, right = st.columns(2)
     with left:
-        key = f"outcome_{item.id}_{stamp}"
+        key = versioned_key(f"outcome_{item.id}", stamp)
         st.selectbox(
             t("fac.outcome", lang),
             [None, *OUTCOMES],
             index=([None, *OUTCOMES].index(o.outcome) if o.outcome in OUTCOMES else 0),
             format_func=lambda v: "–" if v is None else t(f"outcome.{v}", lang),
             key=key,
-            on_change=_save_widget,
-            args=(lang, w.code, item.id, "outcome", key),
+            on_change=on_live_change,
+            args=(key, _save_widget, lang, w.code, item.id, "outcome", key),
             kwargs={"services": services},
         )
         text_field("owner", "fac.owner", ws.OWNER_MAX, 1)
     with right:
-        key = f"due_{item.id}_{stamp}"
+        key = versioned_key(f"due_{item.id}", stamp)
         st.date_input(
             t("fac.due", lang),
             value=o.due_date,
             format="YYYY-MM-DD",
             key=key,
-            on_change=_save_widget,
-            args=(lang, w.code, item.id, "due_date", key),
+            on_change=on_live_change,
+            args=(key, _save_widget, lang, w.code, item.id, "due_date", key),
             kwargs={"services": services},
         )
         text_field("next_step", "fac.next_step", ws.NEXT_STEP_MAX, 1)

@@ -10,27 +10,20 @@ from __future__ import annotations
 
 import argparse
 
+from conflicts import cli_common as common
 from conflicts import series
 from conflicts import workshops as ws
-from conflicts.cli_common import (
-    add_json,
-    add_output,
-    domain_command,
-    print_json,
-    store_of,
-    write_output,
-)
 from conflicts.series.export import SERIES_FORMATS, export_series
 
 
-@domain_command
+@common.domain_command
 def _create(args: argparse.Namespace) -> int:
-    store = store_of(args)
+    store = common.store_of(args)
     rooms = [ws.local_grant(code, store=store) for code in args.codes]
     created = series.create_series(args.title, rooms, store=store)
     s = created.series
     if args.json:
-        return print_json({"series": s.code, "key": created.key})
+        return common.print_json({"series": s.code, "key": created.key})
     print(f"Series created: {s.title} ({len(s.workshops)} workshops)")
     print(f"  series id:         {s.code}")
     print(f"  series key:        {created.key}")
@@ -46,25 +39,25 @@ def _rooms(s: series.Series) -> int:
     return 0
 
 
-@domain_command
+@common.domain_command
 def _add(args: argparse.Namespace) -> int:
-    store = store_of(args)
+    store = common.store_of(args)
     grant = series.local_series_grant(args.series, store=store)
     return _rooms(series.add_workshop(grant, ws.local_grant(args.code, store=store), store=store))
 
 
-@domain_command
+@common.domain_command
 def _remove(args: argparse.Namespace) -> int:
-    store = store_of(args)
+    store = common.store_of(args)
     grant = series.local_series_grant(args.series, store=store)
     return _rooms(series.remove_workshop(grant, args.code, store=store))
 
 
-@domain_command
+@common.domain_command
 def _export(args: argparse.Namespace) -> int:
-    store = store_of(args)
+    store = common.store_of(args)
     grant = series.local_series_grant(args.series, store=store)
-    return write_output(
+    return common.write_output(
         export_series(grant, args.format, weighting=args.weighting, store=store), args
     )
 
@@ -81,7 +74,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     c = ssub.add_parser("create", help="create a series; prints its id and key")
     c.add_argument("codes", nargs="*", metavar="CODE", help="join codes of its workshops")
     c.add_argument("--title", required=True, help="the series' title")
-    add_json(c, 'print {"series", "key"} as JSON')
+    common.add_json(c, 'print {"series", "key"} as JSON')
     c.set_defaults(func=_create)
 
     for name, func, text in (
@@ -108,5 +101,5 @@ def register(sub: argparse._SubParsersAction) -> None:
         default=None,
         help="weigh rooms equally or by participants (default: the series' choice)",
     )
-    add_output(e)
+    common.add_output(e)
     e.set_defaults(func=_export)

@@ -20,24 +20,17 @@ from __future__ import annotations
 import argparse
 import json
 
+from conflicts import cli_common as common
 from conflicts import workshops as ws
-from conflicts.cli_common import (
-    add_json,
-    add_output,
-    domain_command,
-    print_json,
-    store_of,
-    write_output,
-)
 from conflicts.reports import export
 
 
-@domain_command
+@common.domain_command
 def _create(args: argparse.Namespace) -> int:
-    created = ws.create_workshop(args.catalogue, title=args.title, store=store_of(args))
+    created = ws.create_workshop(args.catalogue, title=args.title, store=common.store_of(args))
     w = created.workshop
     if args.json:
-        return print_json(
+        return common.print_json(
             {"code": w.code, "join_path": w.join_path, "facilitator_key": created.facilitator_key}
         )
     print(f"Workshop created: {w.title} ({len(w.items)} items on the agenda, status draft)")
@@ -48,16 +41,16 @@ def _create(args: argparse.Namespace) -> int:
     return 0
 
 
-@domain_command
+@common.domain_command
 def _export(args: argparse.Namespace) -> int:
-    store = store_of(args)
+    store = common.store_of(args)
     grant = ws.local_grant(args.code, store=store)  # the CLI is trusted: it holds the database
-    return write_output(export.export_workshop(grant, args.format, store=store), args)
+    return common.write_output(export.export_workshop(grant, args.format, store=store), args)
 
 
-@domain_command
+@common.domain_command
 def _list(args: argparse.Namespace) -> int:
-    found = ws.list_workshops(store=store_of(args))
+    found = ws.list_workshops(store=common.store_of(args))
     if args.json:
         rows = [
             {
@@ -84,7 +77,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     c = wsub.add_parser("create", help="create a workshop; prints join code and facilitator key")
     c.add_argument("catalogue", metavar="CATALOGUE", help="a catalogue file or a bundled name")
     c.add_argument("--title", help="workshop title (default: the catalogue's title)")
-    add_json(c, 'print {"code", "join_path", "facilitator_key"} as JSON')
+    common.add_json(c, 'print {"code", "join_path", "facilitator_key"} as JSON')
     c.set_defaults(func=_create)
 
     e = wsub.add_parser(
@@ -102,9 +95,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         default="json",
         help="html | md | csv | json | yaml (default: json)",
     )
-    add_output(e)
+    common.add_output(e)
     e.set_defaults(func=_export)
 
     ls = wsub.add_parser("list", help="list the workshops in the database")
-    add_json(ls, "print a JSON list")
+    common.add_json(ls, "print a JSON list")
     ls.set_defaults(func=_list)

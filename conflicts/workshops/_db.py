@@ -455,19 +455,26 @@ def _proposal_query(workshop_id: int):
     )
 
 
-def _to_proposal(r, *, with_name: bool = True) -> Proposal:
+def _proposal_fields(r) -> dict[str, Any]:
+    """What a proposal row says about the proposal itself (not who made it): the fields of
+    :class:`~conflicts.workshops.snapshot.ProposalRecord`, the anonymous export's."""
+    return {
+        "id": r["id"],
+        "title": r["title"],
+        "text": r["text"],
+        "from_node": r["from_node"],
+        "to_node": r["to_node"],
+        "status": r["status"],
+        "merged_into": r["merged_into"],
+        "interaction_id": r["interaction_id"],
+        "created_at": as_utc(r["created_at"]),
+    }
+
+
+def _to_proposal(r) -> Proposal:
+    """A row of :func:`_proposal_query` (with the proposer's name: facilitator views only)."""
     return Proposal(
-        id=r["id"],
-        participant_id=r["participant_id"],
-        title=r["title"],
-        text=r["text"],
-        from_node=r["from_node"],
-        to_node=r["to_node"],
-        status=r["status"],
-        merged_into=r["merged_into"],
-        interaction_id=r["interaction_id"],
-        created_at=as_utc(r["created_at"]),
-        display_name=r["display_name"] if with_name else None,
+        participant_id=r["participant_id"], display_name=r["display_name"], **_proposal_fields(r)
     )
 
 

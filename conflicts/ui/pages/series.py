@@ -185,7 +185,7 @@ def _remove_room(grant: series.SeriesGrant, s: series.Series, lang: str, service
             return
         code = pending[1]
         st.warning(t("series.remove_confirm", lang, code=code, id=s.code))
-        yes, no = st.columns(2)
+        yes, no, _ = st.columns([1, 1, 4])
         if yes.button(t("series.remove_yes", lang), key="series_remove_yes", type="primary"):
             st.session_state.pop(SERIES_REMOVE, None)
             try:

@@ -3,18 +3,20 @@ regional projector's state open, on one database.
 
     python benchmarks/series.py --rooms 10 --phones 20                      # app on SQLite
     python benchmarks/series.py --rooms 10 --phones 200 --nginx 2 \\
-        --database-url postgresql://postgres@127.0.0.1:5432/test             # the deploy example
+        --database-url postgresql://postgres@127.0.0.1:5432/bench_series     # the deploy example
     python benchmarks/series.py ... --url http://127.0.0.1:8080 --database-url URL  # running
 
 What a run does: creates R free-mode rating workshops on the bundled ``stockholm`` catalogue
 (every conflict open) and one series of them; every phone joins its room (``POST
 /api/workshops/{code}/participants``) and then, all rooms at once, votes on the first conflict
 (``POST .../ballots``, retried like the phone page until the server answers). Meanwhile the
-regional projector's state is read every ``--poll`` s exactly as the page's fragment reads it
-(:func:`conflicts.series.poll_rooms`, and :func:`conflicts.series.public_series` when a room
-changed), in this process, from the same database. It prints JSON: acknowledged ballots, lost
-ones (acknowledged but missing from the rooms' exports), and the seconds from the first ballot
-(and from the last acknowledgement) until the regional state showed every ballot.
+regional projector's state is read every ``--poll`` s by ``--projectors`` threads exactly as the
+page's fragment reads it (:func:`conflicts.series.public_series` with ``shared=True``: one batched
+read of every room per ``CACHE_S`` and process), in this process, from the same database. It
+prints JSON: acknowledged ballots, lost ones (acknowledged but missing from the rooms' exports),
+the seconds from the first ballot (and from the last acknowledgement) until every regional
+projector showed every ballot, and the SELECTs per second this process sent (only the regional
+projectors read in it: the app runs in processes of its own).
 """
 
 from __future__ import annotations
@@ -31,11 +33,13 @@ import time
 from pathlib import Path
 
 import aiohttp
+from sqlalchemy import event
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from conflicts import series
 from conflicts import workshops as ws
+from conflicts.reports.export import export_dict
 from conflicts.store import get_store
 
 
@@ -47,6 +51,9 @@ def parser() -> argparse.ArgumentParser:
     ap.add_argument("--database-url", default=os.environ.get("CONFLICTS_DATABASE_URL"))
     ap.add_argument("--nginx", type=int, default=0, help="start the deploy example: P processes")
     ap.add_argument("--poll", type=float, default=1.0, help="regional projector poll, seconds")
+    ap.add_argument(
+        "--projectors", type=int, default=3, help="regional projectors open (one thread each)"
+    )
     ap.add_argument("--timeout", type=float, default=120.0)
     return ap
 
@@ -70,7 +77,9 @@ def make_rooms(db_url: str, rooms: int) -> tuple[str, list[tuple[str, int]]]:
 
 
 class Regional(threading.Thread):
-    """The regional projector's reads, as its fragment does them, until ``expected`` ballots."""
+    """One regional projector's reads, as its fragment does them (every ``poll`` s
+    :func:`conflicts.series.public_series` with ``shared=True``: the projectors of this process
+    share one batched read per ``CACHE_S``), until ``expected`` ballots are shown."""
 
     def __init__(self, db_url: str, sid: str, expected: int, poll: float) -> None:
         super().__init__(daemon=True)
@@ -81,20 +90,30 @@ class Regional(threading.Thread):
         self.read_s: list[float] = []
 
     def run(self) -> None:
-        signature = None
-        s = series.get_series(self.sid, store=self.store)
         while not self.stop.is_set():
             t0 = time.perf_counter()
-            now = series.poll_rooms(s, store=self.store)
-            if now != signature:
-                signature = now
-                _, res = series.public_series(self.sid, store=self.store)
-                self.reads += 1
-                shown = sum(x.ballots for c in res.conflicts for x in c.rooms)
-                if shown >= self.expected and self.seen_all_at is None:
-                    self.seen_all_at = time.perf_counter()
+            _, res = series.public_series(self.sid, store=self.store, shared=True)
+            self.reads += 1
+            shown = sum(x.ballots for c in res.conflicts for x in c.rooms)
+            if shown >= self.expected and self.seen_all_at is None:
+                self.seen_all_at = time.perf_counter()
             self.read_s.append(time.perf_counter() - t0)
             self.stop.wait(self.poll)
+
+
+class Statements:
+    """Counts the SELECTs this process sends (the regional projectors' reads, batched)."""
+
+    def __init__(self, engine) -> None:
+        self.engine, self.n = engine, 0
+        event.listen(engine, "before_cursor_execute", self._seen)
+
+    def _seen(self, conn, cursor, statement, *args) -> None:
+        if statement.lstrip()[:6].upper() == "SELECT":
+            self.n += 1
+
+    def close(self) -> None:
+        event.remove(self.engine, "before_cursor_execute", self._seen)
 
 
 async def phone(base: str, code: str, item: int, start: asyncio.Event, out: dict) -> None:
@@ -145,7 +164,7 @@ async def drive(base: str, rooms: list[tuple[str, int]], phones: int) -> dict:
 def stored_ballots(db_url: str, rooms: list[tuple[str, int]]) -> int:
     store = get_store(db_url)
     return sum(
-        len(ws.export_data(ws.local_grant(code, store=store), store=store)["ballots"])
+        len(export_dict(ws.snapshot(ws.local_grant(code, store=store), store=store))["ballots"])
         for code, _ in rooms
     )
 
@@ -170,16 +189,25 @@ def main(argv: list[str] | None = None) -> int:
             base = stack.enter_context(LocalDeployment(db_url, processes=args.nginx)).url
         else:
             base = stack.enter_context(AppServer(data_dir=tmp.name, database_url=db_url)).url
-        regional = Regional(db_url, sid, expected, args.poll)
-        regional.start()
+        statements = Statements(get_store(db_url).engine)
+        projectors = [Regional(db_url, sid, expected, args.poll) for _ in range(args.projectors)]
+        for p in projectors:
+            p.start()
+        started = time.perf_counter()
         res = asyncio.run(asyncio.wait_for(drive(base, rooms, args.phones), args.timeout))
         deadline = time.perf_counter() + 30
-        while regional.seen_all_at is None and time.perf_counter() < deadline:
+        while any(p.seen_all_at is None for p in projectors) and time.perf_counter() < deadline:
             time.sleep(0.1)
-        regional.stop.set()
+        for p in projectors:
+            p.stop.set()
+        for p in projectors:
+            p.join()
+        statements.close()
+        elapsed = time.perf_counter() - started
     stored = stored_ballots(db_url, rooms)
-    seen = regional.seen_all_at
-    reads = sorted(regional.read_s)
+    shown = [p.seen_all_at for p in projectors]
+    seen = max(shown) if all(shown) else None
+    reads = sorted(x for p in projectors for x in p.read_s)
     print(
         json.dumps(
             {
@@ -198,10 +226,12 @@ def main(argv: list[str] | None = None) -> int:
                 "regional_all_shown_s_after_last_ack": (
                     round(seen - res["last_ack"], 2) if seen and "last_ack" in res else None
                 ),
-                "regional_reads": regional.reads,
+                "regional_projectors": args.projectors,
+                "regional_polls": sum(p.reads for p in projectors),
                 "regional_poll_p95_ms": round(1000 * reads[int(0.95 * (len(reads) - 1))], 1)
                 if reads
                 else None,
+                "regional_selects_per_s": round(statements.n / elapsed, 1),
                 "loadavg_1m": round(os.getloadavg()[0], 1),
             },
             indent=2,

@@ -901,6 +901,18 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
     },
     "series.add": {"sv": "Lägg till i serie", "en": "Add to a series"},
     "series.added": {"sv": "Rummet lades till i {id}.", "en": "The room was added to {id}."},
+    "series.remove": {"sv": "Ta bort ett rum ur serien", "en": "Remove a room from the series"},
+    "series.remove_pick": {"sv": "Rum", "en": "Room"},
+    "series.remove_button": {"sv": "Ta bort rummet", "en": "Remove the room"},
+    "series.remove_confirm": {
+        "sv": "Ta bort {code} ur {id}? Rummets workshop och resultat finns kvar, men den "
+        "regionala vyn, projektorn och exporterna visar det inte längre.",
+        "en": "Remove {code} from {id}? The room's workshop and results stay, but the regional "
+        "view, projector and exports no longer show it.",
+    },
+    "series.remove_yes": {"sv": "Ja, ta bort", "en": "Yes, remove"},
+    "series.remove_no": {"sv": "Avbryt", "en": "Cancel"},
+    "series.removed": {"sv": "{code} togs bort ur {id}.", "en": "{code} was removed from {id}."},
     "series.links": {
         "sv": "Regional vy: {view} · Regional projektor: {projector}",
         "en": "Regional view: {view} · Regional projector: {projector}",
@@ -911,6 +923,10 @@ TRANSLATIONS: dict[str, dict[str, str]] = {
         "en": "Workshop {code_value} runs on another catalogue than the series.",
     },
     "err.series_empty": {"sv": "Serien har inga rum.", "en": "The series has no rooms."},
+    "err.not_in_series": {
+        "sv": "Workshop {code_value} ingår inte i serien {series}.",
+        "en": "Workshop {code_value} is not in series {series}.",
+    },
 }
 
 

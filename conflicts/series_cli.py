@@ -1,65 +1,69 @@
-"""``python -m conflicts series create | add | export``: regional series from the command line.
+"""``python -m conflicts series create | add | remove | export``: regional series from the
+command line.
 
-The CLI is trusted (it holds the database): it makes local grants, as ``workshop export`` does.
+The CLI is trusted (it holds the database): it makes local grants, as ``workshop export`` does,
+so ``add`` and ``remove`` need no series key. Errors and output as the ``workshop`` commands
+(:mod:`conflicts.cli_common`): ``error [code]: message`` on stderr and exit code 1.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
-import sys
-from pathlib import Path
 
+from conflicts import cli_common as common
 from conflicts import series
 from conflicts import workshops as ws
-from conflicts.errors import ConflictsError
 from conflicts.series.export import SERIES_FORMATS, export_series
-from conflicts.workshop_cli import _fail, _store
 
 
+@common.domain_command
 def _create(args: argparse.Namespace) -> int:
-    try:
-        store = _store(args)
-        rooms = [ws.local_grant(code, store=store) for code in args.codes]
-        created = series.create_series(args.title, rooms, store=store)
-    except ConflictsError as exc:
-        return _fail(exc)
+    store = common.store_of(args)
+    rooms = [ws.local_grant(code, store=store) for code in args.codes]
+    created = series.create_series(args.title, rooms, store=store)
     s = created.series
     if args.json:
-        print(json.dumps({"series": s.code, "key": created.key}))
-    else:
-        print(f"Series created: {s.title} ({len(s.workshops)} workshops)")
-        print(f"  series id:         {s.code}")
-        print(f"  series key:        {created.key}")
-        print(f"  regional view:     /series?id={s.code}")
-        print(f"  regional projector: /series/projector?id={s.code}")
-        print("The series key is shown only once: keep it.")
+        return common.print_json({"series": s.code, "key": created.key})
+    print(f"Series created: {s.title} ({len(s.workshops)} workshops)")
+    print(f"  series id:         {s.code}")
+    print(f"  series key:        {created.key}")
+    print(f"  regional view:     /series?id={s.code}")
+    print(f"  regional projector: /series/projector?id={s.code}")
+    print("The series key is shown only once: keep it.")
     return 0
 
 
-def _add(args: argparse.Namespace) -> int:
-    try:
-        store = _store(args)
-        grant = series.local_series_grant(args.series, store=store)
-        s = series.add_workshop(grant, ws.local_grant(args.code, store=store), store=store)
-    except ConflictsError as exc:
-        return _fail(exc)
+def _rooms(s: series.Series) -> int:
+    """The series and its rooms after a change: ``S-7KQ3XM: K7M2QX, P4N8RT``."""
     print(f"{s.code}: {', '.join(s.workshops)}")
     return 0
 
 
+@common.domain_command
+def _add(args: argparse.Namespace) -> int:
+    store = common.store_of(args)
+    grant = series.local_series_grant(args.series, store=store)
+    return _rooms(series.add_workshop(grant, ws.local_grant(args.code, store=store), store=store))
+
+
+@common.domain_command
+def _remove(args: argparse.Namespace) -> int:
+    store = common.store_of(args)
+    grant = series.local_series_grant(args.series, store=store)
+    return _rooms(series.remove_workshop(grant, args.code, store=store))
+
+
+@common.domain_command
 def _export(args: argparse.Namespace) -> int:
-    try:
-        store = _store(args)
-        grant = series.local_series_grant(args.series, store=store)
-        text = export_series(grant, args.format, weighting=args.weighting, store=store)
-    except ConflictsError as exc:
-        return _fail(exc)
-    if args.output:
-        Path(args.output).write_text(text, encoding="utf-8")
-    else:
-        sys.stdout.write(text)
-    return 0
+    store = common.store_of(args)
+    grant = series.local_series_grant(args.series, store=store)
+    return common.write_output(
+        export_series(grant, args.format, weighting=args.weighting, store=store), args
+    )
+
+
+def _series_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("series", metavar="SERIES", help="the series id (S-...)")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -70,13 +74,17 @@ def register(sub: argparse._SubParsersAction) -> None:
     c = ssub.add_parser("create", help="create a series; prints its id and key")
     c.add_argument("codes", nargs="*", metavar="CODE", help="join codes of its workshops")
     c.add_argument("--title", required=True, help="the series' title")
-    c.add_argument("--json", action="store_true", help='print {"series", "key"} as JSON')
+    common.add_json(c, 'print {"series", "key"} as JSON')
     c.set_defaults(func=_create)
 
-    a = ssub.add_parser("add", help="add a workshop to a series")
-    a.add_argument("series", metavar="SERIES", help="the series id (S-...)")
-    a.add_argument("code", metavar="CODE", help="the workshop's join code")
-    a.set_defaults(func=_add)
+    for name, func, text in (
+        ("add", _add, "add a workshop to a series"),
+        ("remove", _remove, "take a workshop out of a series (its results stay)"),
+    ):
+        a = ssub.add_parser(name, help=text)
+        _series_argument(a)
+        a.add_argument("code", metavar="CODE", help="the workshop's join code")
+        a.set_defaults(func=func)
 
     e = ssub.add_parser(
         "export",
@@ -85,7 +93,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "md: the summary; json: every room per conflict and the aggregate; yaml: the catalogue "
         "with every room's history per interaction.",
     )
-    e.add_argument("series", metavar="SERIES", help="the series id (S-...)")
+    _series_argument(e)
     e.add_argument("--format", choices=list(SERIES_FORMATS), default="json")
     e.add_argument(
         "--weighting",
@@ -93,5 +101,5 @@ def register(sub: argparse._SubParsersAction) -> None:
         default=None,
         help="weigh rooms equally or by participants (default: the series' choice)",
     )
-    e.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of stdout")
+    common.add_output(e)
     e.set_defaults(func=_export)

@@ -19,76 +19,38 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
-from pathlib import Path
 
+from conflicts import cli_common as common
 from conflicts import workshops as ws
-from conflicts.errors import CatalogueError, ConflictsError
 from conflicts.reports import export
-from conflicts.services import Services
 
 
-def _fail(exc: ConflictsError) -> int:
-    if isinstance(exc, CatalogueError):
-        for p in exc.problems:
-            print(p, file=sys.stderr)
-        print(f"error [invalid_catalogue]: {len(exc.problems)} problem(s)", file=sys.stderr)
-    else:
-        print(f"error [{getattr(exc, 'code', 'error')}]: {exc}", file=sys.stderr)
-    return 1
-
-
-def _store(args: argparse.Namespace):
-    """The store of the services this command runs with (made from the environment once)."""
-    if args.services is None:
-        args.services = Services.from_env()
-    return args.services.store
-
-
+@common.domain_command
 def _create(args: argparse.Namespace) -> int:
-    try:
-        created = ws.create_workshop(args.catalogue, title=args.title, store=_store(args))
-    except ConflictsError as exc:
-        return _fail(exc)
+    created = ws.create_workshop(args.catalogue, title=args.title, store=common.store_of(args))
     w = created.workshop
     if args.json:
-        print(
-            json.dumps(
-                {
-                    "code": w.code,
-                    "join_path": w.join_path,
-                    "facilitator_key": created.facilitator_key,
-                }
-            )
+        return common.print_json(
+            {"code": w.code, "join_path": w.join_path, "facilitator_key": created.facilitator_key}
         )
-    else:
-        print(f"Workshop created: {w.title} ({len(w.items)} items on the agenda, status draft)")
-        print(f"  join code:        {w.code}")
-        print(f"  participant URL:  {w.join_path}")
-        print(f"  facilitator key:  {created.facilitator_key}")
-        print("The facilitator key is shown only once: keep it.")
+    print(f"Workshop created: {w.title} ({len(w.items)} items on the agenda, status draft)")
+    print(f"  join code:        {w.code}")
+    print(f"  participant URL:  {w.join_path}")
+    print(f"  facilitator key:  {created.facilitator_key}")
+    print("The facilitator key is shown only once: keep it.")
     return 0
 
 
+@common.domain_command
 def _export(args: argparse.Namespace) -> int:
-    try:
-        store = _store(args)
-        grant = ws.local_grant(args.code, store=store)  # the CLI is trusted: it holds the database
-        text = export.export_workshop(grant, args.format, store=store)
-    except ConflictsError as exc:
-        return _fail(exc)
-    if args.output:
-        Path(args.output).write_text(text, encoding="utf-8")
-    else:
-        sys.stdout.write(text)
-    return 0
+    store = common.store_of(args)
+    grant = ws.local_grant(args.code, store=store)  # the CLI is trusted: it holds the database
+    return common.write_output(export.export_workshop(grant, args.format, store=store), args)
 
 
+@common.domain_command
 def _list(args: argparse.Namespace) -> int:
-    try:
-        found = ws.list_workshops(store=_store(args))
-    except ConflictsError as exc:
-        return _fail(exc)
+    found = ws.list_workshops(store=common.store_of(args))
     if args.json:
         rows = [
             {
@@ -115,11 +77,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     c = wsub.add_parser("create", help="create a workshop; prints join code and facilitator key")
     c.add_argument("catalogue", metavar="CATALOGUE", help="a catalogue file or a bundled name")
     c.add_argument("--title", help="workshop title (default: the catalogue's title)")
-    c.add_argument(
-        "--json",
-        action="store_true",
-        help='print {"code", "join_path", "facilitator_key"} as JSON',
-    )
+    common.add_json(c, 'print {"code", "join_path", "facilitator_key"} as JSON')
     c.set_defaults(func=_create)
 
     e = wsub.add_parser(
@@ -137,9 +95,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         default="json",
         help="html | md | csv | json | yaml (default: json)",
     )
-    e.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of stdout")
+    common.add_output(e)
     e.set_defaults(func=_export)
 
     ls = wsub.add_parser("list", help="list the workshops in the database")
-    ls.add_argument("--json", action="store_true")
+    common.add_json(ls, "print a JSON list")
     ls.set_defaults(func=_list)

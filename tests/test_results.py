@@ -134,6 +134,29 @@ def test_rows_follow_the_room_ranking_with_numbers_from_the_tally(store, round1)
     assert c1.catalogue_score == -2 and c1.room_score is None  # rating: no -3..+3 room score
 
 
+def test_a_row_declares_the_tally_fields_as_the_tally_does():
+    """ResultRow repeats ItemTally's numbers (its constructor is public): names, types and
+    defaults must not drift apart, and a row built from a tally carries every one of them."""
+    from dataclasses import MISSING, fields
+
+    from conflicts.tally import ItemTally
+
+    assert set(res.TALLY_FIELDS) >= {"ballots", "mean", "consensus", "priority", "rank", "voting"}
+    row_fields = {f.name: f for f in fields(res.ResultRow)}
+    for f in fields(ItemTally):
+        if f.name not in res.TALLY_FIELDS:
+            continue
+        mine = row_fields[f.name]
+        assert (mine.type, mine.default) == (f.type, f.default), f.name
+        assert (mine.default_factory is MISSING) == (f.default_factory is MISSING), f.name
+    tally = ItemTally(7, "c1", 2, "closed", ballots=3, skips=1, distribution={1: 2, 5: 1},
+                      mean=2.3, median=1.0, stdev=1.9, total=7, consensus=0.4, priority=2.3,
+                      rank=1, catalogue_score=-2, participants=None)  # fmt: skip
+    values = res.tally_fields(tally)
+    assert values == {name: getattr(tally, name) for name in res.TALLY_FIELDS}
+    assert values["distribution"] is not tally.distribution  # the row's own copy
+
+
 def test_outcomes_proposals_representation_and_warmups(store, round1):
     r = res.load_results(grant_for(round1.code, store), lang="sv", store=store)
     c1 = r.row("c1")

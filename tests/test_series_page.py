@@ -102,3 +102,33 @@ def test_console_creates_a_series_and_adds_another_room(database):
     other.button(key="series_add").click().run()
     assert not other.exception and not other.error
     assert series.get_series(sid, store=store).workshops == (a.code, b.code)
+
+
+def test_remove_a_room_behind_the_key_with_a_confirmation(database):
+    a, b, created = _series()
+    sid = created.series.code
+    at = page("series", id=sid, lang="en").run()
+    assert not at.exception
+    assert "series_remove" not in [x.key for x in at.button]  # locked: no remove button
+    at.text_input(key="series_key").input(created.key)
+    at.button(key="series_unlock_submit").click().run()
+    assert at.selectbox(key="series_remove_pick").options == [a.code, b.code]
+    at.selectbox(key="series_remove_pick").set_value(b.code)
+    at.button(key="series_remove").click().run()
+    assert not at.exception
+    # asked first: nothing removed yet; cancelling removes nothing
+    assert any(b.code in w.value for w in at.warning)
+    assert series.get_series(sid, store=env_store()).workshops == (a.code, b.code)
+    at.button(key="series_remove_no").click().run()
+    assert not at.warning and "series_remove_yes" not in [x.key for x in at.button]
+    assert series.get_series(sid, store=env_store()).workshops == (a.code, b.code)
+    # asked again and confirmed: removed, said so, and the ranking has one room left
+    at.selectbox(key="series_remove_pick").set_value(b.code)
+    at.button(key="series_remove").click().run()
+    at.button(key="series_remove_yes").click().run()
+    assert not at.exception
+    assert series.get_series(sid, store=env_store()).workshops == (a.code,)
+    assert at.success[0].value == t("series.removed", "en", code=b.code, id=sid)
+    ranking = at.dataframe[0].value
+    assert a.code in ranking.columns and b.code not in ranking.columns
+    assert at.selectbox(key="series_remove_pick").options == [a.code]

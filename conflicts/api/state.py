@@ -3,7 +3,9 @@
 Every phone asks for the same thing, so one process answers all of them from one read:
 
 * :meth:`StateHub.state` builds :class:`~conflicts.api.models.State` at most once per
-  ``CACHE_S`` per workshop and language (concurrent askers wait for the same build).
+  ``CACHE_S`` per workshop and language (concurrent askers wait for the same build; the
+  values are kept in a :class:`~conflicts.shared_reads.SharedReads`, as the regional
+  projector's).
 * :meth:`StateHub.wait` parks a request until the workshop's ``revision`` (facilitator
   changes) differs from the one the caller has, or ``timeout`` passes. One watcher task per
   workshop and process reads the two counters every ``WATCH_S`` while anybody waits, and wakes
@@ -13,7 +15,6 @@ Every phone asks for the same thing, so one process answers all of them from one
 from __future__ import annotations
 
 import asyncio
-import time
 from dataclasses import dataclass, field
 
 from starlette.concurrency import run_in_threadpool
@@ -22,8 +23,8 @@ import conflicts.api.domain as domain
 from conflicts import workshops as ws
 from conflicts.api.models import AgendaEntry, ItemCard, ItemResult, Option, State
 from conflicts.i18n import t
+from conflicts.shared_reads import CACHE_S, SharedReads
 
-CACHE_S = 0.5
 WATCH_S = 0.2
 MAX_WAIT_S = 30.0
 #: How long a long poll is held by default: under the usual 30-60 s proxy timeouts.
@@ -152,7 +153,6 @@ def _read(code: str) -> tuple[ws.Workshop, ws.WorkshopTally | None]:
 
 @dataclass
 class _Entry:
-    at: float
     workshop: ws.Workshop
     tally: ws.WorkshopTally | None
     states: dict[str, State] = field(default_factory=dict)
@@ -173,16 +173,15 @@ class StateHub:
     def __init__(self, cache_s: float = CACHE_S, watch_s: float = WATCH_S):
         self.cache_s = cache_s
         self.watch_s = watch_s
-        self._entries: dict[str, _Entry] = {}
+        self._reads: SharedReads[_Entry] = SharedReads(cache_s)
         self._building: dict[str, asyncio.Future] = {}
         self._watches: dict[str, _Watch] = {}
 
     async def workshop(self, code: str, *, min_revision: int = 0) -> _Entry:
         """The cached read of ``code`` (fresh, and at least ``min_revision``), else a new one
         shared with every concurrent caller. Raises what the domain raises."""
-        entry = self._entries.get(code)
-        now = time.monotonic()
-        if entry and now - entry.at < self.cache_s and entry.workshop.revision >= min_revision:
+        entry = self._reads.fresh(code, lambda e: e.workshop.revision >= min_revision)
+        if entry is not None:
             return entry
         pending = self._building.get(code)
         if pending is None:
@@ -190,10 +189,7 @@ class StateHub:
             self._building[code] = pending
             try:
                 w, tally = await run_in_threadpool(_read, code)
-                entry = _Entry(time.monotonic(), w, tally)
-                if len(self._entries) > 1024:
-                    self._entries.clear()
-                self._entries[code] = entry
+                entry = self._reads.put(code, _Entry(w, tally))
                 pending.set_result(entry)
             except BaseException as exc:
                 pending.set_exception(exc)

@@ -288,8 +288,7 @@ async def page(request: Request) -> Response:
         try:
             await run_in_threadpool(_load, view, who.voter_id)
         except DOMAIN_ERRORS as exc:
-            note_unknown_code(request, exc)
-            view.workshop, view.notice = None, error_code(exc)[0]
+            view.workshop, view.notice = None, _refused(request, exc)
             status = 404 if view.notice == "unknown_code" else 503
     response = render("page.html", view, who, status)
     if not who.cookie:
@@ -326,6 +325,35 @@ async def _form(request: Request):
         return {k: v for k, v in form.multi_items() if isinstance(v, str)}, form.getlist("rank")
 
 
+@dataclass
+class _Post:
+    """A participant's form post: the page it came from, its fields, ``rank`` list and voter."""
+
+    view: View
+    fields: dict
+    ranks: list
+    who: Voter
+
+
+async def _posted(request: Request) -> _Post | Response:
+    """Read a form post (same site only, bounded) and who sent it; or the 403 page when the
+    post is refused."""
+    lang = language(request)
+    view = View(lang=lang, code=normalise_code(request.query_params.get("code", "")))
+    try:
+        fields, ranks = await _form(request)
+    except DOMAIN_ERRORS as exc:
+        return HTMLResponse(message(error_code(exc)[0], lang), status_code=403)
+    who = await run_in_threadpool(identify, request, fields.get("voter"))
+    return _Post(view, fields, ranks, who)
+
+
+def _refused(request: Request, exc: Exception) -> str:
+    """The error code to show for a domain error (an unknown join code is counted first)."""
+    note_unknown_code(request, exc)
+    return error_code(exc)[0]
+
+
 def _after_post(request: Request, view: View, who: Voter, anchor: str = "", **params) -> Response:
     """Redirect back to the page (PRG); draw the page at once when the browser has no voter
     cookie (the hidden field carries its id) or when htmx asked (it swaps a part of it)."""
@@ -343,8 +371,7 @@ async def _finish(request: Request, view: View, who: Voter, anchor: str = "", **
         try:
             await run_in_threadpool(_load, view, who.voter_id)
         except DOMAIN_ERRORS as exc:
-            note_unknown_code(request, exc)
-            view.notice = error_code(exc)[0]
+            view.notice = _refused(request, exc)
         response = render("page.html", view, who)
     if not who.cookie:
         set_voter_cookie(request, response, who.token)
@@ -353,13 +380,10 @@ async def _finish(request: Request, view: View, who: Voter, anchor: str = "", **
 
 async def post_join(request: Request) -> Response:
     """The join form (no JavaScript needed)."""
-    lang = language(request)
-    view = View(lang=lang, code=normalise_code(request.query_params.get("code", "")))
-    try:
-        fields, _ = await _form(request)
-    except DOMAIN_ERRORS as exc:
-        return HTMLResponse(message(error_code(exc)[0], lang), status_code=403)
-    who = await run_in_threadpool(identify, request, fields.get("voter"))
+    post = await _posted(request)
+    if isinstance(post, Response):
+        return post
+    view, fields, who = post.view, post.fields, post.who
     notice = None
     try:
         body = JoinRequest(
@@ -372,8 +396,7 @@ async def post_join(request: Request) -> Response:
     except ValidationError:
         notice = "invalid_request"
     except DOMAIN_ERRORS as exc:
-        note_unknown_code(request, exc)
-        notice = error_code(exc)[0]
+        notice = _refused(request, exc)
     return await _finish(request, view, who, notice=notice)
 
 
@@ -389,13 +412,10 @@ def _ballot(fields: dict, ranks: list) -> BallotRequest:
 
 async def post_ballot(request: Request) -> Response:
     """A ballot from a plain form (the page's JavaScript uses the JSON API instead)."""
-    lang = language(request)
-    view = View(lang=lang, code=normalise_code(request.query_params.get("code", "")))
-    try:
-        fields, ranks = await _form(request)
-    except DOMAIN_ERRORS as exc:
-        return HTMLResponse(message(error_code(exc)[0], lang), status_code=403)
-    who = await run_in_threadpool(identify, request, fields.get("voter"))
+    post = await _posted(request)
+    if isinstance(post, Response):
+        return post
+    view, fields, ranks, who = post.view, post.fields, post.ranks, post.who
     notice, anchor = None, ""
     try:
         body = _ballot(fields, ranks)
@@ -404,8 +424,7 @@ async def post_ballot(request: Request) -> Response:
     except (ValueError, ValidationError):
         notice = "invalid_ballot"
     except DOMAIN_ERRORS as exc:
-        note_unknown_code(request, exc)
-        notice = error_code(exc)[0]
+        notice = _refused(request, exc)
     return await _finish(request, view, who, anchor, notice=notice)
 
 
@@ -423,13 +442,10 @@ def _propose(code: str, voter_id: str, fields: dict) -> None:
 
 async def post_proposal(request: Request) -> Response:
     """A proposal of a missing conflict (plain form; htmx swaps the section in place)."""
-    lang = language(request)
-    view = View(lang=lang, code=normalise_code(request.query_params.get("code", "")))
-    try:
-        fields, _ = await _form(request)
-    except DOMAIN_ERRORS as exc:
-        return HTMLResponse(message(error_code(exc)[0], lang), status_code=403)
-    who = await run_in_threadpool(identify, request, fields.get("voter"))
+    post = await _posted(request)
+    if isinstance(post, Response):
+        return post
+    view, fields, who = post.view, post.fields, post.who
     if not (fields.get("title") or "").strip():
         result = "title_required"
     elif not fields.get("from_node") or not fields.get("to_node"):
@@ -439,6 +455,5 @@ async def post_proposal(request: Request) -> Response:
             await run_in_threadpool(_propose, view.code, who.voter_id, fields)
             result = "sent"
         except DOMAIN_ERRORS as exc:
-            note_unknown_code(request, exc)
-            result = error_code(exc)[0]
+            result = _refused(request, exc)
     return await _finish(request, view, who, "#proposals", pnotice=result)

@@ -31,12 +31,13 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 
 from conflicts import workshops as ws
 from conflicts.catalogue import Catalogue
 from conflicts.store import Store
+from conflicts.tally import ItemTally
 from conflicts.workshops import (
     Outcome,
     Representation,
@@ -45,6 +46,8 @@ from conflicts.workshops import (
     representation,
     room_composition,
 )
+
+_ITEM_TALLY_FIELDS = frozenset(f.name for f in fields(ItemTally))
 
 __all__ = [
     "CatalogueMismatch",
@@ -113,6 +116,23 @@ class ResultRow:
         if self.room_score is None or self.catalogue_score is None:
             return None
         return round(self.room_score - self.catalogue_score, 2)
+
+
+#: The fields a :class:`ResultRow` takes unchanged from its item's :class:`~conflicts.tally.
+#: ItemTally` (the same names, types and defaults: ``tests/test_results.py`` checks it). They are
+#: declared again, not composed as a ``tally`` field, because ``ResultRow(...)`` with these
+#: keywords is the constructor reports, series and their tests call. Not ``participants``: the
+#: row's is the room's count, the tally's is None unless whoever tallied knew it.
+TALLY_FIELDS = tuple(
+    f.name for f in fields(ResultRow) if f.name in _ITEM_TALLY_FIELDS and f.name != "participants"
+)
+
+
+def tally_fields(it: ItemTally) -> dict:
+    """The :data:`TALLY_FIELDS` of a tally, for ``ResultRow(**tally_fields(it), ...)``."""
+    values = {name: getattr(it, name) for name in TALLY_FIELDS}
+    values["distribution"] = dict(it.distribution)  # the row's own copy
+    return values
 
 
 @dataclass(frozen=True)
@@ -184,28 +204,14 @@ def _result_row(
         return node
 
     return ResultRow(
-        item_id=it.item_id,
-        interaction_id=iid,
-        position=it.position,
+        **tally_fields(it),
         title=title or iid,
         from_node=from_node,
         to_node=to_node,
         from_title=node_title(from_node),
         to_title=node_title(to_node),
         origin=rec.origin,
-        voting=it.voting,
         participants=n_people,
-        ballots=it.ballots,
-        skips=it.skips,
-        distribution=dict(it.distribution),
-        mean=it.mean,
-        median=it.median,
-        stdev=it.stdev,
-        total=it.total,
-        consensus=it.consensus,
-        priority=it.priority,
-        rank=it.rank,
-        catalogue_score=it.catalogue_score,
         room_score=it.mean if method == "score" else None,
         representation=representation(catalogue, iid, people) if inter is not None else None,
         outcome=outcomes.get(it.item_id),

@@ -14,6 +14,7 @@ Usage::
     sid, key = created.series.code, created.key      # show the key once
     grant = series.unlock_series(sid, key, store=store)
     series.add_workshop(grant, grant_b, store=store)  # a room's facilitator grant
+    series.remove_workshop(grant, "K7M2QX", store=store)  # a room's join code
     regional = series.load_series(grant, store=store) # SeriesResults
     text = series.export_series(grant, "json", store=store)
 """
@@ -32,7 +33,7 @@ from conflicts.series.aggregate import (
     aggregate,
     merge_proposals,
 )
-from conflicts.series.errors import SeriesCatalogueMismatch, SeriesNotFound
+from conflicts.series.errors import SeriesCatalogueMismatch, SeriesNotFound, SeriesRoomNotFound
 from conflicts.series.load import load_series, public_series
 from conflicts.series.registry import (
     CreatedSeries,
@@ -42,6 +43,7 @@ from conflicts.series.registry import (
     get_series,
     poll_rooms,
     public_rooms,
+    remove_workshop,
     room_snapshots,
     series_of,
     set_weighting,
@@ -57,6 +59,7 @@ __all__ = [
     "SeriesGrant",
     "SeriesNotFound",
     "SeriesResults",
+    "SeriesRoomNotFound",
     "add_workshop",
     "aggregate",
     "create_series",
@@ -68,6 +71,7 @@ __all__ = [
     "poll_rooms",
     "public_rooms",
     "public_series",
+    "remove_workshop",
     "room_snapshots",
     "series_of",
     "set_weighting",

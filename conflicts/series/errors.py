@@ -15,3 +15,9 @@ class SeriesCatalogueMismatch(WorkshopError):
     """The workshop runs on another catalogue than the series (params ``code``)."""
 
     code = "series_catalogue_mismatch"
+
+
+class SeriesRoomNotFound(WorkshopError):
+    """The workshop is not in the series (params ``series``, ``code_value``)."""
+
+    code = "not_in_series"

@@ -1,4 +1,4 @@
-"""Series in the store: create one, add a room, read its rooms.
+"""Series in the store: create one, add or remove a room, read its rooms.
 
 A series holds workshops that run on the same catalogue, or on a catalogue written back from one of
 them (it keeps every interaction id and appends), so their conflicts can be lined up by id.
@@ -27,7 +27,7 @@ from conflicts.series.access import (
     _series_grant,
     normalise_series_code,
 )
-from conflicts.series.errors import SeriesCatalogueMismatch
+from conflicts.series.errors import SeriesCatalogueMismatch, SeriesRoomNotFound
 from conflicts.store import (
     SERIES_WEIGHTINGS,
     Store,
@@ -175,6 +175,35 @@ def add_workshop(grant: SeriesGrant, room: ws.FacilitatorGrant, *, store: Store)
         return get_series(grant, store=store)
 
 
+def remove_workshop(grant: SeriesGrant, code: str, *, store: Store) -> Series:
+    """Take the room with join code ``code`` out of the series (its workshop and results stay;
+    the regional view and exports no longer show it).
+
+    Raises :class:`~conflicts.workshops.WorkshopNotFound` (no such workshop) and
+    :class:`SeriesRoomNotFound` (the workshop is not in the series)."""
+    room = ws.get_workshop(code, store=store)
+
+    def tx(conn: Connection) -> Series:
+        gone = conn.execute(
+            series_workshops.delete().where(
+                series_workshops.c.series_id == grant.series_id,
+                series_workshops.c.workshop_id == room.id,
+            )
+        ).rowcount
+        if not gone:
+            raise SeriesRoomNotFound(
+                f"workshop {room.code} is not in series {grant.code}",
+                series=grant.code,
+                code_value=room.code,
+            )
+        conn.execute(
+            series.update().where(series.c.id == grant.series_id).values(updated_at=utcnow())
+        )
+        return _read(conn, grant.series_id)
+
+    return store.write(tx)
+
+
 def get_series(ref: SeriesGrant | str, *, store: Store) -> Series:
     """The series (title, weighting, its rooms' codes): by grant, or by its public id (the
     projector: nothing here is secret). Raises :class:`SeriesNotFound`."""
@@ -226,14 +255,13 @@ def public_rooms(
 ) -> tuple[Series, list[tuple[ws.Workshop, ws.WorkshopTally]]]:
     """The series and each room with its public tally (what its own projector shows: with
     ``hide_results_until_closed`` only counts until an item is closed). No grant: nothing
-    secret."""
+    secret. A fixed number of queries however many rooms (:func:`conflicts.workshops.
+    public_tallies` reads every room in one transaction)."""
     s = get_series(normalise_series_code(code), store=store)
-    rooms = []
-    for c in s.workshops:
-        rooms.append((ws.get_workshop(c, store=store), ws.get_tally(c, store=store)))
-    return s, rooms
+    return s, ws.public_tallies(s.workshops, store=store)
 
 
 def poll_rooms(s: Series, *, store: Store) -> tuple:
-    """The rooms' ``(revision, tally_revision)`` pairs: re-read the rooms when it changes."""
-    return tuple(ws.poll(c, store=store) for c in s.workshops)
+    """The rooms' ``(revision, tally_revision)`` pairs (one query): re-read the rooms when it
+    changes."""
+    return tuple(ws.poll_many(s.workshops, store=store))

@@ -37,6 +37,9 @@ EXPLORE_SELECTED = "explore_selected"
 SERIES_GRANTS = "_series_grants"
 #: Regional view / projector: (series id, poll signature, weighting) -> the regional results.
 SERIES_CACHE = "_series_cache"
+#: Regional view: the room whose removal waits for confirmation; the notice after removing one.
+SERIES_REMOVE = "_series_remove"
+SERIES_NOTICE = "_series_notice"
 #: Console: a notice after an action (e.g. voting closed on moving on); the proposals read for
 #: ((code, tally_revision), proposals).
 FAC_NOTICE = "_fac_notice"

@@ -134,6 +134,7 @@ from conflicts.workshops.lifecycle import (
     list_workshops,
     open_workshop,
     poll,
+    poll_many,
     resolve_catalogue,
     set_hide_results,
     set_mode,
@@ -225,6 +226,7 @@ from conflicts.workshops.steps import (
 )
 from conflicts.workshops.tallies import (
     get_tally,
+    public_tallies,
     representation,
     room_composition,
 )
@@ -338,9 +340,11 @@ __all__ = [
     "open_workshop",
     "order_agenda",
     "poll",
+    "poll_many",
     "propose",
     "pseudonym",
     "public_snapshot",
+    "public_tallies",
     "remove_item",
     "reorder_agenda",
     "representation",

@@ -53,13 +53,15 @@ from conflicts.workshops.text import _is_int
 
 def _added_json(conn: Connection, workshop_id: int) -> str:
     """The workshop's added interactions as one JSON list (stored payloads, in adding order)."""
-    payloads = list(
-        conn.execute(
-            select(workshop_interactions.c.payload)
-            .where(workshop_interactions.c.workshop_id == workshop_id)
-            .order_by(workshop_interactions.c.id)
-        ).scalars()
-    )
+    payloads = conn.execute(
+        select(workshop_interactions.c.payload)
+        .where(workshop_interactions.c.workshop_id == workshop_id)
+        .order_by(workshop_interactions.c.id)
+    ).scalars()
+    return _payloads_json(list(payloads))
+
+
+def _payloads_json(payloads: list[str]) -> str:
     return f"[{','.join(payloads)}]" if payloads else ""
 
 
@@ -87,22 +89,33 @@ def _items(conn: Connection, workshop_id: int) -> tuple[AgendaItem, ...]:
         .where(agenda_items.c.workshop_id == workshop_id)
         .order_by(agenda_items.c.position, agenda_items.c.id)
     ).mappings()
-    return tuple(
-        AgendaItem(
-            id=r["id"],
-            position=r["position"],
-            interaction_id=r["interaction_id"],
-            voting=r["voting"],
-            opened_at=as_utc(r["opened_at"]),
-            closed_at=as_utc(r["closed_at"]),
-            kind=r["kind"] or "interaction",
-            question=json.loads(r["question"]) if r["question"] else None,
-        )
-        for r in rows
+    return tuple(_to_item(r) for r in rows)
+
+
+def _to_item(r) -> AgendaItem:
+    return AgendaItem(
+        id=r["id"],
+        position=r["position"],
+        interaction_id=r["interaction_id"],
+        voting=r["voting"],
+        opened_at=as_utc(r["opened_at"]),
+        closed_at=as_utc(r["closed_at"]),
+        kind=r["kind"] or "interaction",
+        question=json.loads(r["question"]) if r["question"] else None,
     )
 
 
 def _to_workshop(conn: Connection, row, *, with_items: bool = True) -> Workshop:
+    return _workshop_of(
+        row,
+        tally_revision=_tally_revision(conn, row["id"], row["tally_revision"]),
+        items=_items(conn, row["id"]) if with_items else (),
+        added_json=_added_json(conn, row["id"]),
+    )
+
+
+def _workshop_of(row, *, tally_revision: int, items: tuple, added_json: str) -> Workshop:
+    """A workshop row and what is read beside it -> :class:`Workshop` (no query)."""
     return Workshop(
         id=row["id"],
         code=row["code"],
@@ -119,17 +132,65 @@ def _to_workshop(conn: Connection, row, *, with_items: bool = True) -> Workshop:
         mode=row["mode"],
         current_item_id=row["current_item_id"],
         revision=row["revision"],
-        tally_revision=_tally_revision(conn, row["id"], row["tally_revision"]),
+        tally_revision=tally_revision,
         created_at=as_utc(row["created_at"]),
         updated_at=as_utc(row["updated_at"]),
-        items=_items(conn, row["id"]) if with_items else (),
+        items=items,
         catalogue_yaml=row["catalogue_yaml"],
         timer_item_id=row["timer_item_id"],
         timer_started_at=as_utc(row["timer_started_at"]),
         timer_duration_s=row["timer_duration_s"],
         timer_paused_remaining_s=row["timer_paused_remaining_s"],
-        added_interactions_json=_added_json(conn, row["id"]),
+        added_interactions_json=added_json,
     )
+
+
+def _participant_stats(conn: Connection, ids: list[int]) -> dict[int, tuple[int, int]]:
+    """Workshop id -> (the sum of its participants' ``changes``, how many): one query."""
+    q = (
+        select(
+            participants.c.workshop_id,
+            func.coalesce(func.sum(participants.c.changes), 0),
+            func.count(),
+        )
+        .where(participants.c.workshop_id.in_(ids))
+        .group_by(participants.c.workshop_id)
+    )
+    return {wid: (int(changes), int(n)) for wid, changes, n in conn.execute(q)}
+
+
+def _to_workshops(
+    conn: Connection, rows: list, stats: dict[int, tuple[int, int]]
+) -> list[Workshop]:
+    """Several workshop rows -> workshops with their agendas in two queries, however many rows
+    (``stats``: :func:`_participant_stats` of the same rows). The same as :func:`_to_workshop`
+    row by row."""
+    ids = [r["id"] for r in rows]
+    items: dict[int, list[AgendaItem]] = {}
+    q = (
+        select(agenda_items)
+        .where(agenda_items.c.workshop_id.in_(ids))
+        .order_by(agenda_items.c.position, agenda_items.c.id)
+    )
+    for r in conn.execute(q).mappings():
+        items.setdefault(r["workshop_id"], []).append(_to_item(r))
+    added: dict[int, list[str]] = {}
+    q = (
+        select(workshop_interactions.c.workshop_id, workshop_interactions.c.payload)
+        .where(workshop_interactions.c.workshop_id.in_(ids))
+        .order_by(workshop_interactions.c.id)
+    )
+    for wid, payload in conn.execute(q):
+        added.setdefault(wid, []).append(payload)
+    return [
+        _workshop_of(
+            r,
+            tally_revision=r["tally_revision"] + stats.get(r["id"], (0, 0))[0],
+            items=tuple(items.get(r["id"], ())),
+            added_json=_payloads_json(added.get(r["id"], [])),
+        )
+        for r in rows
+    ]
 
 
 def _to_participant(row) -> Participant:
@@ -394,19 +455,26 @@ def _proposal_query(workshop_id: int):
     )
 
 
-def _to_proposal(r, *, with_name: bool = True) -> Proposal:
+def _proposal_fields(r) -> dict[str, Any]:
+    """What a proposal row says about the proposal itself (not who made it): the fields of
+    :class:`~conflicts.workshops.snapshot.ProposalRecord`, the anonymous export's."""
+    return {
+        "id": r["id"],
+        "title": r["title"],
+        "text": r["text"],
+        "from_node": r["from_node"],
+        "to_node": r["to_node"],
+        "status": r["status"],
+        "merged_into": r["merged_into"],
+        "interaction_id": r["interaction_id"],
+        "created_at": as_utc(r["created_at"]),
+    }
+
+
+def _to_proposal(r) -> Proposal:
+    """A row of :func:`_proposal_query` (with the proposer's name: facilitator views only)."""
     return Proposal(
-        id=r["id"],
-        participant_id=r["participant_id"],
-        title=r["title"],
-        text=r["text"],
-        from_node=r["from_node"],
-        to_node=r["to_node"],
-        status=r["status"],
-        merged_into=r["merged_into"],
-        interaction_id=r["interaction_id"],
-        created_at=as_utc(r["created_at"]),
-        display_name=r["display_name"] if with_name else None,
+        participant_id=r["participant_id"], display_name=r["display_name"], **_proposal_fields(r)
     )
 
 

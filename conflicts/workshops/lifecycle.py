@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Sequence
 from pathlib import Path
 
 from sqlalchemy import Connection, select, update
@@ -187,20 +188,31 @@ def poll(code: WorkshopRef, *, store: Store) -> tuple[int, int]:
     from an index): ballots bump their voter's row, not the workshop's.
     Raises :class:`WorkshopNotFound`.
     """
-    c = _code(code)
+    return poll_many([code], store=store)[0]
 
-    def tx(conn: Connection) -> tuple[int, int]:
-        row = conn.execute(
+
+def poll_many(codes: Sequence[WorkshopRef], *, store: Store) -> list[tuple[int, int]]:
+    """:func:`poll` of several workshops in one query, in the order of ``codes``.
+    Raises :class:`WorkshopNotFound`."""
+    wanted = [_code(c) for c in codes]
+    if not wanted:
+        return []
+
+    def tx(conn: Connection) -> dict[str, tuple[int, int]]:
+        rows = conn.execute(
             select(
+                workshops.c.code,
                 workshops.c.revision,
                 workshops.c.tally_revision + _participant_changes(workshops.c.id),
-            ).where(workshops.c.code == c)
-        ).first()
-        if row is None:
-            raise WorkshopNotFound(f"no workshop with code {c}", code_value=c)
-        return (row[0], row[1])
+            ).where(workshops.c.code.in_(wanted))
+        )
+        return {code: (revision, tally_revision) for code, revision, tally_revision in rows}
 
-    return store.read(tx)
+    found = store.read(tx)
+    for c in wanted:
+        if c not in found:
+            raise WorkshopNotFound(f"no workshop with code {c}", code_value=c)
+    return [found[c] for c in wanted]
 
 
 def open_workshop(grant: FacilitatorGrant, *, store: Store) -> Workshop:

@@ -34,6 +34,7 @@ from conflicts.tally import ItemTally, WarmupTally
 from conflicts.workshops._db import (
     _granted_row,
     _origins,
+    _proposal_fields,
     _to_outcome,
     _to_participant,
     _to_workshop,
@@ -280,20 +281,7 @@ def _proposal_records(conn: Connection, w: Workshop):
     rows = conn.execute(
         select(proposals).where(proposals.c.workshop_id == w.id).order_by(proposals.c.id)
     ).mappings()
-    return tuple(
-        ProposalRecord(
-            id=r["id"],
-            title=r["title"],
-            text=r["text"],
-            from_node=r["from_node"],
-            to_node=r["to_node"],
-            status=r["status"],
-            merged_into=r["merged_into"],
-            interaction_id=r["interaction_id"],
-            created_at=as_utc(r["created_at"]),
-        )
-        for r in rows
-    )
+    return tuple(ProposalRecord(**_proposal_fields(r)) for r in rows)
 
 
 def _added_records(conn: Connection, w: Workshop):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from sqlalchemy import Connection, func, select
 
@@ -15,10 +15,17 @@ from conflicts.store import (
     Store,
     ballots,
     participants,
+    workshops,
 )
-from conflicts.workshops._db import _granted_row, _to_workshop, _workshop_row
+from conflicts.workshops._db import (
+    _granted_row,
+    _participant_stats,
+    _to_workshop,
+    _to_workshops,
+    _workshop_row,
+)
 from conflicts.workshops.access import FacilitatorGrant
-from conflicts.workshops.errors import InvalidSetting
+from conflicts.workshops.errors import InvalidSetting, WorkshopNotFound
 from conflicts.workshops.model import (
     Participant,
     Representation,
@@ -31,6 +38,27 @@ from conflicts.workshops.model import (
 
 
 def _tally(conn: Connection, store: Store, w: Workshop, facilitator: bool) -> WorkshopTally:
+    rows = store.tally_rows(conn, w.id, w.method)
+    warmup_rows: list[tuple] = []
+    warmup_ids = [i.id for i in w.items if i.kind == "warmup"]
+    if warmup_ids:
+        q = (  # any method: warm-up ballots keep the method the workshop had when cast
+            select(ballots.c.item_id, ballots.c.value, ballots.c.skipped, func.count())
+            .where(ballots.c.workshop_id == w.id, ballots.c.item_id.in_(warmup_ids))
+            .group_by(ballots.c.item_id, ballots.c.value, ballots.c.skipped)
+        )
+        warmup_rows = [tuple(r) for r in conn.execute(q)]
+    n = conn.execute(
+        select(func.count()).select_from(participants).where(participants.c.workshop_id == w.id)
+    ).scalar()
+    return _tally_of(w, rows, warmup_rows, n, facilitator)
+
+
+def _tally_of(
+    w: Workshop, rows: list[tuple], warmup_rows: list[tuple], n: int, facilitator: bool
+) -> WorkshopTally:
+    """The tally of ``w`` from its ``(item_id, value, skipped, count)`` ballot rows in its method,
+    those of its warm-ups (any method) and its number of participants (no query)."""
     cat = w.catalogue()
     refs = [
         tally.AgendaRef(
@@ -47,7 +75,6 @@ def _tally(conn: Connection, store: Store, w: Workshop, facilitator: bool) -> Wo
         for i in w.items
         if i.kind != "warmup"
     ]
-    rows = store.tally_rows(conn, w.id, w.method)
     items = tally.tally_workshop(
         refs, rows, w.method, dot_budget=w.dot_budget, ranking_size=w.ranking_size
     )
@@ -60,16 +87,8 @@ def _tally(conn: Connection, store: Store, w: Workshop, facilitator: bool) -> Wo
     warmups: list[tally.WarmupTally] = []
     warmup_items = [i for i in w.items if i.kind == "warmup"]
     if warmup_items:
-        q = (  # any method: warm-up ballots keep the method the workshop had when cast
-            select(ballots.c.item_id, ballots.c.value, ballots.c.skipped, func.count())
-            .where(
-                ballots.c.workshop_id == w.id,
-                ballots.c.item_id.in_([i.id for i in warmup_items]),
-            )
-            .group_by(ballots.c.item_id, ballots.c.value, ballots.c.skipped)
-        )
         by_item: dict[int, list[tuple]] = {}
-        for item_id, value, skipped, count in conn.execute(q):
+        for item_id, value, skipped, count in warmup_rows:
             by_item.setdefault(item_id, []).append((value, bool(skipped), count))
         options = [g.id for g in cat.goals]
         for i in warmup_items:
@@ -79,9 +98,6 @@ def _tally(conn: Connection, store: Store, w: Workshop, facilitator: bool) -> Wo
                     t, hide_until_closed=w.hide_results_until_closed, facilitator=facilitator
                 )
             )
-    n = conn.execute(
-        select(func.count()).select_from(participants).where(participants.c.workshop_id == w.id)
-    ).scalar()
     return WorkshopTally(
         code=w.code,
         method=w.method,
@@ -109,6 +125,49 @@ def get_tally(ref: WorkshopRef | FacilitatorGrant, *, store: Store) -> WorkshopT
     return store.read(
         lambda conn: _tally(conn, store, _to_workshop(conn, _workshop_row(conn, c)), False)
     )
+
+
+def public_tallies(codes: Sequence[str], *, store: Store) -> list[tuple[Workshop, WorkshopTally]]:
+    """Each workshop of ``codes`` with its room's tally (as :func:`get_workshop` and
+    :func:`get_tally` by code give them), read in ONE transaction of six queries however many
+    workshops there are: a regional projector reads all its rooms at once. Raises
+    :class:`~conflicts.workshops.WorkshopNotFound` for an unknown code."""
+    wanted = [_code(c) for c in codes]
+    if not wanted:
+        return []
+
+    def tx(conn: Connection) -> list[tuple[Workshop, WorkshopTally]]:
+        found = {
+            r["code"]: r
+            for r in conn.execute(select(workshops).where(workshops.c.code.in_(wanted))).mappings()
+        }
+        for c in wanted:
+            if c not in found:
+                raise WorkshopNotFound(f"no workshop with code {c}", code_value=c)
+        rows = [found[c] for c in wanted]
+        stats = _participant_stats(conn, [r["id"] for r in rows])
+        ws_ = _to_workshops(conn, rows, stats)
+        keys = (ballots.c.workshop_id, ballots.c.method, ballots.c.item_id, ballots.c.value)
+        keys += (ballots.c.skipped,)
+        counts = (
+            select(*keys, func.count())
+            .where(ballots.c.workshop_id.in_([w.id for w in ws_]))
+            .group_by(*keys)
+        )
+        by_workshop: dict[int, list[tuple]] = {}
+        for wid, method, *rest in conn.execute(counts):
+            by_workshop.setdefault(wid, []).append((method, tuple(rest)))
+        return [(w, _room_tally(w, by_workshop.get(w.id, []), stats)) for w in ws_]
+
+    return store.read(tx)
+
+
+def _room_tally(w: Workshop, counted: list[tuple], stats: dict) -> WorkshopTally:
+    """A room's tally from its ``(method, (item_id, value, skipped, count))`` rows."""
+    warmup_ids = {i.id for i in w.items if i.kind == "warmup"}
+    rows = [r for method, r in counted if method == w.method]
+    warmup_rows = [r for _, r in counted if r[0] in warmup_ids]
+    return _tally_of(w, rows, warmup_rows, stats.get(w.id, (0, 0))[1], False)
 
 
 def representation(

@@ -20,7 +20,7 @@ from conflicts.services import Services
 from conflicts.store import DatabaseUnavailable
 from conflicts.ui.common import language
 from conflicts.ui.live import error_text
-from conflicts.ui.state import SERIES_CACHE, SERIES_GRANTS
+from conflicts.ui.state import SERIES_CACHE, SERIES_GRANTS, SERIES_NOTICE, SERIES_REMOVE
 from conflicts.workshops import WorkshopError
 
 POLL_S = 3
@@ -47,7 +47,8 @@ def _unlock_form(sid: str, lang: str, services: Services) -> None:
 def _load(grant: series.SeriesGrant, lang: str, services: Services):
     """The regional results, re-read only when a room's revisions or the weighting changed."""
     s = series.get_series(grant, store=services.store)
-    signature = (s.code, series.poll_rooms(s, store=services.store), s.weighting, lang)
+    polled = series.poll_rooms(s, store=services.store)
+    signature = (s.code, s.workshops, polled, s.weighting, lang)
     cached = st.session_state.get(SERIES_CACHE)
     if cached and cached[0] == signature:
         return cached[1]
@@ -173,6 +174,32 @@ def _downloads(grant: series.SeriesGrant, s: series.Series, lang: str, services:
         )
 
 
+def _remove_room(grant: series.SeriesGrant, s: series.Series, lang: str, services: Services):
+    """Take a room out of the series, after a confirmation (its workshop and results stay)."""
+    with st.expander(t("series.remove", lang)):
+        pick = st.selectbox(t("series.remove_pick", lang), s.workshops, key="series_remove_pick")
+        if st.button(t("series.remove_button", lang), key="series_remove", disabled=not pick):
+            st.session_state[SERIES_REMOVE] = (s.code, pick)
+        pending = st.session_state.get(SERIES_REMOVE)
+        if not pending or pending[0] != s.code or pending[1] not in s.workshops:
+            return
+        code = pending[1]
+        st.warning(t("series.remove_confirm", lang, code=code, id=s.code))
+        yes, no, _ = st.columns([1, 1, 4])
+        if yes.button(t("series.remove_yes", lang), key="series_remove_yes", type="primary"):
+            st.session_state.pop(SERIES_REMOVE, None)
+            try:
+                series.remove_workshop(grant, code, store=services.store)
+            except (WorkshopError, DatabaseUnavailable) as exc:
+                st.error(error_text(exc, lang))
+                return
+            st.session_state[SERIES_NOTICE] = t("series.removed", lang, code=code, id=s.code)
+            st.rerun()
+        if no.button(t("series.remove_no", lang), key="series_remove_no"):
+            st.session_state.pop(SERIES_REMOVE, None)
+            st.rerun()
+
+
 @st.fragment(run_every=f"{POLL_S}s")
 def _live(grant: series.SeriesGrant, lang: str, services: Services) -> None:
     try:
@@ -217,6 +244,10 @@ def render(services: Services) -> None:
         _unlock_form(sid, lang, services)
         return
     st.caption(f"{t('series.id', lang)}: {sid} · {', '.join(public.workshops)}")
+    if notice := st.session_state.pop(SERIES_NOTICE, None):
+        st.success(notice)
     _weighting(grant, public.weighting, lang, services)
     _downloads(grant, public, lang, services)
     _live(grant, lang, services)
+    if public.workshops:
+        _remove_room(grant, public, lang, services)

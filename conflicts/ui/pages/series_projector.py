@@ -6,8 +6,9 @@ include /"), so the page lives at ``/series_projector`` and :func:`conflicts.ser
 answers ``/series/projector`` with a redirect to it (query string kept).
 
 It shows what every room shows on its own projector (a room that hides results until closed
-gives only its counts), aggregated. A fragment polls the rooms' revisions every second and
-re-reads the rooms only when one changed, so a ballot is on the wall within about 1-2 s.
+gives only its counts), aggregated. A fragment asks every second; the rooms are read in one batch
+(a few queries however many rooms) at most every ``CACHE_S`` (0.5 s) per process, shared by every
+projector open on the series, so a ballot is on the wall within about 1-2 s.
 """
 
 from __future__ import annotations
@@ -24,7 +25,6 @@ from conflicts.services import Services
 from conflicts.store import DatabaseUnavailable
 from conflicts.ui.common import language
 from conflicts.ui.live import error_text
-from conflicts.ui.state import SERIES_CACHE
 from conflicts.workshops import WorkshopError
 
 POLL_S = 1
@@ -32,14 +32,9 @@ TOP = 8
 
 
 def _load(sid: str, lang: str, services: Services):
-    s = series.get_series(sid, store=services.store)
-    signature = ("public", sid, series.poll_rooms(s, store=services.store), s.weighting, lang)
-    cached = st.session_state.get(SERIES_CACHE)
-    if cached and cached[0] == signature:
-        return cached[1]
-    loaded = series.public_series(sid, lang=lang, store=services.store)
-    st.session_state[SERIES_CACHE] = (signature, loaded)
-    return loaded
+    """The series and its public regional results: one batched read of every room, shared by
+    the projectors of this process for ``CACHE_S`` (see :func:`conflicts.series.public_series`)."""
+    return series.public_series(sid, lang=lang, store=services.store, shared=True)
 
 
 def _share(value: float | None, method: str, scale: tuple[int, int]) -> float | None:

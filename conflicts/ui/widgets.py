@@ -38,6 +38,15 @@ def whole(value: object, lo: int, hi: int, default: int) -> int:
     return int(value)
 
 
+def relabel(key: str) -> None:
+    """Call before drawing the select box ``key``: the browser then shows its choice with this
+    run's ``format_func`` (after a language switch, "(the whole network)" rather than the
+    "(hela nätverket)" it kept). A select box keeps its identity when only its option texts
+    change, and the browser keeps the text of the choice it shows unless the value is set."""
+    if key in st.session_state:
+        st.session_state[key] = st.session_state[key]
+
+
 def md_escape(text: str) -> str:
     r"""Escape Markdown so user text is shown literally inside a page's Markdown; line breaks are
     kept (the one rule: :func:`conflicts.escape.md_escape`).

@@ -39,6 +39,7 @@ Examples
 from __future__ import annotations
 
 import math
+import textwrap
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -65,6 +66,16 @@ from conflicts.figure_text import (
     wrap_label,
 )
 from conflicts.geometry import goal_label_anchors, side
+from conflicts.labels import (
+    CLEARANCE_PX,
+    ROOM_PLOT_EMS,
+    place,
+    point_box,
+    positions_towards,
+    segment_boxes,
+    text_box,
+    text_extent,
+)
 from conflicts.layout import compute_layout
 from conflicts.metrics import NodeMetrics, node_metrics
 
@@ -185,18 +196,32 @@ def build_figure(
 
     traces = _edge_traces(edges, G.number_of_edges(), lang)
     style = _LabelStyle.for_figure(text_scale, room)
-    traces.append(_node_trace(cat, G, pos, sizes, metrics, emph, label_all, style, lang))
     goals = [n for n in nodes if G.nodes[n].get("kind", "goal") == "goal"]
-    if goals:
-        anchors = goal_label_anchors(
+    # In a room the goal labels keep clear of the rings around highlighted goals (5 px beyond
+    # the marker).
+    anchors = (
+        goal_label_anchors(
             cat,
             pos,
             goals,
             sizes,
-            frame.unit,
+            _room_unit(frame, style) if room else frame.unit,
             outside=not label_all and not room,
             subgoal_size=_SUBGOAL_SIZE,
+            **({"clearance_px": 8.0, "below_px": 0.25 * style.goal_px} if room else {}),
         )
+        if goals
+        else []
+    )
+    placed = (
+        _room_subgoal_labels(cat, G, pos, goals, anchors, sizes, emph, style, frame, lang)
+        if room and not label_all
+        else {}
+    )
+    traces.append(
+        _node_trace(cat, G, pos, sizes, metrics, emph, label_all, style, lang, placed=placed)
+    )
+    if goals:
         traces.append(_goal_label_trace(cat, G, goals, anchors, emph, style, lang))
     if emph.rings:
         traces.append(_ring_trace(pos, sizes, [n for n in nodes if n in emph.rings], emph.rings))
@@ -264,9 +289,79 @@ class _LabelStyle:
             return cls(goal_px, goal_px, None, False)
         return cls(goal_px, round(10 * text_scale), 3, True)
 
-    def wrap(self, text: str, default_lines: int) -> str:
+    def wrap(self, text: str, default_lines: int, width: int = _WRAP) -> str:
         """``text`` wrapped (and escaped); cut after ``default_lines`` unless whole labels."""
-        return wrap_label(text, _WRAP, default_lines if self.max_lines is not None else 99)
+        return wrap_label(text, width, default_lines if self.max_lines is not None else 99)
+
+
+# --- a room's highlighted sub-goal labels: clear of the goal labels, nodes and lines -----------
+#: Wrap widths (characters) tried for a sub-goal label, narrowest first.
+_ROOM_WRAPS = (_WRAP, 26)
+
+
+def _room_unit(frame, style: _LabelStyle) -> float:
+    """Data units per px in a room, where the plot is ``ROOM_PLOT_EMS`` goal labels' em wide (the
+    projector scales its labels with the screen)."""
+    span = max(frame.x[1] - frame.x[0], frame.y[1] - frame.y[0], 1e-9) + 2 * frame.pad
+    return span / (ROOM_PLOT_EMS * style.goal_px)
+
+
+def _room_subgoal_labels(
+    cat, G, pos, goals, anchors, sizes, emph: _Emphasis, style: _LabelStyle, frame, lang
+) -> dict[str, tuple[str, str]]:
+    """(text, position) of each highlighted sub-goal's label: the side away from its goal when
+    that is clear at the projector's smallest plot, else the nearest side (or wider wrap) that is
+    clear of the goal labels, the highlighted nodes, the highlighted lines and the plot's edge
+    (:mod:`conflicts.labels`)."""
+    unit = _room_unit(frame, style)
+    # Labels may reach into the plot's margins: the square plot leaves about 2 em on either
+    # side in the projector's graph column, less than half an em above and below.
+    side_, end = 2 * style.goal_px * unit, 0.4 * style.goal_px * unit
+    bounds = (
+        frame.x[0] - frame.pad - side_,
+        frame.y[0] - frame.pad - end,
+        frame.x[1] + frame.pad + side_,
+        frame.y[1] + frame.pad + end,
+    )
+    obstacles: list[tuple[tuple[float, float, float, float], float]] = []
+    for n, (x, y, position) in zip(goals, anchors, strict=True):
+        lines = _lines(cat.text(G.nodes[n].get("title"), lang) or str(n), _WRAP)
+        extent = text_extent(lines, style.goal_px, bold=True)
+        obstacles.append((text_box((x, y), position, extent, 0, unit), 10.0))
+    for u, v, k in G.edges(keys=True):
+        if k in emph.edges:
+            obstacles += [(b, 1.0) for b in segment_boxes(pos[u], pos[v], 8, unit)]
+    subgoals = [n for n in emph.bright if G.nodes[n].get("kind", "goal") != "goal" and emph.dimming]
+    placed: dict[str, tuple[str, str]] = {}
+    for n in sorted(subgoals):
+        x, y = pos[n]
+        gx, gy = pos.get(G.nodes[n].get("goal", n), (x, y))
+        title = cat.text(G.nodes[n].get("title"), lang) or str(n)
+        markers = [
+            (point_box(pos[m], sizes[m] + (10 if m in emph.rings else 0), unit), 10.0)
+            for m in emph.bright
+            if m != n
+        ]
+        # Its own marker, without the clearance (the text keeps plotly's gap from it).
+        markers.append((point_box((x, y), sizes[n] - 2 * CLEARANCE_PX, unit), 10.0))
+        choices = [
+            (style.wrap(title, 2, width), position, _extent(title, width, style.subgoal_px))
+            for position in positions_towards(x - gx, y - gy, side(x - gx, y - gy))
+            for width in _ROOM_WRAPS
+        ]
+        gap = sizes[n] / 2 / 0.8 + 1  # plotly's offset of text from its marker
+        text, position, box = place((x, y), choices, obstacles + markers, bounds, gap, unit)
+        placed[n] = (text, position)
+        obstacles.append((box, 10.0))
+    return placed
+
+
+def _lines(text: str, width: int) -> list[str]:
+    return textwrap.wrap(text, width, break_long_words=False) or [""]
+
+
+def _extent(title: str, width: int, font_px: float) -> tuple[float, float]:
+    return text_extent(_lines(title, width), font_px)
 
 
 # --- extent: px per data unit, to keep arrowheads just outside their target node --------------
@@ -289,8 +384,11 @@ def _frame(pos, text_scale: float, height: int | None, *, room: bool = False) ->
 
 
 # --- edges --------------------------------------------------------------------------------------
-def _node_trace(cat, G, pos, sizes, metrics, emph: _Emphasis, label_all, style, lang) -> dict:
-    """The node markers, with sub-goal labels (all, or only the bright ones while dimming)."""
+def _node_trace(
+    cat, G, pos, sizes, metrics, emph: _Emphasis, label_all, style, lang, *, placed
+) -> dict:
+    """The node markers, with sub-goal labels (all, or only the bright ones while dimming);
+    ``placed`` maps a node to its label's (text, position) when chosen elsewhere."""
     nodes = list(G.nodes)
     node = {k: [] for k in ("x", "y", "text", "hover", "custom", "colour", "pos", "op")}
     for n in nodes:
@@ -298,7 +396,10 @@ def _node_trace(cat, G, pos, sizes, metrics, emph: _Emphasis, label_all, style, 
         x, y = pos[n]
         title = cat.text(d.get("title"), lang) or str(n)
         goal = d.get("goal", n)
-        if d.get("kind", "goal") != "goal" and (label_all or (emph.dimming and n in emph.bright)):
+        if n in placed:
+            node["text"].append(placed[n][0])
+            node["pos"].append(placed[n][1])
+        elif d.get("kind", "goal") != "goal" and (label_all or (emph.dimming and n in emph.bright)):
             gx, gy = pos.get(goal, (x, y))
             node["text"].append(style.wrap(title, 2))
             node["pos"].append(side(x - gx, y - gy))

@@ -122,14 +122,18 @@ def textposition(dx: float, dy: float) -> str:
     )[sector]
 
 
-def goal_label_anchors(cat, pos, goals, sizes, unit, *, outside, subgoal_size):
+def goal_label_anchors(
+    cat, pos, goals, sizes, unit, *, outside, subgoal_size, clearance_px=3.0, below_px=0.0
+):
     """(x, y, textposition) of each goal's label.
 
     With ``outside``, beyond the goal's cluster of sub-goals, facing away from the centre of the
     map (for big maps, where sub-goals carry no labels); else next to the goal on the side facing
     the centre (the sub-goals and their labels fan outward). Filter-independent: the cluster
     extent uses all of the goal's sub-goals that have a position. ``sizes`` are marker sizes in
-    px, ``unit`` data units per px.
+    px, ``unit`` data units per px. The label keeps ``clearance_px`` from the goal's marker, and
+    ``below_px`` more when it hangs below it (plotly's text reaches a quarter em above its
+    anchor there).
     """
     centres = [pos[g.id] for g in cat.goals if g.id in pos] or [pos[n] for n in goals]
     cx = sum(p[0] for p in centres) / len(centres)
@@ -142,10 +146,12 @@ def goal_label_anchors(cat, pos, goals, sizes, unit, *, outside, subgoal_size):
         if length < 1e-9:
             dx, dy, length = 0.0, -1.0, 1.0
         dx, dy = dx / length, dy / length
-        gap = (sizes[n] / 2 + 3) * unit
+        position = textposition(dx, dy)
+        below = below_px if position.startswith("bottom") else 0.0
+        gap = (sizes[n] / 2 + clearance_px + below) * unit
         if outside:
             subs = cat.goals_by_id[n].subgoals if n in cat.goals_by_id else []
             extent = max((math.dist(pos[s.id], (x, y)) for s in subs if s.id in pos), default=0)
             gap = max(gap, extent + (subgoal_size / 2 + 3) * unit)
-        out.append((round(x + dx * gap, 4), round(y + dy * gap, 4), textposition(dx, dy)))
+        out.append((round(x + dx * gap, 4), round(y + dy * gap, 4), position))
     return out

@@ -77,4 +77,10 @@ CONSOLE: dict[str, dict[str, str]] = {
     # --- Streamlit's own texts, in the UI language ---------------------------------------------
     "widget.choose": {"sv": "Välj", "en": "Choose an option"},
     "widget.choose_many": {"sv": "Välj en eller flera", "en": "Choose options"},
+    "widget.upload": {"sv": "Välj fil", "en": "Upload"},
+    "widget.upload_limit": {
+        "sv": "Högst {mb} MB per fil • {types}",
+        "en": "{mb} MB per file • {types}",
+    },
+    "widget.upload_drop": {"sv": "Släpp filen här", "en": "Drop the file here"},
 }

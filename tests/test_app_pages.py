@@ -184,3 +184,26 @@ def test_swedish_pickers_have_swedish_placeholders_and_plurals() -> None:
     assert at.multiselect(key="f_goals").proto.placeholder == "Välj en eller flera"
     assert t("ws.ballots_in", "sv", n=1) == "1 röst inne"
     assert t("ws.participants", "en", n=1) == "1 participant"
+
+
+def test_explore_focus_follows_the_language() -> None:
+    """Issue 10.13: "Focus on" kept "(hela nätverket)" after a switch to English. The browser
+    keeps the text of the choice it shows unless the page sets the value, so after the switch
+    the box must carry the choice's text in English (``set_value``/``raw_value``); a focused
+    node shows its English title the same way, and the search box too."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()
+    focus = at.selectbox(key="f_focus")
+    assert focus.proto.placeholder == "Välj"  # not "Choose an option"
+    assert focus.options[0] == "(hela nätverket)"
+    at.session_state["lang"] = "en"  # the switch, as a click sets it
+    at.run()
+    focus = at.selectbox(key="f_focus")
+    assert focus.proto.set_value and focus.proto.raw_value == "(the whole network)"
+    assert focus.value in ("", None) and not focus.proto.raw_value.startswith("(hela")
+    # A focused goal, then back to Swedish: its Swedish title.
+    at.selectbox(key="f_focus").set_value("g1").run()
+    at.session_state["lang"] = "sv"
+    at.run()
+    focus = at.selectbox(key="f_focus")
+    assert focus.value == "g1" and focus.proto.set_value
+    assert focus.proto.raw_value == "En tillgänglig region med god livsmiljö"

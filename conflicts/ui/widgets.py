@@ -38,6 +38,46 @@ def whole(value: object, lo: int, hi: int, default: int) -> int:
     return int(value)
 
 
+def relabel(key: str) -> None:
+    """Call before drawing the select box ``key``: the browser then shows its choice with this
+    run's ``format_func`` (after a language switch, "(the whole network)" rather than the
+    "(hela nätverket)" it kept). A select box keeps its identity when only its option texts
+    change, and the browser keeps the text of the choice it shows unless the value is set."""
+    if key in st.session_state:
+        st.session_state[key] = st.session_state[key]
+
+
+def _css_string(text: str) -> str:
+    """``text`` as a CSS string literal (our own translations; no user text)."""
+    return (
+        '"'
+        + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ").replace("<", "\\3C ")
+        + '"'
+    )
+
+
+def uploader_texts(key: str, lang: str, *, mb: int, types: str) -> None:
+    """Streamlit 1.67's file uploader has no parameters for its own texts ("Upload", "5MB per
+    file", "Drag and drop a file here"): for the uploader ``key`` they are hidden and drawn in
+    ``lang`` with CSS generated content, which is also the button's accessible name. The
+    button, the dialog and the drop zone are Streamlit's, unchanged."""
+    zone = f'.st-key-{key} [data-testid="stFileUploaderDropzone"]'
+    button = f"{zone} button"
+    hint = f'{zone} [data-testid="stFileUploaderDropzoneInstructions"] > div'
+    st.html(
+        f"""<style>
+{button} [data-testid="stMarkdownContainer"] {{ display: none; }}
+{button} [data-has-shortcut]::after {{ content: {_css_string(t("widget.upload", lang))}; }}
+{hint} > span {{ display: none; }}
+{hint}::after {{ content: {_css_string(t("widget.upload_limit", lang, mb=mb, types=types))};
+  font-size: 0.875rem; color: inherit; }}
+{zone} > div:not([data-testid]) > span {{ font-size: 0; }}
+{zone} > div:not([data-testid]) > span::after {{
+  content: {_css_string(t("widget.upload_drop", lang))}; font-size: 0.875rem; }}
+</style>"""
+    )
+
+
 def md_escape(text: str) -> str:
     r"""Escape Markdown so user text is shown literally inside a page's Markdown; line breaks are
     kept (the one rule: :func:`conflicts.escape.md_escape`).

@@ -25,7 +25,7 @@ from conflicts.ui.common import (
     remember_upload,
     use_catalogue,
 )
-from conflicts.ui.widgets import md_escape
+from conflicts.ui.widgets import md_escape, uploader_texts
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 
@@ -105,6 +105,7 @@ def render() -> None:
 
     with right:
         st.subheader(t("catalogue.upload", lang), anchor=False)
+        uploader_texts("upload", lang, mb=MAX_UPLOAD_BYTES // 2**20, types="YAML, YML")
         upload = st.file_uploader(
             t("catalogue.upload", lang),
             type=["yaml", "yml"],

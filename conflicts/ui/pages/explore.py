@@ -16,7 +16,7 @@ from conflicts.i18n import t
 from conflicts.matrix import cross_impact_matrix, goal_network, parse_cell_id
 from conflicts.metrics import most_contested_nodes, strongest_interactions
 from conflicts.ui.common import Model, current_model, language
-from conflicts.ui.widgets import cell_panel, interaction_panel, md_escape, node_panel
+from conflicts.ui.widgets import cell_panel, interaction_panel, md_escape, node_panel, relabel
 
 SELECTED = "explore_selected"  # ("node" | "edge" | "cell", id) or None
 SIGNS = ("all", "conflict", "synergy")
@@ -54,13 +54,20 @@ def _filters(model: Model, lang: str) -> dict:
             placeholder=t("widget.choose_many", lang),
             key="f_actors",
         )
-        focus = st.selectbox(
-            t("explore.focus", lang),
-            [None, *cat.nodes],
-            format_func=lambda n: (
-                t("explore.focus_none", lang) if n is None else text(cat.nodes[n].title)
-            ),
-            key="f_focus",
+        # The whole network is "" rather than None: None would be "no choice" when relabel()
+        # sets the value, and the box would show its placeholder.
+        relabel("f_focus")
+        focus = (
+            st.selectbox(
+                t("explore.focus", lang),
+                ["", *cat.nodes],
+                format_func=lambda n: (
+                    text(cat.nodes[n].title) if n else t("explore.focus_none", lang)
+                ),
+                placeholder=t("widget.choose", lang),
+                key="f_focus",
+            )
+            or None
         )
         # Shown only with a focus: a disabled slider's faded label fails contrast checks.
         radius = st.slider(t("explore.focus_radius", lang), 1, 3, 1, key="f_radius") if focus else 1
@@ -133,6 +140,7 @@ def _search(model: Model, lang: str, view: str) -> None:
             chosen = st.session_state.get("matrix_goals") or []
             st.session_state["matrix_goals"] = [*chosen, cat.goal_of[ident]]
 
+    relabel("explore_search")
     st.selectbox(
         t("explore.search", lang),
         options,

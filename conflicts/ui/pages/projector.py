@@ -30,6 +30,7 @@ from conflicts.ui.live import (
 )
 from conflicts.ui.room import agenda_overview, representation_panel, timer_badge
 from conflicts.ui.state import PROJECTOR_PEOPLE, PROJECTOR_REVISION, PROJECTOR_TALLY
+from conflicts.ui.viewport import screen_scale
 from conflicts.ui.widgets import md_escape, score_badge
 
 # Our own fixed CSS (no user text): the projector is full screen, with large type.
@@ -63,6 +64,7 @@ PROJECTOR_CSS = """
 .st-key-join_box [data-testid="stImage"], .st-key-join_box [data-testid="stElementContainer"]:has(img) { width: min(220px, 13vw) !important; flex: 0 0 auto !important; }
 .st-key-warmup_options p { font-size: clamp(1.05rem, 1.45vw, 1.75rem); line-height: 1.35; margin-bottom: 0.4rem; }
 .st-key-projector_room p { font-size: clamp(0.95rem, 1.15vw, 1.4rem) !important; line-height: 1.6; }
+.st-key-projector_viewport { display: none !important; }
 /* The graph fills the screen height at any projector resolution (1920x1080, 1280x720). */
 .st-key-projector_graph, .st-key-projector_graph .js-plotly-plot { height: 92vh !important; }
 </style>
@@ -269,9 +271,10 @@ def render(services: Services) -> None:
         else None
     )
 
+    scale = screen_scale("projector_viewport")  # labels as large in the room at any resolution
     graph_col, side_col = st.columns([3, 2], gap="large")
     with graph_col:
-        _graph(model, interaction, lang)
+        _graph(model, interaction, lang, scale)
     voting_open = current is not None and current.voting == "open"
     show_join = voting_open or (current is None and w.status == "open")
     timer = ws.timer_state(w) is not None
@@ -299,8 +302,9 @@ def render(services: Services) -> None:
             )
 
 
-def _graph(model: Model, interaction, lang: str) -> None:
-    """The map, the current interaction emphasised and the rest dimmed."""
+def _graph(model: Model, interaction, lang: str, scale: float = 1.0) -> None:
+    """The map, the current interaction emphasised and the rest dimmed; its labels are 25 px at
+    1920x1080 and ``scale`` times that on other screens (:mod:`conflicts.ui.viewport`)."""
     fig = build_figure(
         model.catalogue,
         model.graph,
@@ -308,7 +312,7 @@ def _graph(model: Model, interaction, lang: str) -> None:
         lang=lang,
         highlight=interaction.id if interaction else None,
         dim_others=interaction is not None,
-        text_scale=1.9,  # goal labels of 25 px, read from the back of the room
+        text_scale=1.9 * scale,  # goal labels of 25 px at 1920x1080, read from the back
         subgoal_labels=False,
         room=True,
     )

@@ -74,7 +74,13 @@ can translate it:
 ``proposal_not_pending``       :class:`InvalidSetting`: proposal already handled
 ``no_timer``                   :class:`InvalidSetting`: pause/resume/extend without a timer
 ``invalid_duration``           :class:`InvalidSetting`: timer seconds out of range
+``matrix_nodes``               :class:`InvalidSetting`: a matrix session needs 5-40 nodes
 =============================  ===========================================================
+
+Matrix scoring sessions (:mod:`.matrix_session`): :func:`add_matrix_session` puts one on the
+agenda; :func:`score_pair` stores a participant's −3..+3 on an ordered pair of its nodes;
+:func:`deal` picks a phone's next pairs; :func:`get_room_matrix` is the room's matrix
+(:mod:`conflicts.room_matrix`: median, interquartile range and count per cell).
 
 Concurrency: every write transaction locks the workshop row first (``SELECT ... FOR UPDATE`` on
 PostgreSQL, ``BEGIN IMMEDIATE`` on SQLite), so the checks of a ballot (workshop open, item open,
@@ -140,6 +146,22 @@ from conflicts.workshops.lifecycle import (
     set_participant_codes_required,
     set_title,
     set_voting_method,
+)
+from conflicts.workshops.matrix_session import (
+    MATRIX_ID_PREFIX,
+    MATRIX_MAX_NODES,
+    MATRIX_MIN_NODES,
+    MAX_PAIRS_PER_PARTICIPANT,
+    PAIRS_PER_PARTICIPANT,
+    RATIONALE_MAX,
+    PairAnswer,
+    add_matrix_session,
+    catalogue_cells,
+    deal,
+    get_room_matrix,
+    my_pair_answers,
+    pair_counts,
+    score_pair,
 )
 from conflicts.workshops.model import (
     ADDED_ID_PREFIX,
@@ -246,16 +268,22 @@ __all__ = [
     "DISPLAY_NAME_MAX",
     "JOIN_CODE_ALPHABET",
     "JOIN_CODE_LENGTH",
+    "MATRIX_ID_PREFIX",
+    "MATRIX_MAX_NODES",
+    "MATRIX_MIN_NODES",
+    "MAX_PAIRS_PER_PARTICIPANT",
     "MAX_PARTICIPANT_CODES",
     "MAX_PROPOSALS_PER_PARTICIPANT",
     "MAX_QUESTIONS",
     "NEXT_STEP_MAX",
     "OUTCOMES",
     "OWNER_MAX",
+    "PAIRS_PER_PARTICIPANT",
     "PARTICIPANT_CODE_LENGTH",
     "PROPOSAL_TEXT_MAX",
     "PROPOSAL_TITLE_MAX",
     "QUESTION_MAX",
+    "RATIONALE_MAX",
     "SESSION_MAX_AGE_S",
     "SUMMARY_MAX",
     "TIMER_MAX_S",
@@ -282,6 +310,7 @@ __all__ = [
     "NotJoined",
     "Outcome",
     "OutcomeRecord",
+    "PairAnswer",
     "Participant",
     "ParticipantCodeInvalid",
     "ParticipantCodeUsed",
@@ -307,18 +336,22 @@ __all__ = [
     "WorkshopTally",
     "accept_proposal",
     "add_interaction",
+    "add_matrix_session",
     "add_warmup",
     "cast_ballot",
     "cast_ranking",
+    "catalogue_cells",
     "check_facilitator",
     "close_voting",
     "close_workshop",
     "create_workshop",
     "create_workshop_from_text",
+    "deal",
     "decline_proposal",
     "generate_participant_codes",
     "get_outcomes",
     "get_participant",
+    "get_room_matrix",
     "get_tally",
     "get_workshop",
     "hash_key",
@@ -332,11 +365,13 @@ __all__ = [
     "merge_proposals",
     "move_item",
     "my_ballots",
+    "my_pair_answers",
     "my_proposals",
     "normalise_code",
     "open_voting",
     "open_workshop",
     "order_agenda",
+    "pair_counts",
     "poll",
     "propose",
     "pseudonym",
@@ -347,6 +382,7 @@ __all__ = [
     "resolve_catalogue",
     "room_composition",
     "save_outcome",
+    "score_pair",
     "session_cookie_name",
     "session_from_ticket",
     "session_ticket",

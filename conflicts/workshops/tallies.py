@@ -45,7 +45,7 @@ def _tally(conn: Connection, store: Store, w: Workshop, facilitator: bool) -> Wo
             ),
         )
         for i in w.items
-        if i.kind != "warmup"
+        if i.is_interaction
     ]
     rows = store.tally_rows(conn, w.id, w.method)
     items = tally.tally_workshop(

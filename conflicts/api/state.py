@@ -33,6 +33,8 @@ DEFAULT_WAIT_S = 25.0
 def item_kind(item: ws.AgendaItem, cat) -> str:
     if item.is_warmup:
         return "warmup"
+    if item.is_matrix:
+        return "matrix"
     interaction = cat.interactions_by_id.get(item.interaction_id)
     if interaction is None or interaction.score == 0:
         return "neutral"
@@ -42,6 +44,8 @@ def item_kind(item: ws.AgendaItem, cat) -> str:
 def item_title(item: ws.AgendaItem, cat, lang: str) -> str:
     if item.is_warmup:
         return item.question_text(lang)
+    if item.is_matrix:
+        return t("matrix.title", lang, n=len(item.nodes))
     interaction = cat.interactions_by_id.get(item.interaction_id)
     return cat.text(interaction.title, lang) if interaction else item.interaction_id
 
@@ -49,6 +53,8 @@ def item_title(item: ws.AgendaItem, cat, lang: str) -> str:
 def options(w: ws.Workshop, item: ws.AgendaItem, lang: str) -> list[Option]:
     """The values a ballot on ``item`` may take, with their labels."""
     cat = w.catalogue()
+    if item.is_matrix:
+        return score_options()
     if item.is_warmup:
         goals = ws.warmup_options(cat)
         return [
@@ -58,13 +64,20 @@ def options(w: ws.Workshop, item: ws.AgendaItem, lang: str) -> list[Option]:
     if w.method == "rating":
         return [Option(value=v, label=str(v)) for v in range(1, 6)]
     if w.method == "score":
-        return [Option(value=v, label=f"{v:+d}".replace("-", "−")) for v in range(-3, 4)]
+        return score_options()
     if w.method == "dots":
         return [Option(value=v, label=str(v)) for v in range(w.dot_budget + 1)]
     return []  # ranking: a ballot orders items
 
 
+def score_options() -> list[Option]:
+    """−3..+3 labelled with their sign (a true minus sign)."""
+    return [Option(value=v, label=f"{v:+d}".replace("-", "−")) for v in range(-3, 4)]
+
+
 def question(w: ws.Workshop, item: ws.AgendaItem, lang: str) -> str:
+    if item.is_matrix:
+        return t("matrix.question_generic", lang)
     if item.is_warmup:
         return t("ws.warmup_pick", lang)
     if w.method == "dots":
@@ -83,6 +96,7 @@ def card(w: ws.Workshop, item: ws.AgendaItem, lang: str) -> ItemCard:
         voting=item.voting,
         question=question(w, item, lang),
         options=options(w, item, lang),
+        nodes=list(item.nodes) if item.is_matrix else None,
     )
 
 
@@ -143,11 +157,14 @@ def build_state(w: ws.Workshop, tally: ws.WorkshopTally | None, lang: str) -> St
     )
 
 
-def _read(code: str) -> tuple[ws.Workshop, ws.WorkshopTally | None]:
+def _read(code: str) -> tuple[ws.Workshop, ws.WorkshopTally | None, dict]:
     s = domain.store()
     w = ws.get_workshop(code, store=s)
     tally = None if w.hide_results_until_closed else ws.get_tally(code, store=s)
-    return w, tally
+    # The answers per pair of every matrix session a phone may score now (one grouped query
+    # each): what every phone's deal balances on (conflicts.workshops.deal).
+    counts = {i.id: ws.pair_counts(w, i.id, store=s) for i in votable(w) if i.is_matrix}
+    return w, tally, counts
 
 
 @dataclass
@@ -155,6 +172,7 @@ class _Entry:
     at: float
     workshop: ws.Workshop
     tally: ws.WorkshopTally | None
+    pair_counts: dict[int, dict[tuple[str, str], int]] = field(default_factory=dict)
     states: dict[str, State] = field(default_factory=dict)
     bodies: dict[str, bytes] = field(default_factory=dict)  # the states as JSON, per language
 
@@ -189,8 +207,8 @@ class StateHub:
             pending = asyncio.get_running_loop().create_future()
             self._building[code] = pending
             try:
-                w, tally = await run_in_threadpool(_read, code)
-                entry = _Entry(time.monotonic(), w, tally)
+                w, tally, counts = await run_in_threadpool(_read, code)
+                entry = _Entry(time.monotonic(), w, tally, counts)
                 if len(self._entries) > 1024:
                     self._entries.clear()
                 self._entries[code] = entry

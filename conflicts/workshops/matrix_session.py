@@ -89,6 +89,8 @@ class PairAnswer:
     value: int | None
     skipped: bool
     rationale: str | None
+    answered: int = 0  # (score_pair only) the voter's answers in the session, this one included
+    quota: int = 0  # (score_pair only) the session's pairs per participant
 
 
 def _check_session_nodes(cat: Catalogue, nodes: object) -> list[str]:
@@ -154,10 +156,10 @@ def add_matrix_session(
 
 
 def _matrix_item(conn: Connection, workshop_id: int, item_id: int, *, open_: bool):
-    row = _open_item(conn, workshop_id, item_id) if open_ else _item_row(conn, workshop_id, item_id)
+    row = _item_row(conn, workshop_id, item_id)
     if row["kind"] != "matrix":
         raise InvalidBallot("this item is not a matrix session", code="wrong_method")
-    return row
+    return _open_item(conn, workshop_id, item_id) if open_ else row
 
 
 def score_pair(
@@ -234,7 +236,15 @@ def score_pair(
             update_={k: values[k] for k in ("value", "skipped", "rationale", "updated_at")},
         )
         _touch(conn, p["id"])
-        return PairAnswer(item_id, from_node, to_node, values["value"], bool(skip), note)
+        answered = conn.execute(
+            select(func.count())
+            .select_from(pair_scores)
+            .where(pair_scores.c.participant_id == p["id"], pair_scores.c.item_id == item_id)
+        ).scalar()
+        quota = json.loads(item["nodes"]).get("per", 0) if item["nodes"] else 0
+        return PairAnswer(
+            item_id, from_node, to_node, values["value"], bool(skip), note, answered, quota
+        )
 
     return store.write(tx)
 

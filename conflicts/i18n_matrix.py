@@ -37,7 +37,7 @@ MATRIX: dict[str, dict[str, str]] = {
         "sv": "Tack! Du har bedömt {n} par. Titta på projektorn.",
         "en": "Thank you! You have scored {n} pairs. Look at the projector.",
     },
-    "matrix.saved": {"sv": "✓ Sparat: {value}", "en": "✓ Saved: {value}"},
+    "matrix.saved": {"sv": "✓ {value} par sparade", "en": "✓ {value} pairs saved"},
     "matrix.progress": {
         "sv": "{answers} svar från {people} deltagare · {cells} av {pairs} par bedömda",
         "en": "{answers} answers from {people} participants · {cells} of {pairs} pairs scored",

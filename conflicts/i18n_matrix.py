@@ -50,6 +50,10 @@ MATRIX: dict[str, dict[str, str]] = {
         "answers; the catalogue's score on the last line (· = not scored). The row acts on "
         "the column.",
     },
+    "matrix.nodes_heading": {
+        "sv": "{n} mål och delmål bedöms parvis",
+        "en": "{n} goals and sub-goals scored in pairs",
+    },
     "matrix.discussion": {"sv": "Diskutera först", "en": "Discuss first"},
     "matrix.discussion_none": {
         "sv": "Inget par har ännu minst {n} svar.",

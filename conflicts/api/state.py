@@ -72,7 +72,7 @@ def options(w: ws.Workshop, item: ws.AgendaItem, lang: str) -> list[Option]:
 
 def score_options() -> list[Option]:
     """−3..+3 labelled with their sign (a true minus sign)."""
-    return [Option(value=v, label=f"{v:+d}".replace("-", "−")) for v in range(-3, 4)]
+    return [Option(value=v, label=f"{v:+d}".replace("-", "−") if v else "0") for v in range(-3, 4)]
 
 
 def question(w: ws.Workshop, item: ws.AgendaItem, lang: str) -> str:

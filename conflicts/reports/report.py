@@ -45,6 +45,7 @@ from conflicts.figure import build_figure, wrap_label
 from conflicts.graph import build_graph
 from conflicts.i18n import LANGUAGES, t
 from conflicts.layout import compute_layout
+from conflicts.reports.matrix_report import matrix_html
 from conflicts.reports.results import (
     ResultRow,
     WorkshopResults,
@@ -570,6 +571,12 @@ def html_report(
         if results.warmups
         else ""
     )
+    matrices = (
+        f"<section><h2>{_e(t('matrix.results', lang))}</h2>"
+        f"{matrix_html(results.matrices, lang)}</section>"
+        if results.matrices
+        else ""
+    )
     method = "".join(
         f"<p>{_e(text)}</p>"
         for text in (
@@ -616,6 +623,7 @@ def html_report(
 {_representation_html(results, lang)}
 </section>
 {warmups}
+{matrices}
 <section>
 <h2>{_e(t("res.method_title", lang))}</h2>
 {method}

@@ -36,6 +36,7 @@ from datetime import datetime
 
 from conflicts import workshops as ws
 from conflicts.catalogue import Catalogue
+from conflicts.reports.matrix_report import matrix_sessions
 from conflicts.store import Store
 from conflicts.workshops import (
     Outcome,
@@ -140,6 +141,8 @@ class WorkshopResults:
     proposal_counts: dict[str, int] = field(default_factory=dict)
     #: Warm-ups: dicts with ``question`` (text), ``distribution`` (goal -> n), ``ballots``, ...
     warmups: list[dict] = field(default_factory=list)
+    #: Matrix scoring sessions (:func:`conflicts.reports.matrix_report.matrix_sessions`).
+    matrices: list[dict] = field(default_factory=list)
 
     @property
     def ranked(self) -> list[ResultRow]:
@@ -295,6 +298,7 @@ def build_results(snap: ws.WorkshopSnapshot, *, lang: str | None = None) -> Work
         proposals=[_proposal_dict(p) for p in snap.proposals if p.status == "accepted"],
         proposal_counts=dict(Counter(p.status for p in snap.proposals)),
         warmups=_warmup_rows(snap.warmups, catalogue, lang),
+        matrices=matrix_sessions(snap.matrices, catalogue, lang),
     )
 
 

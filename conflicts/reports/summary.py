@@ -9,6 +9,7 @@ from datetime import datetime
 
 from conflicts.catalogue import Catalogue
 from conflicts.i18n import t
+from conflicts.reports.matrix_report import matrix_markdown
 from conflicts.reports.report import (
     _date,
     _distribution,
@@ -166,6 +167,11 @@ def markdown_summary(
         _outcomes(results, lang),
         _proposals(results, catalogue, lang),
         _representation(results, lang),
+        *(
+            [[f"## {t('matrix.results', lang)}", "", *matrix_markdown(results.matrices, lang)]]
+            if results.matrices
+            else []
+        ),
         _method_section(results, lang),
     ]
     if generated_at is not None:

@@ -101,4 +101,5 @@ MATRIX: dict[str, dict[str, str]] = {
     "matrix.col_spread": {"sv": "IQR", "en": "IQR"},
     "matrix.col_catalogue": {"sv": "Katalogen", "en": "Catalogue"},
     "matrix.col_reason": {"sv": "Varför först", "en": "Why first"},
+    "matrix.rationales": {"sv": "Motiveringar", "en": "Rationales"},
 }

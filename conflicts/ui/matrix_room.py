@@ -161,3 +161,64 @@ def projector_matrix(
                 st.markdown(discussion_rows(m, titles, lang))
         else:
             st.markdown(progress_line(m, lang))
+
+
+def results_matrices(grant, r, cat: Catalogue, lang: str, *, services: Services) -> None:
+    """The results page's matrix scoring sessions: the room's matrix and every scored cell
+    (``r``: :class:`conflicts.reports.results.WorkshopResults`)."""
+    if not r.matrices:
+        return
+    st.subheader(t("matrix.results", lang), anchor=False)
+    for n, s in enumerate(r.matrices):
+        st.markdown(f"**{md_escape(t('matrix.title', lang, n=len(s['nodes'])))}**")
+        st.caption(
+            t(
+                "matrix.progress",
+                lang,
+                answers=s["answers"],
+                people=s["participants"],
+                cells=s["scored_cells"],
+                pairs=s["pairs"],
+            )
+        )
+        try:
+            m = ws.get_room_matrix(grant, s["item_id"], store=services.store)
+        except (ws.WorkshopError, DatabaseUnavailable):
+            m = None
+        if m is not None and m.answers:
+            room_matrix_chart(m, cat, lang, key=f"results_room_matrix_{n}")
+            st.caption(t("matrix.legend", lang))
+        cc = st.column_config
+        st.dataframe(
+            [
+                {
+                    "pair": f"{c['from_title']} → {c['to_title']}",
+                    "median": c["median"],
+                    "spread": c["spread"],
+                    "count": c["count"],
+                    "catalogue": c["catalogue_score"],
+                    "why": t(
+                        f"matrix.reason_{c['discussion_reason']}",
+                        lang,
+                        spread=c["spread"],
+                        catalogue=c["catalogue_score"],
+                    )
+                    if c["discussion_reason"]
+                    else "",
+                    "rationales": " · ".join(c["rationales"]),
+                }
+                for c in s["cells"]
+                if c["count"]
+            ],
+            hide_index=True,
+            key=f"results_matrix_table_{n}",
+            column_config={
+                "pair": cc.TextColumn(t("matrix.col_pair", lang)),
+                "median": cc.NumberColumn(t("matrix.median", lang), format="%+.1f"),
+                "spread": cc.NumberColumn(t("matrix.col_spread", lang), format="%.1f"),
+                "count": cc.NumberColumn(t("matrix.col_count", lang)),
+                "catalogue": cc.NumberColumn(t("matrix.col_catalogue", lang), format="%+.1f"),
+                "why": cc.TextColumn(t("matrix.col_reason", lang)),
+                "rationales": cc.TextColumn(t("matrix.rationales", lang)),
+            },
+        )

@@ -38,6 +38,7 @@ from conflicts.ui.live import (
     load_workshop,
     try_unlock,
 )
+from conflicts.ui.matrix_room import results_matrices
 from conflicts.ui.state import COMPARE, GRANTS
 from conflicts.ui.widgets import md_escape
 
@@ -342,6 +343,7 @@ def render(services: Services) -> None:
     _outcomes(r, lang)
     _proposals(r, lang)
     _representation(r, lang)
+    results_matrices(grant, r, cat, lang, services=services)
     _downloads(grant, lang, services=services)
     _compare_form(code, lang, services=services)
     _comparison(code, r, lang, services=services)

@@ -1,4 +1,5 @@
-"""UI text of the matrix scoring session (issue 12, item 13).
+"""UI text of issue 12: the matrix scoring session (item 13) and the honest tally figures in
+the results (items 8-10: points per participant, share who gave any, few ballots).
 
 Merged into :data:`conflicts.i18n.TRANSLATIONS`; the same rules apply: Swedish first, English
 too, the same placeholders.
@@ -102,4 +103,27 @@ MATRIX: dict[str, dict[str, str]] = {
     "matrix.col_catalogue": {"sv": "Katalogen", "en": "Catalogue"},
     "matrix.col_reason": {"sv": "Varför först", "en": "Why first"},
     "matrix.rationales": {"sv": "Motiveringar", "en": "Rationales"},
+    # --- honest tally figures in the results (items 8-10) --------------------------------------
+    "res.points_pp": {"sv": "{value} poäng/deltagare", "en": "{value} points/participant"},
+    "res.share_any": {"sv": "{pct} gav poäng", "en": "{pct} gave points"},
+    "res.few_ballots": {"sv": "⚠ få röster ({n})", "en": "⚠ few ballots ({n})"},
+    "res.col_points_pp": {"sv": "Poäng per deltagare", "en": "Points per participant"},
+    "res.col_share_any": {"sv": "Andel som gav poäng", "en": "Share who gave points"},
+    "res.col_few": {"sv": "Få röster", "en": "Few ballots"},
+    "res.few_help": {
+        "sv": "⚠ få röster: medelvärdet vilar på färre än {n} röster eller färre än {pct} av "
+        "deltagarna. Vid lika medel går fler röster före.",
+        "en": "⚠ few ballots: the mean rests on fewer than {n} ballots or fewer than {pct} of "
+        "the participants. Equal means: more ballots first.",
+    },
+    "res.points_help": {
+        "sv": "Medel och samsyn gäller bara dem som gav punkten poäng; poäng per deltagare och "
+        "andelen som gav poäng räknar alla deltagare.",
+        "en": "Mean and consensus describe only those who gave the item points; points per "
+        "participant and the share who gave points count every participant.",
+    },
+    "res.consensus_not_comparable": {
+        "sv": "Samsynen jämförs inte: den beror på metoden och skalans bredd.",
+        "en": "Consensus is not compared: it depends on the method and the width of the scale.",
+    },
 }

@@ -48,8 +48,17 @@ def _tally(conn: Connection, store: Store, w: Workshop, facilitator: bool) -> Wo
         if i.is_interaction
     ]
     rows = store.tally_rows(conn, w.id, w.method)
+    n = conn.execute(
+        select(func.count()).select_from(participants).where(participants.c.workshop_id == w.id)
+    ).scalar()
+    # the participants who could vote: points per participant, share who gave any, few ballots
     items = tally.tally_workshop(
-        refs, rows, w.method, dot_budget=w.dot_budget, ranking_size=w.ranking_size
+        refs,
+        rows,
+        w.method,
+        dot_budget=w.dot_budget,
+        ranking_size=w.ranking_size,
+        participants=n,
     )
     items = tally.visible(
         items,
@@ -79,9 +88,6 @@ def _tally(conn: Connection, store: Store, w: Workshop, facilitator: bool) -> Wo
                     t, hide_until_closed=w.hide_results_until_closed, facilitator=facilitator
                 )
             )
-    n = conn.execute(
-        select(func.count()).select_from(participants).where(participants.c.workshop_id == w.id)
-    ).scalar()
     return WorkshopTally(
         code=w.code,
         method=w.method,

@@ -356,3 +356,48 @@ def test_api_deals_scores_and_errors(client):
     assert "PairScoreRequest" in doc["components"]["schemas"]
     m = ws.get_room_matrix(g, item.id, store=s)
     assert m.cell(first["from_node"], first["to_node"]).count == 1
+
+
+def test_phone_page_without_javascript_scores_one_pair_at_a_time(client):
+    """The plain forms of /join: the card shows one pair, a posted score is stored and the next
+    pair follows (POST, redirect, GET), until the quota, then the thank-you."""
+    import re
+
+    from conflicts import phone
+
+    s = env_store()
+    created = ws.create_workshop("stockholm", store=s)
+    code, g = created.workshop.code, created.grant
+    item = ws.add_matrix_session(g, NODES, pairs_per_participant=2, store=s)
+    ws.open_workshop(g, store=s)
+    ws.set_current_item(g, item.id, store=s)
+    ws.open_voting(g, item.id, store=s)
+    browser = TestClient(Starlette(routes=api.routes() + phone.routes()))
+    html = browser.post(
+        f"/join/participants?code={code}&lang=sv", data={"display_name": "A"}
+    ).text  # follows the redirect
+    seen = []
+    for k in range(2):
+        assert f"Par {k + 1} av 2" in html and "Om det går framåt för " in html
+        a = re.search(r'name="from_node" value="([^"]+)"', html).group(1)
+        b = re.search(r'name="to_node" value="([^"]+)"', html).group(1)
+        seen.append((a, b))
+        form = {"item_id": str(item.id), "from_node": a, "to_node": b, "value": "-2"}
+        if k == 0:
+            form["rationale"] = "<b>mark</b>"
+        r = browser.post(f"/join/pairs?code={code}&lang=sv", data=form, follow_redirects=False)
+        assert r.status_code == 303
+        html = browser.get(r.headers["location"]).text
+    assert "Tack! Du har bedömt 2 par." in html and 'name="from_node" value=' not in html
+    assert len(set(seen)) == 2
+    m = ws.get_room_matrix(g, item.id, store=s)
+    assert [(c.from_node, c.to_node) for c in m.ordered() if c.count] == sorted(
+        seen, key=lambda p: (NODES.index(p[0]), NODES.index(p[1]))
+    )
+    assert [r for c in m.ordered() for r in c.rationales] == ["<b>mark</b>"]
+    bad = browser.post(
+        f"/join/pairs?code={code}&lang=sv",
+        data={"item_id": str(item.id), "from_node": "g1", "to_node": "g2", "value": "9"},
+    )  # the error shows on the page it redirects to (translated), nothing is stored
+    assert "Värdet ligger utanför skalan." in bad.text
+    assert ws.get_room_matrix(g, item.id, store=s).answers == 2

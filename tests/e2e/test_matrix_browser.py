@@ -7,6 +7,7 @@ the server writes. Screenshots: ``artifacts/screenshots/matrix-*.png``."""
 from __future__ import annotations
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 
 from conflicts import workshops as ws
 from conflicts.store import Store
@@ -56,6 +57,8 @@ def test_three_phones_score_pairs_and_the_projector_shows_the_room_matrix(
     assert "Om det går framåt för " in first.locator("form.pair legend").inner_text()
     first.fill(f"#rationale-{item.id}", "Fler bostäder tar <b>mark</b>")
     screenshot(first, "matrix-phone-390x844")
+    violations = Axe().run(first).response["violations"]
+    assert [v["id"] for v in violations if v.get("impact") in {"serious", "critical"}] == []
     values = [-2, -1, -3]
     for k in range(PER):  # each phone scores its pairs, one card at a time
         for n, page in enumerate(phones):

@@ -401,3 +401,26 @@ def test_phone_page_without_javascript_scores_one_pair_at_a_time(client):
     )  # the error shows on the page it redirects to (translated), nothing is stored
     assert "Värdet ligger utanför skalan." in bad.text
     assert ws.get_room_matrix(g, item.id, store=s).answers == 2
+
+
+def test_concurrent_scores_store_one_row_per_voter_and_pair(store, session):
+    """Retries racing each other (the same voter and pair from several threads) and other
+    voters at the same time: one row per voter and pair, the last value wins, nothing lost."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    code, item = session
+    for v in ("a", "b", "c", "d"):
+        ws.join(code, v, store=store)
+    start = threading.Barrier(8)
+
+    def send(k: int) -> int:
+        start.wait()
+        voter = "a" if k < 4 else "bcd"[k % 3]
+        return ws.score_pair(code, voter, item.id, "g1", "g2", value=k % 3, store=store).answered
+
+    with ThreadPoolExecutor(8) as pool:
+        answered = list(pool.map(send, range(8)))
+    assert set(answered) == {1}
+    m = ws.get_room_matrix(grant_for(code, store), item.id, store=store)
+    assert m.cell("g1", "g2").count == 4 and m.participants == 4

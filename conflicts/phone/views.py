@@ -318,7 +318,10 @@ async def page(request: Request) -> Response:
     status = 200
     if view.code:
         try:
-            await run_in_threadpool(_load, view, who.voter_id)
+            # the answers per pair of an open matrix session from the shared read (no query
+            # per page load); the workshop itself is read afresh
+            counts = (await hub.workshop(view.code)).pair_counts
+            await run_in_threadpool(_load, view, who.voter_id, counts=counts)
         except DOMAIN_ERRORS as exc:
             note_unknown_code(request, exc)
             view.workshop, view.notice = None, error_code(exc)[0]

@@ -7,12 +7,13 @@ their dealt pairs of a 40-node session.
 Without ``--url`` it starts the app (``streamlit run app.py``) on a fresh SQLite file. What a run
 does: creates a workshop on the bundled ``sdg`` catalogue with a matrix session of ``--nodes``
 goals and targets (open, current), N phones join (``POST /participants``, the token sent back in
-``X-Voter-Token``), and each phone, ``--pairs`` times: ``GET /pairs?item_id=ID`` (its next
-pair, dealt from the process's shared read of the workshop and the answers per pair, plus its
-own answers) then, after ``--think`` seconds, ``POST /pair-scores`` with a random −3..+3,
-retrying the same request after a network error like the page does.
+``X-Voter-Token``), each phone asks ``GET /pairs?item_id=ID`` once (its first pair, dealt from
+the process's shared read of the workshop and the answers per pair, plus its own answers), then
+``--pairs`` times, after ``--think`` seconds: ``POST /pair-scores`` with a random −3..+3
+(retrying the same request after a network error like the page does), whose answer carries the
+next pair (``next_pairs``): one request per pair.
 
-Figures (last line: one JSON object): ``deal_p50_ms`` / ``_p95_ms`` (GET /pairs),
+Figures (last line: one JSON object): ``deal_p50_ms`` / ``_p95_ms`` (the first GET /pairs),
 ``score_ack_p50_ms`` / ``_p95_ms`` (POST /pair-scores until its 200), ``acknowledged``,
 ``stored`` (rows in the database), ``lost`` / ``duplicated`` (acknowledged pairs missing, rows
 beyond one per phone and pair), ``pairs_covered`` (distinct pairs answered), ``balance`` (the
@@ -73,15 +74,15 @@ async def phone(n, session, base, code, item, args, rng, stats) -> None:
     async with session.post(f"{api}/participants", json={}) as r:
         token = (await r.json())["voter_token"]
     headers = {"X-Voter-Token": token}
+    t0 = time.perf_counter()
+    async with session.get(f"{api}/pairs?item_id={item.id}", headers=headers) as r:
+        dealt = (await r.json())["pairs"]
+    stats["deal"].append(time.perf_counter() - t0)
     for _ in range(args.pairs):
-        t0 = time.perf_counter()
-        async with session.get(f"{api}/pairs?item_id={item.id}", headers=headers) as r:
-            body = await r.json()
-        stats["deal"].append(time.perf_counter() - t0)
-        if not body.get("pairs"):
+        if not dealt:
             stats["empty_deals"] += 1
             return
-        pair = body["pairs"][0]
+        pair = dealt[0]
         await asyncio.sleep(rng.uniform(*args.think))
         send = {
             "item_id": item.id,
@@ -94,6 +95,7 @@ async def phone(n, session, base, code, item, args, rng, stats) -> None:
             try:
                 async with session.post(f"{api}/pair-scores", json=send, headers=headers) as r:
                     if r.status == 200:
+                        dealt = (await r.json())["next_pairs"]  # the next pair comes along
                         stats["ack"].append(time.perf_counter() - t0)
                         stats["acked"].add((token, pair["from_node"], pair["to_node"]))
                         break

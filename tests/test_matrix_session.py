@@ -329,10 +329,20 @@ def test_api_deals_scores_and_errors(client):
     first = body["pairs"][0]
     assert first["question"].startswith("If progress is made on ")
     send = {"item_id": item.id, "from_node": first["from_node"], "to_node": first["to_node"]}
-    r = client.post(f"/api/workshops/{code}/pair-scores", json={**send, "value": -1})
+    r = client.post(f"/api/workshops/{code}/pair-scores?lang=en", json={**send, "value": -1})
     assert r.status_code == 200 and r.json()["answered"] == 1 and r.json()["value"] == -1
+    (following,) = r.json()["next_pairs"]  # the next pair comes with the answer
+    assert (following["from_node"], following["to_node"]) != (send["from_node"], send["to_node"])
+    assert following["question"].startswith("If progress is made on ")
+    last = {
+        "item_id": item.id,
+        "from_node": following["from_node"],
+        "to_node": following["to_node"],
+    }
+    r = client.post(f"/api/workshops/{code}/pair-scores", json={**last, "skip": True})
+    assert r.json()["answered"] == 2 and r.json()["next_pairs"] == []  # the quota of 2 is done
     r = client.post(f"/api/workshops/{code}/pair-scores", json={**send, "value": -1})
-    assert r.status_code == 200 and r.json()["answered"] == 1  # a retry is stored once
+    assert r.status_code == 200 and r.json()["answered"] == 2  # a retry is stored once
     bad = [
         ({**send, "value": 5}, 422, "value_out_of_range"),
         ({**send, "value": "2"}, 422, "invalid_request"),

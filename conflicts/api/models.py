@@ -209,6 +209,11 @@ class PairScoreOut(_Response):
     quota: int
     revision: int
     tally_revision: int
+    next_pairs: list[PairCard] = Field(
+        default_factory=list,
+        description="The caller's next pair (as GET /pairs would deal it), so that a phone "
+        "needs one request per pair; empty once the quota is answered.",
+    )
 
 
 REQUESTS = (JoinRequest, BallotRequest, StepRequest, PairScoreRequest)

@@ -85,8 +85,15 @@ async def pairs_endpoint(request: Request) -> Response:
     return _json(out)
 
 
-def score(code: str, voter_id: str, body: PairScoreRequest) -> PairScoreOut:
-    """Store one pair score and answer after the commit."""
+def score(
+    code: str,
+    voter_id: str,
+    body: PairScoreRequest,
+    entry=None,
+    lang: str = "sv",
+) -> PairScoreOut:
+    """Store one pair score and answer after the commit; with ``entry`` (the process's shared
+    read) the answer carries the caller's next pair too."""
     s = domain.store()
     a = ws.score_pair(
         code,
@@ -100,6 +107,15 @@ def score(code: str, voter_id: str, body: PairScoreRequest) -> PairScoreOut:
         store=s,
     )
     revision, tally_revision = ws.poll(code, store=s)
+    next_pairs = []
+    if entry is not None:
+        w, item = entry.workshop, entry.workshop.item(body.item_id)
+        if item is not None and item.is_matrix and item.voting == "open" and w.status == "open":
+            counts = entry.pair_counts.get(item.id, {})
+            next_pairs = [
+                pair_card(w, item, p, lang)
+                for p in ws.deal(item, voter_id, a.answered_pairs, counts)
+            ]
     return PairScoreOut(
         item_id=a.item_id,
         from_node=a.from_node,
@@ -111,6 +127,7 @@ def score(code: str, voter_id: str, body: PairScoreRequest) -> PairScoreOut:
         quota=a.quota,
         revision=revision,
         tally_revision=tally_revision,
+        next_pairs=next_pairs,
     )
 
 
@@ -122,4 +139,7 @@ async def pair_scores_endpoint(request: Request) -> Response:
     voter_id = voter(request)
     if voter_id is None:
         raise ApiError("not_joined")
-    return _json(await run_in_threadpool(score, _code(request), voter_id, body))
+    code = _code(request)
+    entry = await hub.workshop(code)
+    out = await run_in_threadpool(score, code, voter_id, body, entry, language(request))
+    return _json(out)

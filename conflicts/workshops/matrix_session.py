@@ -27,7 +27,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, func, select
 
@@ -91,6 +91,8 @@ class PairAnswer:
     rationale: str | None
     answered: int = 0  # (score_pair only) the voter's answers in the session, this one included
     quota: int = 0  # (score_pair only) the session's pairs per participant
+    #: (score_pair only) every pair the voter has answered in the session, for :func:`deal`
+    answered_pairs: tuple[tuple[str, str], ...] = field(default=(), hash=False)
 
 
 def _check_session_nodes(cat: Catalogue, nodes: object) -> list[str]:
@@ -236,14 +238,25 @@ def score_pair(
             update_={k: values[k] for k in ("value", "skipped", "rationale", "updated_at")},
         )
         _touch(conn, p["id"])
-        answered = conn.execute(
-            select(func.count())
-            .select_from(pair_scores)
-            .where(pair_scores.c.participant_id == p["id"], pair_scores.c.item_id == item_id)
-        ).scalar()
+        answered = tuple(
+            (a, b)
+            for a, b in conn.execute(
+                select(pair_scores.c.from_node, pair_scores.c.to_node).where(
+                    pair_scores.c.participant_id == p["id"], pair_scores.c.item_id == item_id
+                )
+            )
+        )
         quota = json.loads(item["nodes"]).get("per", 0) if item["nodes"] else 0
         return PairAnswer(
-            item_id, from_node, to_node, values["value"], bool(skip), note, answered, quota
+            item_id,
+            from_node,
+            to_node,
+            values["value"],
+            bool(skip),
+            note,
+            len(answered),
+            quota,
+            answered,
         )
 
     return store.write(tx)

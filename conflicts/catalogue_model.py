@@ -205,6 +205,24 @@ class WorkshopRecord(_Model):
     rank: int | None = Field(default=None, ge=1, description="The room's priority (1 = first).")
     mean: float | None = Field(default=None, description="The room's mean on the method's scale.")
     consensus: float | None = Field(default=None, ge=0, le=1, description="Tastle-Wierman, 0..1.")
+    # A matrix scoring session (method 'matrix'): the room's scores of one ordered pair.
+    pair: str | None = Field(
+        default=None, description="Matrix scoring: the pair scored, 'from>to' (node ids)."
+    )
+    median: float | None = Field(
+        default=None, ge=-3, le=3, description="Matrix scoring: the room's median, -3..+3."
+    )
+    spread: float | None = Field(
+        default=None, ge=0, le=6, description="Matrix scoring: the interquartile range Q3-Q1."
+    )
+    proposed_score: Score | None = Field(
+        default=None,
+        description="Matrix scoring: the median rounded to the scale (halves toward 0), "
+        "proposed as the interaction's score; the score itself is left as it was.",
+    )
+    rationales: list[str] = Field(
+        default_factory=list, description="Matrix scoring: the participants' rationales."
+    )
 
 
 class Interaction(_Model):

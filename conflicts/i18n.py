@@ -934,6 +934,10 @@ from conflicts.i18n_console import CONSOLE  # noqa: E402  (the console's part of
 
 TRANSLATIONS.update(CONSOLE)
 
+from conflicts.i18n_matrix import MATRIX  # noqa: E402  (the matrix scoring session's part)
+
+TRANSLATIONS.update(MATRIX)
+
 
 def normalise_language(value: str | None) -> str:
     """A supported language code for ``value`` (e.g. 'en-GB' -> 'en'), else the default."""

@@ -97,7 +97,7 @@ workshops = Table(
 #: Version 2: what an agenda item is. Checked since version 3 by :func:`_migration_3` (a CHECK on
 #: PostgreSQL, triggers on SQLite): declared there, not on the table, so that every database,
 #: fresh or upgraded, gets the very same check from one place.
-ITEM_KINDS = ("interaction", "warmup")
+ITEM_KINDS = ("interaction", "warmup", "matrix")
 
 agenda_items = Table(
     "agenda_items",
@@ -113,6 +113,9 @@ agenda_items = Table(
     # 'warmup' (interaction_id is a key such as 'warmup-1'; question is {lang: text} JSON).
     Column("kind", String(12), nullable=False, default="interaction", server_default="interaction"),
     Column("question", Text, nullable=True),
+    # Version 7: 'matrix' (a matrix scoring session; interaction_id is a key such as 'matrix-1')
+    # holds its chosen node ids as a JSON list here.
+    Column("nodes", Text, nullable=True),
     UniqueConstraint("workshop_id", "interaction_id", name="uq_agenda_items_interaction"),
     CheckConstraint(_in("voting", VOTING_STATES), name="ck_agenda_items_voting"),
 )
@@ -314,21 +317,7 @@ def _migration_3(conn: Connection) -> None:
     table without rebuilding it (and the ballots, outcomes and timer that point at its rows), so
     there two triggers refuse the same rows. Idempotent. Rows written before version 3 came only
     from this code, which wrote valid kinds."""
-    check = _in("kind", ITEM_KINDS)
-    if conn.dialect.name == "sqlite":
-        for event in ("INSERT", "UPDATE OF kind"):
-            name = "ck_agenda_items_kind_" + event.split()[0].lower()
-            conn.exec_driver_sql(
-                f"CREATE TRIGGER IF NOT EXISTS {name} BEFORE {event} ON agenda_items "
-                f"WHEN NOT (NEW.{check}) "
-                "BEGIN SELECT RAISE(ABORT, 'CHECK constraint failed: ck_agenda_items_kind'); END"
-            )
-        return
-    present = {c["name"] for c in inspect(conn).get_check_constraints("agenda_items")}
-    if "ck_agenda_items_kind" not in present:
-        conn.exec_driver_sql(
-            f"ALTER TABLE agenda_items ADD CONSTRAINT ck_agenda_items_kind CHECK ({check})"
-        )
+    _kind_check(conn, replace=False)
 
 
 # ---- version 4: server secrets ---------------------------------------------------------------
@@ -393,6 +382,82 @@ def _migration_6(conn: Connection) -> None:
     index.create(conn, checkfirst=True)
 
 
+# ---- version 7: the matrix scoring session (see conflicts.workshops.matrix_session) ----------
+#: The bounds of a pair score (the Nilsson/ICSU scale) and of its rationale.
+PAIR_SCORE_MIN, PAIR_SCORE_MAX = -3, 3
+
+pair_scores = Table(
+    "pair_scores",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("workshop_id", Integer, ForeignKey("workshops.id", ondelete="CASCADE"), nullable=False),
+    Column("item_id", Integer, ForeignKey("agenda_items.id", ondelete="CASCADE"), nullable=False),
+    Column(
+        "participant_id",
+        Integer,
+        ForeignKey("participants.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    # The ordered pair: "if progress is made on from_node, how does that affect to_node?"
+    Column("from_node", String(64), nullable=False),
+    Column("to_node", String(64), nullable=False),
+    Column("value", Integer, nullable=True),
+    Column("skipped", Boolean, nullable=False, default=False),
+    Column("rationale", Text, nullable=True),
+    Column("created_at", TS, nullable=False),
+    Column("updated_at", TS, nullable=False),
+    UniqueConstraint(
+        "participant_id", "item_id", "from_node", "to_node", name="uq_pair_scores_participant_pair"
+    ),
+    CheckConstraint(
+        "(skipped AND value IS NULL) OR (NOT skipped AND value IS NOT NULL)",
+        name="ck_pair_scores_value_or_skip",
+    ),
+    CheckConstraint(
+        f"value IS NULL OR (value >= {PAIR_SCORE_MIN} AND value <= {PAIR_SCORE_MAX})",
+        name="ck_pair_scores_value_range",
+    ),
+    CheckConstraint("from_node <> to_node", name="ck_pair_scores_pair"),
+)
+#: The room's matrix and the per-pair counts read one session's rows from this index.
+Index("ix_pair_scores_item", pair_scores.c.item_id, pair_scores.c.from_node, pair_scores.c.to_node)
+
+
+def _kind_check(conn: Connection, *, replace: bool) -> None:
+    """``ck_agenda_items_kind`` from :data:`ITEM_KINDS` (triggers on SQLite); ``replace``: drop
+    an older one first (a database of versions 3-6 knows only 'interaction' and 'warmup')."""
+    check = _in("kind", ITEM_KINDS)
+    if conn.dialect.name == "sqlite":
+        for event in ("INSERT", "UPDATE OF kind"):
+            name = "ck_agenda_items_kind_" + event.split()[0].lower()
+            if replace:
+                conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}")
+            conn.exec_driver_sql(
+                f"CREATE TRIGGER IF NOT EXISTS {name} BEFORE {event} ON agenda_items "
+                f"WHEN NOT (NEW.{check}) "
+                "BEGIN SELECT RAISE(ABORT, 'CHECK constraint failed: ck_agenda_items_kind'); END"
+            )
+        return
+    present = {c["name"] for c in inspect(conn).get_check_constraints("agenda_items")}
+    if replace and "ck_agenda_items_kind" in present:
+        conn.exec_driver_sql("ALTER TABLE agenda_items DROP CONSTRAINT ck_agenda_items_kind")
+        present.discard("ck_agenda_items_kind")
+    if "ck_agenda_items_kind" not in present:
+        conn.exec_driver_sql(
+            f"ALTER TABLE agenda_items ADD CONSTRAINT ck_agenda_items_kind CHECK ({check})"
+        )
+
+
+def _migration_7(conn: Connection) -> None:
+    """Version 7: the matrix scoring session: ``agenda_items.nodes``, the ``pair_scores`` table
+    and its index, and the kind check re-made with 'matrix' (idempotent)."""
+    add_column_if_missing(conn, agenda_items, "nodes")
+    pair_scores.create(conn, checkfirst=True)
+    index = next(i for i in pair_scores.indexes if i.name == "ix_pair_scores_item")
+    index.create(conn, checkfirst=True)
+    _kind_check(conn, replace=True)
+
+
 #: Ordered migrations: MIGRATIONS[i] brings the schema to version i + 1.
 MIGRATIONS: list[Callable[[Connection], None]] = [
     _migration_1,
@@ -401,6 +466,7 @@ MIGRATIONS: list[Callable[[Connection], None]] = [
     _migration_4,
     _migration_5,
     _migration_6,
+    _migration_7,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -135,7 +135,11 @@ def test_markdown_summary(store, round1):
     c1 = rows[0].split(" | ")
     t = ws.get_tally(grant_for(round1.code, store), store=store).ranking[0]
     consensus, dispersion = f"{t.consensus:.2f}", f"{1 - t.consensus:.2f}"
-    assert c1[2:8] == ["1:0 2:0 3:0 4:1 5:2", "4.7", consensus, dispersion, "3/4", "–"]
+    # 3 ballots: the mean is flagged (issue 12, item 10), the sentence under the table says why
+    assert c1[2:8] == [
+        "1:0 2:0 3:0 4:1 5:2", "4.7 ⚠ few ballots (3)", consensus, dispersion, "3/4", "–",
+    ]  # fmt: skip
+    assert any(line.startswith("⚠ few ballots: the mean rests on fewer than 5") for line in lines)
     assert c1[8:] == ["-2", "Needs analysis |"]
     assert "### 1. Housing versus green space" in lines
     assert "- **Owner:** Regionens planeringsenhet" in lines

@@ -263,7 +263,7 @@ def test_migration_5_on_a_version_4_database(tmp_path):
         st.MIGRATIONS[:] = saved
     st.dispose_engines()
     again = Store(url)  # a new process: the migration runs once, at start
-    assert again.init() == SCHEMA_VERSION == 6 and again.schema_version() == 6
+    assert again.init() == SCHEMA_VERSION == 7 and again.schema_version() == SCHEMA_VERSION
     created = series.create_series("R", store=again)
     assert series.get_series(created.series.code, store=again).title == "R"
 

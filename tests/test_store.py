@@ -52,7 +52,7 @@ def test_init_is_idempotent(db_url):
     a = Store(db_url, engine=st.make_engine(db_url))
     b = Store(db_url, engine=st.make_engine(db_url))
     try:
-        assert a.init() == st.SCHEMA_VERSION == 6
+        assert a.init() == st.SCHEMA_VERSION == 7
         assert a.init() == SCHEMA_VERSION
         assert b.init() == SCHEMA_VERSION  # another process on an existing schema
         assert a.schema_version() == SCHEMA_VERSION

@@ -508,6 +508,7 @@ def test_export_json_is_anonymised(store, created):
         "outcomes",
         "proposals",
         "added_interactions",
+        "matrices",  # schema version 7: matrix scoring sessions (no voter, only rationales)
     }
     assert data["workshop"]["code"] == code and data["workshop"]["participants"] == 2
     assert len(data["ballots"]) == 3

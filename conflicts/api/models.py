@@ -16,7 +16,8 @@ ItemId = Annotated[StrictInt, Field(ge=1, le=2**31 - 1)]
 BallotValue = Annotated[StrictInt, Field(ge=-(2**31), le=2**31 - 1)]
 ShortText = Annotated[StrictStr, Field(max_length=500)]
 Voting = Literal["not_started", "open", "closed"]
-ItemKind = Literal["conflict", "synergy", "neutral", "warmup"]
+ItemKind = Literal["conflict", "synergy", "neutral", "warmup", "matrix"]
+NodeId = Annotated[StrictStr, Field(min_length=1, max_length=64)]
 
 
 class _Request(BaseModel):
@@ -53,6 +54,11 @@ class ItemCard(AgendaEntry):
 
     question: str
     options: list[Option]
+    nodes: list[str] | None = Field(
+        default=None,
+        description="A matrix scoring session (kind 'matrix'): its goal and sub-goal ids. Get "
+        "the pairs to score from /pairs, send scores to /pair-scores.",
+    )
 
 
 class ItemResult(_Response):
@@ -157,5 +163,58 @@ class Revision(_Response):
     tally_revision: int
 
 
-REQUESTS = (JoinRequest, BallotRequest, StepRequest)
-RESPONSES = (Error, State, ParticipantOut, BallotOut, Me, Revision)
+class PairCard(_Response):
+    """One ordered pair of a matrix scoring session: how progress on ``from_node`` affects
+    progress on ``to_node``, on −3..+3 (``options``)."""
+
+    item_id: int
+    from_node: str
+    to_node: str
+    from_title: str
+    to_title: str
+    question: str
+    options: list[Option]
+
+
+class Pairs(_Response):
+    """The caller's next pairs of a session (none once ``answered`` reaches ``quota``)."""
+
+    item_id: int
+    answered: int = Field(description="Pairs the caller has scored or skipped in the session.")
+    quota: int = Field(description="Pairs dealt to each participant.")
+    pairs: list[PairCard]
+
+
+class PairScoreRequest(_Request):
+    """A score of one ordered pair of an open matrix session: ``value`` −3..+3, or ``skip``;
+    ``rationale`` optional, at most 280 characters. Sending it again stores it once; another
+    value replaces it."""
+
+    item_id: ItemId
+    from_node: NodeId
+    to_node: NodeId
+    value: BallotValue | None = None
+    skip: StrictBool = False
+    rationale: Annotated[StrictStr, Field(max_length=2000)] | None = None
+
+
+class PairScoreOut(_Response):
+    item_id: int
+    from_node: str
+    to_node: str
+    value: int | None
+    skipped: bool
+    rationale: str | None
+    answered: int
+    quota: int
+    revision: int
+    tally_revision: int
+    next_pairs: list[PairCard] = Field(
+        default_factory=list,
+        description="The caller's next pair (as GET /pairs would deal it), so that a phone "
+        "needs one request per pair; empty once the quota is answered.",
+    )
+
+
+REQUESTS = (JoinRequest, BallotRequest, StepRequest, PairScoreRequest)
+RESPONSES = (Error, State, ParticipantOut, BallotOut, Me, Revision, Pairs, PairScoreOut)

@@ -13,7 +13,7 @@ from pydantic.json_schema import models_json_schema
 
 import conflicts.api.models as m
 
-API_VERSION = "1.0.0"
+API_VERSION = "1.1.0"
 _REF = "#/components/schemas/{model}"
 
 
@@ -152,6 +152,49 @@ def document() -> dict:
                 "summary": "The caller's participant record (null before joining) and ballots.",
                 "parameters": [_CODE, _LANG, _VOTER],
                 "responses": {"200": _json(m.Me, "The caller."), **_errors(404), "429": _PROBING},
+            }
+        },
+        "/api/workshops/{code}/pairs": {
+            "get": {
+                "operationId": "getPairs",
+                "summary": "A matrix scoring session: the caller's next pairs to score.",
+                "parameters": [
+                    _CODE,
+                    _LANG,
+                    _VOTER,
+                    {
+                        "name": "item_id",
+                        "in": "query",
+                        "required": True,
+                        "description": "The session's agenda item id.",
+                        "schema": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
+                    },
+                    {
+                        "name": "n",
+                        "in": "query",
+                        "required": False,
+                        "description": "How many pairs to deal at most (default 1).",
+                        "schema": {"type": "integer", "minimum": 1, "maximum": 20},
+                    },
+                ],
+                "responses": {
+                    "200": _json(m.Pairs, "The pairs (none once the quota is answered)."),
+                    **_errors(404, 422),
+                    "429": _PROBING,
+                },
+            }
+        },
+        "/api/workshops/{code}/pair-scores": {
+            "post": {
+                "operationId": "scorePair",
+                "summary": "Score one pair of a matrix session; 200 only after the commit.",
+                "parameters": [_CODE, _LANG, _VOTER],
+                "requestBody": {**_body(m.PairScoreRequest), "required": True},
+                "responses": {
+                    "200": _json(m.PairScoreOut, "Stored."),
+                    **_errors(403, 404, 409, 413, 422),
+                    "429": _PROBING,
+                },
             }
         },
         "/api/workshops/{code}/facilitator/step": {

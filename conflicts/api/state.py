@@ -34,6 +34,8 @@ DEFAULT_WAIT_S = 25.0
 def item_kind(item: ws.AgendaItem, cat) -> str:
     if item.is_warmup:
         return "warmup"
+    if item.is_matrix:
+        return "matrix"
     interaction = cat.interactions_by_id.get(item.interaction_id)
     if interaction is None or interaction.score == 0:
         return "neutral"
@@ -43,6 +45,8 @@ def item_kind(item: ws.AgendaItem, cat) -> str:
 def item_title(item: ws.AgendaItem, cat, lang: str) -> str:
     if item.is_warmup:
         return item.question_text(lang)
+    if item.is_matrix:
+        return t("matrix.title", lang, n=len(item.nodes))
     interaction = cat.interactions_by_id.get(item.interaction_id)
     return cat.text(interaction.title, lang) if interaction else item.interaction_id
 
@@ -50,6 +54,8 @@ def item_title(item: ws.AgendaItem, cat, lang: str) -> str:
 def options(w: ws.Workshop, item: ws.AgendaItem, lang: str) -> list[Option]:
     """The values a ballot on ``item`` may take, with their labels."""
     cat = w.catalogue()
+    if item.is_matrix:
+        return score_options()
     if item.is_warmup:
         goals = ws.warmup_options(cat)
         return [
@@ -59,13 +65,20 @@ def options(w: ws.Workshop, item: ws.AgendaItem, lang: str) -> list[Option]:
     if w.method == "rating":
         return [Option(value=v, label=str(v)) for v in range(1, 6)]
     if w.method == "score":
-        return [Option(value=v, label=f"{v:+d}".replace("-", "−")) for v in range(-3, 4)]
+        return score_options()
     if w.method == "dots":
         return [Option(value=v, label=str(v)) for v in range(w.dot_budget + 1)]
     return []  # ranking: a ballot orders items
 
 
+def score_options() -> list[Option]:
+    """−3..+3 labelled with their sign (a true minus sign)."""
+    return [Option(value=v, label=f"{v:+d}".replace("-", "−") if v else "0") for v in range(-3, 4)]
+
+
 def question(w: ws.Workshop, item: ws.AgendaItem, lang: str) -> str:
+    if item.is_matrix:
+        return t("matrix.question_generic", lang)
     if item.is_warmup:
         return t("ws.warmup_pick", lang)
     if w.method == "dots":
@@ -84,6 +97,7 @@ def card(w: ws.Workshop, item: ws.AgendaItem, lang: str) -> ItemCard:
         voting=item.voting,
         question=question(w, item, lang),
         options=options(w, item, lang),
+        nodes=list(item.nodes) if item.is_matrix else None,
     )
 
 
@@ -144,17 +158,21 @@ def build_state(w: ws.Workshop, tally: ws.WorkshopTally | None, lang: str) -> St
     )
 
 
-def _read(code: str) -> tuple[ws.Workshop, ws.WorkshopTally | None]:
+def _read(code: str) -> tuple[ws.Workshop, ws.WorkshopTally | None, dict]:
     s = domain.store()
     w = ws.get_workshop(code, store=s)
     tally = None if w.hide_results_until_closed else ws.get_tally(code, store=s)
-    return w, tally
+    # The answers per pair of every matrix session a phone may score now (one grouped query
+    # each): what every phone's deal balances on (conflicts.workshops.deal).
+    counts = {i.id: ws.pair_counts(w, i.id, store=s) for i in votable(w) if i.is_matrix}
+    return w, tally, counts
 
 
 @dataclass
 class _Entry:
     workshop: ws.Workshop
     tally: ws.WorkshopTally | None
+    pair_counts: dict[int, dict[tuple[str, str], int]] = field(default_factory=dict)
     states: dict[str, State] = field(default_factory=dict)
     bodies: dict[str, bytes] = field(default_factory=dict)  # the states as JSON, per language
 
@@ -188,8 +206,8 @@ class StateHub:
             pending = asyncio.get_running_loop().create_future()
             self._building[code] = pending
             try:
-                w, tally = await run_in_threadpool(_read, code)
-                entry = self._reads.put(code, _Entry(w, tally))
+                w, tally, counts = await run_in_threadpool(_read, code)
+                entry = self._reads.put(code, _Entry(w, tally, counts))
                 pending.set_result(entry)
             except BaseException as exc:
                 pending.set_exception(exc)

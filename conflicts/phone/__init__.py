@@ -25,6 +25,7 @@ def routes() -> list[BaseRoute]:
         Route("/join/live", views.throttled(views.live), methods=["GET"]),
         Route("/join/participants", views.throttled(views.post_join), methods=["POST"]),
         Route("/join/ballots", views.throttled(views.post_ballot), methods=["POST"]),
+        Route("/join/pairs", views.throttled(views.post_pair), methods=["POST"]),
         Route("/join/proposals", views.throttled(views.post_proposal), methods=["POST"]),
         Mount("/join/static", StaticFiles(directory=views.STATIC), name="phone-static"),
     ]

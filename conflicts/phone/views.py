@@ -37,7 +37,8 @@ from conflicts.api.http import (
     set_voter_cookie,
     voter,
 )
-from conflicts.api.models import BallotRequest, JoinRequest
+from conflicts.api.models import BallotRequest, JoinRequest, Pairs, PairScoreRequest
+from conflicts.api.pairs import dealt, score
 from conflicts.api.state import DEFAULT_WAIT_S, card, hub, votable
 from conflicts.catalogue import ActorType, DecisionLevel
 from conflicts.i18n import LANGUAGE_NAMES, LANGUAGES, t
@@ -87,6 +88,7 @@ class View:
     proposals: list = field(default_factory=list)
     notice: str | None = None  # an error code to show at the top
     prop_notice: str | None = None  # 'sent' or an error code, shown in the proposal form
+    pairs: dict[int, Pairs] = field(default_factory=dict)  # matrix sessions: the next pair
 
 
 def identify(request: Request, form_token: str | None = None) -> Voter:
@@ -111,9 +113,11 @@ def page_url(code: str | None, lang: str, **extra: str) -> str:
     return "/join?" + query(code, lang, **extra)
 
 
-def _load(view: View, voter_id: str, *, workshop: ws.Workshop | None = None) -> View:
-    """Read what the page shows. With ``workshop`` (the process's shared read, see
-    :mod:`conflicts.api.state`) only the voter's own rows are read: the live fragment."""
+def _load(
+    view: View, voter_id: str, *, workshop: ws.Workshop | None = None, counts: dict | None = None
+) -> View:
+    """Read what the page shows. With ``workshop`` and ``counts`` (the process's shared read,
+    see :mod:`conflicts.api.state`) only the voter's own rows are read: the live fragment."""
     s = domain.store()
     view.workshop = workshop or ws.get_workshop(view.code, store=s)
     view.code = view.workshop.code
@@ -122,6 +126,12 @@ def _load(view: View, voter_id: str, *, workshop: ws.Workshop | None = None) -> 
         view.mine = ws.my_ballots(view.code, voter_id, store=s)
         if workshop is None:
             view.proposals = ws.my_proposals(view.code, voter_id, store=s)
+        for item in votable(view.workshop):
+            if item.is_matrix:
+                per_pair = (counts or {}).get(item.id)
+                if per_pair is None:
+                    per_pair = ws.pair_counts(view.workshop, item.id, store=s)
+                view.pairs[item.id] = dealt(view.workshop, per_pair, item, voter_id, view.lang)
     return view
 
 
@@ -150,7 +160,10 @@ def _cards(view: View) -> tuple[list[dict], list[ws.AgendaItem]]:
     items = votable(w)
     cards, ranked = [], []
     for item in items:
-        if w.method == "ranking" and not item.is_warmup:
+        if item.is_matrix:
+            cards.append(_pair_card(view, item))
+            continue
+        if w.method == "ranking" and item.is_interaction:
             ranked.append(item)
             continue
         c = card(w, item, lang)
@@ -162,13 +175,32 @@ def _cards(view: View) -> tuple[list[dict], list[ws.AgendaItem]]:
                 "kind_label": t("room.warmup", lang)
                 if c.kind == "warmup"
                 else t(KIND_KEYS[c.kind], lang),
-                "dots": w.method == "dots" and not item.is_warmup,
+                "dots": w.method == "dots" and item.is_interaction,
                 "chosen": None if b is None or b.skipped else b.value,
                 "skipped": b is not None and b.skipped,
                 "saved": _saved_text(view, item, labels),
             }
         )
     return cards, ranked
+
+
+def _pair_card(view: View, item: ws.AgendaItem) -> dict:
+    """A matrix session's card: the next pair dealt to this phone, or done."""
+    dealt_now = view.pairs.get(item.id)
+    pair = dealt_now.pairs[0] if dealt_now and dealt_now.pairs else None
+    answered = dealt_now.answered if dealt_now else 0
+    quota = dealt_now.quota if dealt_now else item.pairs_per_participant
+    lang = view.lang
+    return {
+        "matrix": True,
+        "card": card(view.workshop, item, lang),
+        "pair": pair,
+        "kind_label": t("matrix.kind", lang),
+        "progress": t("matrix.pair_of", lang, k=min(answered + 1, quota), n=quota),
+        "done": t("matrix.done", lang, n=answered) if pair is None else None,
+        "saved": t("matrix.saved", lang, value=answered) if answered else None,
+        "rationale_max": ws.RATIONALE_MAX,
+    }
 
 
 def _waiting_text(w: ws.Workshop, lang: str, *, nothing_to_vote: bool) -> str | None:
@@ -286,7 +318,10 @@ async def page(request: Request) -> Response:
     status = 200
     if view.code:
         try:
-            await run_in_threadpool(_load, view, who.voter_id)
+            # the answers per pair of an open matrix session from the shared read (no query
+            # per page load); the workshop itself is read afresh
+            counts = (await hub.workshop(view.code)).pair_counts
+            await run_in_threadpool(_load, view, who.voter_id, counts=counts)
         except DOMAIN_ERRORS as exc:
             view.workshop, view.notice = None, _refused(request, exc)
             status = 404 if view.notice == "unknown_code" else 503
@@ -310,7 +345,9 @@ async def live(request: Request) -> Response:
             if revision <= after:
                 return Response(status_code=204, headers=HTML_HEADERS)
         entry = await hub.workshop(view.code, min_revision=revision)
-        await run_in_threadpool(_load, view, who.voter_id, workshop=entry.workshop)
+        await run_in_threadpool(
+            _load, view, who.voter_id, workshop=entry.workshop, counts=entry.pair_counts
+        )
     except (ValueError, *DOMAIN_ERRORS) as exc:
         note_unknown_code(request, exc)
         return Response(status_code=204, headers={**HTML_HEADERS, "X-Retry": "1"})
@@ -425,6 +462,40 @@ async def post_ballot(request: Request) -> Response:
         notice = "invalid_ballot"
     except DOMAIN_ERRORS as exc:
         notice = _refused(request, exc)
+    return await _finish(request, view, who, anchor, notice=notice)
+
+
+def _pair_score(fields: dict) -> PairScoreRequest:
+    common = {
+        "item_id": int(fields.get("item_id", "")),
+        "from_node": fields.get("from_node", ""),
+        "to_node": fields.get("to_node", ""),
+        "rationale": fields.get("rationale") or None,
+    }
+    if fields.get("skip"):
+        return PairScoreRequest(**common, skip=True)
+    return PairScoreRequest(**common, value=int(fields.get("value", "")))
+
+
+async def post_pair(request: Request) -> Response:
+    """A pair score of a matrix session from a plain form (phone.js uses the JSON API)."""
+    lang = language(request)
+    view = View(lang=lang, code=normalise_code(request.query_params.get("code", "")))
+    try:
+        fields, _ = await _form(request)
+    except DOMAIN_ERRORS as exc:
+        return HTMLResponse(message(error_code(exc)[0], lang), status_code=403)
+    who = await run_in_threadpool(identify, request, fields.get("voter"))
+    notice, anchor = None, ""
+    try:
+        body = _pair_score(fields)
+        anchor = f"#item-{body.item_id}"
+        await run_in_threadpool(score, view.code, who.voter_id, body)
+    except (ValueError, ValidationError):
+        notice = "invalid_ballot"
+    except DOMAIN_ERRORS as exc:
+        note_unknown_code(request, exc)
+        notice = error_code(exc)[0]
     return await _finish(request, view, who, anchor, notice=notice)
 
 

@@ -21,6 +21,7 @@ from typing import Any
 from conflicts.reports import report as report_mod
 from conflicts.reports import summary as summary_mod
 from conflicts.reports import writeback as writeback_mod
+from conflicts.reports.matrix_report import matrix_sessions
 from conflicts.reports.results import WorkshopResults, results_of
 from conflicts.store import Store
 from conflicts.workshops import FacilitatorGrant, InvalidSetting, WorkshopSnapshot, snapshot
@@ -53,7 +54,8 @@ def _minute(value: datetime | None) -> str | None:
 
 def export_dict(snap: WorkshopSnapshot) -> dict:
     """The anonymised export as plain data (the JSON format): ``{"workshop", "items",
-    "ballots", "agenda", "warmups", "outcomes", "proposals", "added_interactions"}``.
+    "ballots", "agenda", "warmups", "outcomes", "proposals", "added_interactions",
+    "matrices"}`` (the matrix scoring sessions, :mod:`conflicts.reports.matrix_report`).
 
     Ballots carry a pseudonym and the vote, nothing else about the voter (no self-description,
     no time); tallies are the facilitator's (nothing hidden). Proposals carry neither voter ids,
@@ -154,6 +156,8 @@ def export_dict(snap: WorkshopSnapshot) -> dict:
             }
             for a in snap.added
         ],
+        # Matrix scoring sessions: per cell median, IQR ("spread"), count, catalogue score.
+        "matrices": matrix_sessions(snap.matrices, w.catalogue(), w.catalogue().languages[0]),
     }
 
 

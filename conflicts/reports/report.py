@@ -45,11 +45,14 @@ from conflicts.figure import build_figure, wrap_label
 from conflicts.graph import build_graph
 from conflicts.i18n import LANGUAGES, t
 from conflicts.layout import compute_layout
+from conflicts.reports.matrix_report import matrix_html
 from conflicts.reports.results import (
     ResultRow,
     WorkshopResults,
     node_priority,
     priority_weights,
+    value_help,
+    value_note,
 )
 
 __all__ = [
@@ -391,7 +394,7 @@ def _ranking_table(results: WorkshopResults, lang: str) -> str:
             f"<td>{_e(r.title)}{origin}<br>"
             f'<span class="between">{_e(_between(r))}</span></td>'
             f"<td>{_dist_html(r, results)}</td>"
-            f'<td class="num">{_e(value_text)}</td>'
+            f'<td class="num">{_e(value_text)}{_note(r, results, lang)}</td>'
             f'<td class="num">{_e(_num(r.consensus, 2))}</td>'
             f'<td class="num">{_e(_num(r.dispersion, 2))}</td>'
             f'<td class="num">{_e(participation)}</td>'
@@ -403,6 +406,11 @@ def _ranking_table(results: WorkshopResults, lang: str) -> str:
         )
     out.append("</tbody></table>")
     return "".join(out)
+
+
+def _note(r: ResultRow, results: WorkshopResults, lang: str) -> str:
+    note = value_note(r, results.method, lang)
+    return f'<br><span class="between">{_e(note)}</span>' if note else ""
 
 
 def _outcomes_html(results: WorkshopResults, lang: str) -> str:
@@ -570,6 +578,12 @@ def html_report(
         if results.warmups
         else ""
     )
+    matrices = (
+        f"<section><h2>{_e(t('matrix.results', lang))}</h2>"
+        f"{matrix_html(results.matrices, lang)}</section>"
+        if results.matrices
+        else ""
+    )
     method = "".join(
         f"<p>{_e(text)}</p>"
         for text in (
@@ -602,6 +616,7 @@ def html_report(
 <section class="page">
 <h2>{_e(t("res.ranking", lang))}</h2>
 {_ranking_table(results, lang)}
+<p class="help">{_e(value_help(results, lang))}</p>
 </section>
 <section class="page">
 <h2>{_e(t("res.outcomes", lang))}</h2>
@@ -616,6 +631,7 @@ def html_report(
 {_representation_html(results, lang)}
 </section>
 {warmups}
+{matrices}
 <section>
 <h2>{_e(t("res.method_title", lang))}</h2>
 {method}

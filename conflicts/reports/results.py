@@ -34,8 +34,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 from datetime import datetime
 
+from conflicts import tally
 from conflicts import workshops as ws
 from conflicts.catalogue import Catalogue
+from conflicts.i18n import t
+from conflicts.reports.matrix_report import matrix_sessions
 from conflicts.store import Store
 from conflicts.tally import ItemTally
 from conflicts.workshops import (
@@ -99,6 +102,11 @@ class ResultRow:
     room_score: float | None = None
     representation: Representation | None = field(default=None, hash=False)
     outcome: Outcome | None = None
+    #: Dots and ranking: total points / participants, and the share who gave any (issue 12).
+    points_per_participant: float | None = None
+    share_gave_any: float | None = None
+    #: Rating and score: the mean rests on few ballots (:func:`conflicts.tally.is_few_ballots`).
+    few_ballots: bool = False
 
     @property
     def participation(self) -> float | None:
@@ -160,6 +168,8 @@ class WorkshopResults:
     proposal_counts: dict[str, int] = field(default_factory=dict)
     #: Warm-ups: dicts with ``question`` (text), ``distribution`` (goal -> n), ``ballots``, ...
     warmups: list[dict] = field(default_factory=list)
+    #: Matrix scoring sessions (:func:`conflicts.reports.matrix_report.matrix_sessions`).
+    matrices: list[dict] = field(default_factory=list)
 
     @property
     def ranked(self) -> list[ResultRow]:
@@ -173,6 +183,35 @@ class WorkshopResults:
 
     def row(self, interaction_id: str) -> ResultRow | None:
         return next((r for r in self.rows if r.interaction_id == interaction_id), None)
+
+
+def value_note(row: ResultRow, method: str, lang: str) -> str:
+    """What to read beside a row's mean or total (issue 12): for dots and ranking the points per
+    participant and the share who gave any; for rating and score a flag when the mean rests on
+    few ballots. '' when there is nothing to add.
+
+    >>> r = ResultRow(1, "a", 1, "A", None, None, "", "", "catalogue", "closed", 10, ballots=2,
+    ...               points_per_participant=0.3, share_gave_any=0.2, few_ballots=True)
+    >>> value_note(r, "ranking", "en"), value_note(r, "rating", "en")
+    ('0.3 points/participant · 20 % gave points', '⚠ few ballots (2)')
+    """
+    if method in tally.POINTS_METHODS and row.points_per_participant is not None:
+        share = "–" if row.share_gave_any is None else f"{round(100 * row.share_gave_any)} %"
+        return (
+            f"{t('res.points_pp', lang, value=f'{row.points_per_participant:.1f}')} · "
+            f"{t('res.share_any', lang, pct=share)}"
+        )
+    if method in tally.MEAN_METHODS and row.few_ballots:
+        return t("res.few_ballots", lang, n=row.ballots)
+    return ""
+
+
+def value_help(results: WorkshopResults, lang: str) -> str:
+    """The sentence under a ranking table that explains :func:`value_note`."""
+    if results.method in tally.POINTS_METHODS:
+        return t("res.points_help", lang)
+    pct = f"{round(100 * tally.MIN_BALLOT_SHARE)} %"
+    return t("res.few_help", lang, n=tally.MIN_BALLOTS, pct=pct)
 
 
 def _pick_lang(catalogue: Catalogue, lang: str | None) -> str:
@@ -215,6 +254,9 @@ def _result_row(
         room_score=it.mean if method == "score" else None,
         representation=representation(catalogue, iid, people) if inter is not None else None,
         outcome=outcomes.get(it.item_id),
+        points_per_participant=it.points_per_participant,
+        share_gave_any=it.share_gave_any,
+        few_ballots=it.few_ballots,
     )
 
 
@@ -301,6 +343,7 @@ def build_results(snap: ws.WorkshopSnapshot, *, lang: str | None = None) -> Work
         proposals=[_proposal_dict(p) for p in snap.proposals if p.status == "accepted"],
         proposal_counts=dict(Counter(p.status for p in snap.proposals)),
         warmups=_warmup_rows(snap.warmups, catalogue, lang),
+        matrices=matrix_sessions(snap.matrices, catalogue, lang),
     )
 
 
@@ -374,6 +417,9 @@ class ComparisonRow:
     ballots_a: int
     ballots_b: int
     view_changed: bool
+    #: Consensus compared only between the same method and scale (the uniform split is 0.333
+    #: on 3 points, 0.434 on 5, 0.472 on 7: :func:`conflicts.tally.consensus_comparable`).
+    consensus_comparable: bool = True
 
     @property
     def rank_change(self) -> int | None:
@@ -389,7 +435,7 @@ class ComparisonRow:
 
     @property
     def consensus_change(self) -> float | None:
-        if self.consensus_a is None or self.consensus_b is None:
+        if self.consensus_a is None or self.consensus_b is None or not self.consensus_comparable:
             return None
         return round(self.consensus_b - self.consensus_a, 4)
 
@@ -467,6 +513,7 @@ def compare(
     in_a = {r.interaction_id: r for r in a.rows}
     in_b = {r.interaction_id: r for r in b.rows}
     same_method = a.method == b.method
+    same_scale = same_method and tuple(a.scale) == tuple(b.scale)
     rows = []
     for rb in b.rows:
         ra = in_a.get(rb.interaction_id)
@@ -477,7 +524,7 @@ def compare(
             changed = abs(rb.mean - ra.mean) >= mean_threshold
             if a.method == "score" and (ra.mean < 0) != (rb.mean < 0):
                 changed = True
-        if ra.consensus is not None and rb.consensus is not None:
+        if same_scale and ra.consensus is not None and rb.consensus is not None:
             changed = changed or abs(rb.consensus - ra.consensus) >= consensus_threshold
         rows.append(
             ComparisonRow(
@@ -492,6 +539,7 @@ def compare(
                 ballots_a=ra.ballots,
                 ballots_b=rb.ballots,
                 view_changed=changed,
+                consensus_comparable=same_scale,
             )
         )
     rows.sort(key=lambda r: (r.rank_b is None, r.rank_b or 0, r.rank_a is None, r.rank_a or 0))

@@ -9,6 +9,7 @@ from datetime import datetime
 
 from conflicts.catalogue import Catalogue
 from conflicts.i18n import t
+from conflicts.reports.matrix_report import matrix_markdown
 from conflicts.reports.report import (
     _date,
     _distribution,
@@ -23,7 +24,7 @@ from conflicts.reports.report import (
     proposal_counts_text,
     report_language,
 )
-from conflicts.reports.results import WorkshopResults
+from conflicts.reports.results import WorkshopResults, value_help, value_note
 
 __all__ = ["markdown_summary"]
 
@@ -75,7 +76,14 @@ def _ranking(results: WorkshopResults, lang: str) -> list[str]:
             str(r.rank) if r.rank is not None else "–",
             e(r.title),
             e(dist),
-            str(value) if isinstance(value, int) else _num(value),
+            " ".join(
+                x
+                for x in (
+                    str(value) if isinstance(value, int) else _num(value),
+                    e(value_note(r, results.method, lang)),
+                )
+                if x
+            ),
             _num(r.consensus, 2),
             _num(r.dispersion, 2),
             f"{r.ballots}/{r.participants}" if r.participants else "–",
@@ -84,7 +92,7 @@ def _ranking(results: WorkshopResults, lang: str) -> list[str]:
             _outcome_label(r.outcome.outcome if r.outcome else None, lang),
         ]
         lines.append("| " + " | ".join(cells) + " |")
-    return lines
+    return [*lines, "", value_help(results, lang)]
 
 
 def _outcomes(results: WorkshopResults, lang: str) -> list[str]:
@@ -166,6 +174,11 @@ def markdown_summary(
         _outcomes(results, lang),
         _proposals(results, catalogue, lang),
         _representation(results, lang),
+        *(
+            [[f"## {t('matrix.results', lang)}", "", *matrix_markdown(results.matrices, lang)]]
+            if results.matrices
+            else []
+        ),
         _method_section(results, lang),
     ]
     if generated_at is not None:

@@ -6,6 +6,9 @@
 - the interactions added in the workshop (by the facilitator, or accepted from participants'
   proposals; ids ``ws-1``, ``ws-2``, ...; proposals tagged ``proposed``) are appended to
   ``interactions:``, after a comment naming the workshop;
+- what its matrix scoring sessions found (cells with at least 3 scores): a history record on
+  the interaction of that pair, or a new proposed interaction where the catalogue has none
+  (:mod:`conflicts.reports.matrix_writeback`);
 - what the workshop recorded about each interaction (outcome, notes, owner, next step, due date,
   and the room's rank, mean, consensus and number of ballots) is appended to that interaction's
   ``history:`` list (:class:`conflicts.catalogue.WorkshopRecord`); an item gets a record when it
@@ -89,6 +92,7 @@ from ruamel.yaml.scalarstring import LiteralScalarString
 from ruamel.yaml.util import load_yaml_guess_indent
 
 from conflicts.catalogue import Interaction, WorkshopRecord, parse_catalogue
+from conflicts.reports.matrix_writeback import matrix_writeback
 from conflicts.workshops import WorkshopSnapshot
 
 __all__ = ["workshop_records", "writeback_yaml"]
@@ -263,6 +267,9 @@ def writeback_yaml(
     by_id = {m.get("id"): m for m in interactions if isinstance(m, dict)}
 
     day = _day(w.created_at)
+    mx_records, mx_new = matrix_writeback(snap, parse_catalogue(catalogue_yaml, filename), day)
+    for iid, recs in mx_records.items():
+        records.setdefault(iid, []).extend(recs)
     for added in snap.added:
         payload = dict(added.interaction)
         iid = payload["id"]
@@ -278,15 +285,32 @@ def writeback_yaml(
             before=f"Added in workshop {w.code}{when}, {note}",
             indent=y.sequence_dash_offset,
         )
+    for payload in mx_new:
+        if payload["id"] in by_id:  # already written back by an earlier export
+            continue
+        node = _interaction_node(payload, languages, flow)
+        node["history"] = _history_node(payload["history"])
+        interactions.append(node)
+        by_id[payload["id"]] = node
+        when = f" ({day.isoformat()})" if day else ""
+        interactions.yaml_set_comment_before_after_key(
+            len(interactions) - 1,
+            before=f"Added in workshop {w.code}{when}, proposed by the room's matrix scoring",
+            indent=y.sequence_dash_offset,
+        )
     for iid, recs in records.items():
         node = by_id.get(iid)
         if node is None:  # not an interaction of this catalogue (should not happen)
             continue
         history = node.get("history")
         if isinstance(history, list):
-            seen = {(h.get("workshop"), h.get("title")) for h in history if isinstance(h, dict)}
+            seen = {
+                (h.get("workshop"), h.get("title"), h.get("pair"))
+                for h in history
+                if isinstance(h, dict)
+            }
             for h in _history_node(
-                [r for r in recs if (r["workshop"], r.get("title")) not in seen]
+                [r for r in recs if (r["workshop"], r.get("title"), r.get("pair")) not in seen]
             ):
                 history.append(h)
         else:

@@ -143,6 +143,8 @@ def item_text(item: ws.AgendaItem, cat: Catalogue, lang: str) -> str:
     """Plain-text title of an agenda item (a warm-up by its question), e.g. for select boxes."""
     if item.is_warmup:
         return f"{t('room.warmup', lang)}: {item.question_text(lang)}"
+    if item.is_matrix:
+        return t("matrix.title", lang, n=len(item.nodes))
     interaction = cat.interactions_by_id.get(item.interaction_id)
     return cat.text(interaction.title, lang) if interaction else item.interaction_id
 

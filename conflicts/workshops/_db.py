@@ -102,7 +102,16 @@ def _to_item(r) -> AgendaItem:
         closed_at=as_utc(r["closed_at"]),
         kind=r["kind"] or "interaction",
         question=json.loads(r["question"]) if r["question"] else None,
+        **_matrix_fields(r["nodes"]),
     )
+
+
+def _matrix_fields(raw: str | None) -> dict[str, Any]:
+    """A matrix session's ``nodes`` column (JSON ``{"nodes": [...], "per": n}``) as fields."""
+    if not raw:
+        return {}
+    data = json.loads(raw)
+    return {"nodes": tuple(data.get("nodes", ())), "pairs_per_participant": data.get("per", 0)}
 
 
 def _to_workshop(conn: Connection, row, *, with_items: bool = True) -> Workshop:

@@ -15,6 +15,7 @@ from conflicts.store import (
     agenda_items,
     ballots,
     outcomes,
+    pair_scores,
     utcnow,
     workshop_interactions,
 )
@@ -85,7 +86,8 @@ def set_agenda(grant: FacilitatorGrant, interaction_ids: list[str], *, store: St
     def fn(conn: Connection, row) -> None:
         cat = _row_catalogue(conn, row)
         current = _items(conn, row["id"])
-        warmups = [i.interaction_id for i in current if i.kind == "warmup"]
+        # warm-ups and matrix sessions (their keys are not interactions) stay like warm-ups
+        warmups = [i.interaction_id for i in current if not i.is_interaction]
         listed_warmups = [iid for iid in ids if iid in warmups]
         if len(set(listed_warmups)) != len(listed_warmups):
             raise InvalidSetting("a warm-up is twice on the agenda", code="duplicate_item")
@@ -260,9 +262,16 @@ def remove_item(grant: FacilitatorGrant, item_id: int, *, store: Store) -> Works
 
     def fn(conn: Connection, row) -> None:
         item = _item_row(conn, row["id"], item_id)
-        n = conn.execute(
-            select(func.count()).select_from(ballots).where(ballots.c.item_id == item_id)
-        ).scalar()
+        n = (
+            conn.execute(
+                select(func.count()).select_from(ballots).where(ballots.c.item_id == item_id)
+            ).scalar()
+            + conn.execute(
+                select(func.count())
+                .select_from(pair_scores)
+                .where(pair_scores.c.item_id == item_id)
+            ).scalar()
+        )
         if n:
             raise InvalidSetting(
                 f"item {item['interaction_id']!r} has ballots and cannot be removed",

@@ -58,12 +58,24 @@ class AgendaItem:
     voting: str  # 'not_started' | 'open' | 'closed'
     opened_at: datetime | None = None
     closed_at: datetime | None = None
-    kind: str = "interaction"  # 'interaction' | 'warmup'
+    kind: str = "interaction"  # 'interaction' | 'warmup' | 'matrix'
     question: dict[str, str] | None = field(default=None, hash=False)
+    #: A matrix scoring session (``kind='matrix'``, key ``matrix-1``, ...): the chosen goal and
+    #: sub-goal ids, and how many pairs each phone is dealt (see conflicts.workshops.matrix_session).
+    nodes: tuple[str, ...] = ()
+    pairs_per_participant: int = 0
 
     @property
     def is_warmup(self) -> bool:
         return self.kind == "warmup"
+
+    @property
+    def is_matrix(self) -> bool:
+        return self.kind == "matrix"
+
+    @property
+    def is_interaction(self) -> bool:
+        return self.kind == "interaction"
 
     def question_text(self, lang: str, fallback: tuple[str, ...] = ("sv", "en")) -> str:
         """The warm-up question in ``lang`` (else a fallback language, else any; '' if none)."""

@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy import Connection, select
 
 from conflicts.catalogue import Catalogue
+from conflicts.room_matrix import RoomMatrix
 from conflicts.store import (
     Store,
     as_utc,
@@ -40,6 +41,7 @@ from conflicts.workshops._db import (
     _to_workshop,
 )
 from conflicts.workshops.access import FacilitatorGrant
+from conflicts.workshops.matrix_session import _room
 from conflicts.workshops.model import AgendaItem, Outcome, Participant, Workshop, WorkshopTally
 from conflicts.workshops.tallies import _tally
 
@@ -131,6 +133,15 @@ class AddedInteraction:
 
 
 @dataclass(frozen=True)
+class MatrixRecord:
+    """A matrix scoring session: its agenda item (nodes, voting state) and the room's matrix
+    (:class:`conflicts.room_matrix.RoomMatrix`, rationales included, anonymous)."""
+
+    item: AgendaItem
+    matrix: RoomMatrix = field(hash=False)
+
+
+@dataclass(frozen=True)
 class WorkshopSnapshot:
     """A workshop as of one transaction: its tallies (the facilitator's: nothing hidden), the
     anonymous ballots, agenda, warm-ups, outcomes, proposals and added interactions.
@@ -150,6 +161,7 @@ class WorkshopSnapshot:
     outcomes: tuple[OutcomeRecord, ...] = ()
     proposals: tuple[ProposalRecord, ...] = ()
     added: tuple[AddedInteraction, ...] = ()
+    matrices: tuple[MatrixRecord, ...] = ()
 
 
 def snapshot(grant: FacilitatorGrant, *, store: Store) -> WorkshopSnapshot:
@@ -182,6 +194,9 @@ def snapshot(grant: FacilitatorGrant, *, store: Store) -> WorkshopSnapshot:
             outcomes=_outcome_records(conn, w),
             proposals=_proposal_records(conn, w),
             added=_added_records(conn, w),
+            matrices=tuple(
+                MatrixRecord(i, _room(conn, w, i, hidden=False)) for i in w.items if i.is_matrix
+            ),
         )
 
     return store.read(tx)
@@ -260,6 +275,8 @@ def _ballot_records(conn: Connection, salt: str, w: Workshop, cat: Catalogue):
 def _agenda_entry(i: AgendaItem, cat: Catalogue, lang: str) -> AgendaEntry:
     if i.is_warmup:
         return AgendaEntry(i, i.question_text(lang))
+    if i.is_matrix:
+        return AgendaEntry(i, f"matrix: {len(i.nodes)} nodes")
     inter = cat.interactions_by_id.get(i.interaction_id)
     return AgendaEntry(i, cat.text(inter.title if inter else None, lang))
 

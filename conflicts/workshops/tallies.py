@@ -73,10 +73,15 @@ def _tally_of(
             ),
         )
         for i in w.items
-        if i.kind != "warmup"
+        if i.is_interaction
     ]
     items = tally.tally_workshop(
-        refs, rows, w.method, dot_budget=w.dot_budget, ranking_size=w.ranking_size
+        refs,
+        rows,
+        w.method,
+        dot_budget=w.dot_budget,
+        ranking_size=w.ranking_size,
+        participants=n,
     )
     items = tally.visible(
         items,

@@ -302,6 +302,8 @@ def cast_ballot(
         w, p = _voting_context(conn, c, voter_id)
         item = _open_item(conn, w["id"], item_id)
         method = w["method"]
+        if item["kind"] == "matrix":
+            raise InvalidBallot("score the pairs of a matrix session", code="wrong_method")
         if item["kind"] == "warmup":
             if not skip:  # the index of a goal in catalogue order, whatever the method
                 n = len(_parse_snapshot(w["catalogue_yaml"], w["catalogue_name"]).goals)
@@ -371,12 +373,12 @@ def cast_ranking(
         if len(ids) > n:
             raise InvalidBallot(f"rank at most {n} items", code="too_many_items", max=n)
         for iid in ids:
-            if _open_item(conn, w["id"], iid)["kind"] == "warmup":
+            if _open_item(conn, w["id"], iid)["kind"] != "interaction":
                 raise InvalidBallot("a warm-up is not ranked", code="wrong_method")
         open_ids = select(agenda_items.c.id).where(
             agenda_items.c.workshop_id == w["id"],
             agenda_items.c.voting == "open",
-            agenda_items.c.kind != "warmup",
+            agenda_items.c.kind == "interaction",
         )
         conn.execute(
             delete(ballots).where(

@@ -75,7 +75,7 @@
     else status.textContent = status.dataset.saved.replace("{value}", label);
   }
 
-  async function send(form, body, label, button) {
+  async function send(form, body, label, button, url) {
     const el = live();
     const status = form.querySelector(".status");
     const say = (text, cls) => { if (status) { status.className = "status " + cls; status.textContent = text; } };
@@ -87,7 +87,7 @@
       for (;;) {
         let r = null;
         try {
-          r = await fetch(el.dataset.api, {
+          r = await fetch(url || el.dataset.api, {
             method: "POST", credentials: "same-origin", cache: "no-store",
             headers: { ...headers, "Content-Type": "application/json" },
             body: JSON.stringify(body),
@@ -116,8 +116,17 @@
     if (!form.classList || !form.classList.contains("ballot")) return;
     e.preventDefault();
     const btn = e.submitter;
-    let body, label = "";
-    if (form.dataset.ranking) {
+    let body, label = "", url = null;
+    if (form.classList.contains("pair")) {
+      // A matrix session's pair: the JSON API, then the next pair (refresh) after the 200.
+      body = { item_id: Number(form.dataset.item), from_node: form.dataset.from, to_node: form.dataset.to };
+      const note = form.querySelector("input[name=rationale]");
+      if (note && note.value.trim()) body.rationale = note.value.trim();
+      if (btn && btn.name === "skip") body.skip = true;
+      else if (btn && btn.name === "value") { body.value = Number(btn.value); label = btn.dataset.label; }
+      else return; // Enter in the rationale field: wait for a score or skip
+      url = live().dataset.pairApi;
+    } else if (form.dataset.ranking) {
       const ids = [...form.querySelectorAll("select[name=rank]")].map((s) => s.value).filter(Boolean);
       body = { ranking: ids.map(Number) };
     } else {
@@ -131,7 +140,7 @@
         label = input.value;
       }
     }
-    send(form, body, label, btn);
+    send(form, body, label, btn, url);
   });
 
   if (live()) follow();

@@ -12,6 +12,7 @@ from conflicts.services import Services
 from conflicts.store import DatabaseUnavailable
 from conflicts.tally import SCORE_SCALE
 from conflicts.ui.console.actions import act, move
+from conflicts.ui.console.matrix import matrix_form
 from conflicts.ui.live import error_text, granted
 from conflicts.ui.room import item_title
 
@@ -21,7 +22,11 @@ WARMUP_PREFIX = ws.WARMUP_ID_PREFIX
 def _save_agenda(lang: str, w: ws.Workshop, *, services: Services) -> None:
     chosen = st.session_state["agenda_choose"]
     on_agenda = [i.interaction_id for i in w.items]
-    kept = [iid for iid in on_agenda if iid in chosen or iid.startswith(WARMUP_PREFIX)]
+    kept = [
+        iid
+        for iid in on_agenda
+        if iid in chosen or iid.startswith((WARMUP_PREFIX, ws.MATRIX_ID_PREFIX))
+    ]
     act(
         lang,
         ws.set_agenda,
@@ -117,6 +122,7 @@ def agenda(w: ws.Workshop, cat: Catalogue, lang: str, *, services: Services) -> 
     )
     _add_interaction_form(w, cat, lang, services=services)
     _add_warmup_form(w, lang, services=services)
+    matrix_form(w, cat, lang, services=services)
 
 
 def node_options(cat: Catalogue, lang: str) -> dict[str, str]:

@@ -21,6 +21,7 @@ from conflicts.ui.common import catalogue_title, current_model, language
 from conflicts.ui.console import proposals
 from conflicts.ui.console.actions import CLOSE_ON_MOVE, act, move, toggle_current
 from conflicts.ui.console.agenda import agenda
+from conflicts.ui.console.matrix import matrix_step
 from conflicts.ui.console.settings import settings
 from conflicts.ui.console.signin import post_pending, remember, sign_out_button, signed_in
 from conflicts.ui.live import (
@@ -330,6 +331,8 @@ def _current_step(w: ws.Workshop, cat: Catalogue, lang: str, *, services: Servic
         if item.is_warmup:
             st.markdown(f"### {md_escape(item.question_text(lang))}")
             st.caption(t("fac.warmup_options", lang))
+        elif item.is_matrix:
+            matrix_step(w, cat, item, lang, services=services)
         else:
             interaction = cat.interactions_by_id.get(item.interaction_id)
             if interaction is None:

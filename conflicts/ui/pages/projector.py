@@ -28,6 +28,7 @@ from conflicts.ui.live import (
     qr_png,
     tally_chart,
 )
+from conflicts.ui.matrix_room import projector_matrix
 from conflicts.ui.room import agenda_overview, representation_panel, timer_badge
 from conflicts.ui.state import PROJECTOR_PEOPLE, PROJECTOR_REVISION, PROJECTOR_TALLY
 from conflicts.ui.viewport import screen_scale
@@ -264,6 +265,9 @@ def render(services: Services) -> None:
     model = _snapshot_model(w.code, w.catalogue_key, _services=services)
     cat = model.catalogue
     current = w.current_item
+    if current is not None and current.is_matrix:
+        projector_matrix(w, cat, current, lang, join_box=_join_box, clock=_clock, services=services)
+        return
     warmup = current is not None and current.is_warmup
     interaction = (
         cat.interactions_by_id.get(current.interaction_id)

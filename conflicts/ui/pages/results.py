@@ -38,6 +38,7 @@ from conflicts.ui.live import (
     load_workshop,
     try_unlock,
 )
+from conflicts.ui.matrix_room import results_matrices
 from conflicts.ui.state import COMPARE, GRANTS
 from conflicts.ui.widgets import md_escape
 
@@ -81,6 +82,16 @@ def _ranking(r: res.WorkshopResults, lang: str) -> None:
                 "between": f"{row.from_title} → {row.to_title}",
                 "distribution": dist,
                 "value": _n(row.total if by_total else row.mean),
+                **(
+                    {
+                        "points_pp": _n(row.points_per_participant),
+                        "share_any": _n(
+                            None if row.share_gave_any is None else round(100 * row.share_gave_any)
+                        ),
+                    }
+                    if by_total
+                    else {"few": "⚠" if row.few_ballots else ""}
+                ),
                 "consensus": _n(row.consensus),
                 "dispersion": _n(row.dispersion),
                 "participation": (
@@ -107,6 +118,11 @@ def _ranking(r: res.WorkshopResults, lang: str) -> None:
             "value": cc.NumberColumn(
                 t("res.col_total" if by_total else "res.col_mean", lang), format="%.2f"
             ),
+            "points_pp": cc.NumberColumn(t("res.col_points_pp", lang), format="%.2f"),
+            "share_any": cc.ProgressColumn(
+                t("res.col_share_any", lang), min_value=0, max_value=100, format="%d %%"
+            ),
+            "few": cc.TextColumn(t("res.col_few", lang)),
             "consensus": cc.NumberColumn(t("res.col_consensus", lang), format="%.2f"),
             "dispersion": cc.NumberColumn(t("res.col_dispersion", lang), format="%.2f"),
             "participation": cc.ProgressColumn(
@@ -238,6 +254,8 @@ def _comparison(code: str, this: res.WorkshopResults, lang: str, *, services: Se
         st.warning(t("res.other_version", lang))
     if not c.same_method:
         st.warning(t("res.other_method", lang))
+    if any(not row.consensus_comparable for row in c.rows):
+        st.caption(t("res.consensus_not_comparable", lang))
 
     def names(rows) -> str:
         return ", ".join(md_escape(r.title) for r in rows)
@@ -336,12 +354,14 @@ def render(services: Services) -> None:
         config={"displaylogo": False},
     )
     _ranking(r, lang)
+    st.caption(res.value_help(r, lang))
     if r.method == "score":
         st.caption(t("res.method_score", lang))
     st.caption(t("res.method_measures", lang))
     _outcomes(r, lang)
     _proposals(r, lang)
     _representation(r, lang)
+    results_matrices(grant, r, cat, lang, services=services)
     _downloads(grant, lang, services=services)
     _compare_form(code, lang, services=services)
     _comparison(code, r, lang, services=services)

@@ -78,6 +78,9 @@ async def pairs_endpoint(request: Request) -> Response:
         raise ApiError("unknown_item")
     entry = await hub.workshop(_code(request))
     item = matrix_item(entry.workshop, int(item_id))
+    if item.voting != "open":  # the shared read may predate the opening (up to CACHE_S): ask
+        entry = await hub.workshop(_code(request), min_revision=entry.workshop.revision + 1)
+        item = matrix_item(entry.workshop, int(item_id))
     counts = entry.pair_counts.get(item.id, {})
     out = await run_in_threadpool(
         dealt, entry.workshop, counts, item, voter(request), language(request), int(n)

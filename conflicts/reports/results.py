@@ -254,9 +254,6 @@ def _result_row(
         room_score=it.mean if method == "score" else None,
         representation=representation(catalogue, iid, people) if inter is not None else None,
         outcome=outcomes.get(it.item_id),
-        points_per_participant=it.points_per_participant,
-        share_gave_any=it.share_gave_any,
-        few_ballots=it.few_ballots,
     )
 
 

@@ -69,6 +69,7 @@ from conflicts.geometry import goal_label_anchors, side
 from conflicts.labels import (
     CLEARANCE_PX,
     ROOM_PLOT_EMS,
+    crowding,
     place,
     point_box,
     positions_towards,
@@ -188,11 +189,11 @@ def build_figure(
         raise ValueError(f"no position for node(s): {', '.join(map(str, missing))}")
     metrics = node_metrics(G)
     emph = _emphasis(G, selected, highlight, dim_others)
-    frame = _frame(pos, text_scale, height, room=room)
-    sizes = _node_sizes(G, metrics, node_size_by)
-    edges = _edge_parts(cat, G, pos, emph, sizes, frame.unit, lang)
     nodes = list(G.nodes)
     label_all = len(nodes) <= SUBGOAL_LABEL_LIMIT if subgoal_labels is None else subgoal_labels
+    frame = _frame(pos, text_scale, height, room=room, outside=not label_all and not room)
+    sizes = _node_sizes(G, metrics, node_size_by)
+    edges = _edge_parts(cat, G, pos, emph, sizes, frame.unit, lang)
 
     traces = _edge_traces(edges, G.number_of_edges(), lang)
     style = _LabelStyle.for_figure(text_scale, room)
@@ -208,11 +209,22 @@ def build_figure(
             _room_unit(frame, style) if room else frame.unit,
             outside=not label_all and not room,
             subgoal_size=_SUBGOAL_SIZE,
-            **({"clearance_px": 8.0, "below_px": 0.25 * style.goal_px} if room else {}),
+            **(
+                {"clearance_px": 8.0, "below_px": 0.25 * style.goal_px}
+                if room or not label_all
+                else {}
+            ),
         )
         if goals
         else []
     )
+    goal_texts = None
+    if goals and not label_all and not room:
+        # Outside the ring on a big map: each goal label on the first side, facing away from the
+        # centre, that keeps clear of the labels placed before and of the nodes.
+        anchors, goal_texts = _outside_goal_labels(
+            cat, G, pos, goals, anchors, sizes, style, frame, lang
+        )
     placed = (
         _room_subgoal_labels(cat, G, pos, goals, anchors, sizes, emph, style, frame, lang)
         if room and not label_all
@@ -222,7 +234,7 @@ def build_figure(
         _node_trace(cat, G, pos, sizes, metrics, emph, label_all, style, lang, placed=placed)
     )
     if goals:
-        traces.append(_goal_label_trace(cat, G, goals, anchors, emph, style, lang))
+        traces.append(_goal_label_trace(cat, G, goals, anchors, emph, style, lang, goal_texts))
     if emph.rings:
         traces.append(_ring_trace(pos, sizes, [n for n in nodes if n in emph.rings], emph.rings))
     traces.append(_midpoint_trace(edges.mid))
@@ -356,12 +368,64 @@ def _room_subgoal_labels(
     return placed
 
 
+def _outside_goal_labels(cat, G, pos, goals, anchors, sizes, style: _LabelStyle, frame, lang):
+    """Anchors and texts of goal labels outside a big map's ring: each on the first side (from
+    the one facing away from the centre) and wrap width whose box keeps clear of the labels
+    placed before, of every node and of the plot (:func:`conflicts.labels.place`); the text is
+    never cut. Placed round the ring both ways; the way with less crowding wins."""
+    unit = frame.unit
+    # Labels may reach into the side margins: the square plot leaves room beside it in a wide
+    # column (about 90 px a side in Explore at 1920x1080: 8 em as estimated, text widths being
+    # overestimated by about 15 %), little above and below.
+    side_, end = 8 * style.goal_px * unit, 0.5 * style.goal_px * unit
+    bounds = (
+        frame.x[0] - frame.pad - side_,
+        frame.y[0] - frame.pad - end,
+        frame.x[1] + frame.pad + side_,
+        frame.y[1] + frame.pad + end,
+    )
+    # Other markers with a margin (a label's drawn box is a little taller than estimated); a
+    # label over its own goal is worse than one reaching a little beyond the plot (text widths
+    # are overestimated).
+    markers = {m: point_box(pos[m], sizes[m] + 10, unit) for m in G if m in pos}
+    own = {n: point_box(pos[n], sizes[n], unit) for n in goals}
+    choices = {}
+    for n, (x, y, first) in zip(goals, anchors, strict=True):
+        title = cat.text(G.nodes[n].get("title"), lang) or str(n)
+        gx, gy = pos[n]
+        choices[n] = [
+            (wrap_label(title, width, 99), position, _extent(title, width, style.goal_px, True))
+            for width in (*_ROOM_WRAPS, 34)
+            for position in positions_towards(x - gx, y - gy, first)
+        ]
+    anchor = {n: a for n, a in zip(goals, anchors, strict=True)}
+    best = None
+    for order in (list(goals), list(reversed(goals))):
+        labels: dict[str, tuple[str, str, tuple]] = {}
+        total = 0.0
+        for n in order:
+            obstacles = [(b, 10.0) for m, b in markers.items() if m != n]
+            obstacles += [(own[n], 40.0)] + [(box, 10.0) for _, _, box in labels.values()]
+            # A text-only trace: plotly puts the text right at its anchor (no marker gap).
+            labels[n] = place(anchor[n][:2], choices[n], obstacles, bounds, 0, unit)
+            total += crowding(labels[n][2], obstacles, bounds, unit)
+        if best is None or total < best[0]:
+            best = (total, labels)
+        if total <= 0:
+            break
+    placed = best[1]
+    return (
+        [(anchor[n][0], anchor[n][1], placed[n][1]) for n in goals],
+        [placed[n][0] for n in goals],
+    )
+
+
 def _lines(text: str, width: int) -> list[str]:
     return textwrap.wrap(text, width, break_long_words=False) or [""]
 
 
-def _extent(title: str, width: int, font_px: float) -> tuple[float, float]:
-    return text_extent(_lines(title, width), font_px)
+def _extent(title: str, width: int, font_px: float, bold: bool = False):
+    return text_extent(_lines(title, width), font_px, bold=bold)
 
 
 # --- extent: px per data unit, to keep arrowheads just outside their target node --------------
@@ -373,12 +437,19 @@ class _Frame:
     unit: float  # data units per px (roughly)
 
 
-def _frame(pos, text_scale: float, height: int | None, *, room: bool = False) -> _Frame:
+def _frame(
+    pos, text_scale: float, height: int | None, *, room: bool = False, outside: bool = False
+) -> _Frame:
     xs = [p[0] for p in pos.values()] or [0.0]
     ys = [p[1] for p in pos.values()] or [0.0]
     span = max(max(xs) - min(xs), max(ys) - min(ys), 1.0)
     # In a room the labels face the centre: only the outer nodes' own size needs a margin.
-    pad = 0.07 * span if room else (0.08 * span + 0.3) * max(1.0, 0.85 * text_scale)
+    if room or outside:
+        # In a room the labels face the centre, and outside labels are placed within the plot
+        # (:func:`_outside_goal_labels`): only the outer nodes' own size needs a margin.
+        pad = 0.07 * span if room else 0.09 * span
+    else:
+        pad = (0.08 * span + 0.3) * max(1.0, 0.85 * text_scale)
     unit = (span + 2 * pad) / (height or 650)
     return _Frame((min(xs), max(xs)), (min(ys), max(ys)), pad, unit)
 
@@ -413,9 +484,9 @@ def _node_trace(
         node["op"].append(_DIM if emph.dimming and n not in emph.bright else 1.0)
         node["hover"].append(_node_hover(cat, G, n, title, metrics[n], lang))
     font: dict[str, Any] = {"size": style.subgoal_px, "shadow": "auto"}
-    if not style.dim_text:
+    if not style.dim_text or not emph.dimming:
         font["color"] = "#111111"
-    elif emph.dimming:  # no shadow: it would smear the pale, dimmed labels
+    else:  # no shadow: it would smear the pale, dimmed labels
         font.update(color=[_text_colour(n, emph) for n in nodes], shadow="none")
     return dict(
         type="scatter",
@@ -443,22 +514,24 @@ def _node_trace(
     )
 
 
-def _goal_label_trace(cat, G, goals, anchors, emph: _Emphasis, style, lang) -> dict:
+def _goal_label_trace(cat, G, goals, anchors, emph: _Emphasis, style, lang, texts=None) -> dict:
     label_font: dict[str, Any] = {
         "size": style.goal_px,
         "weight": "bold",
         "shadow": "auto",
     }
-    if not style.dim_text:
+    # Dark unless dimmed: the theme's grey (rgb(128,132,149)) is too pale for a label.
+    if not style.dim_text or not emph.dimming:
         label_font["color"] = "#111111"
-    elif emph.dimming:
+    else:
         label_font.update(color=[_text_colour(n, emph) for n in goals], shadow="none")
     return dict(
         type="scatter",
         x=[a[0] for a in anchors],
         y=[a[1] for a in anchors],
         mode="text",
-        text=[style.wrap(cat.text(G.nodes[n].get("title"), lang) or str(n), 3) for n in goals],
+        text=texts
+        or [style.wrap(cat.text(G.nodes[n].get("title"), lang) or str(n), 3) for n in goals],
         textposition=[a[2] for a in anchors],
         textfont=label_font,
         hoverinfo="skip",
@@ -493,16 +566,16 @@ def _figure_layout(
     axis = dict(visible=False, showgrid=False, zeroline=False, fixedrange=False)
     pad = frame.pad
     return dict(
-        # In a room the ranges hold and the plot area shrinks to keep the aspect ("domain"):
+        # The ranges hold and the plot area shrinks to keep the aspect ("domain"):
         # widening a range to fit the first, still small, drawing would stay after the resize to
         # full height and leave the map small (seen on the projector: ±4.65 for nodes in ±1.3).
-        xaxis=dict(axis, range=[frame.x[0] - pad, frame.x[1] + pad], **_constrain(room)),
+        xaxis=dict(axis, range=[frame.x[0] - pad, frame.x[1] + pad], constrain="domain"),
         yaxis=dict(
             axis,
             range=[frame.y[0] - pad, frame.y[1] + pad],
             scaleanchor="x",
             scaleratio=1,
-            **_constrain(room),
+            constrain="domain",
         ),
         paper_bgcolor="rgba(0,0,0,0)",
         plot_bgcolor="rgba(0,0,0,0)",
@@ -528,10 +601,6 @@ def _figure_layout(
         ),
         uirevision=uirevision or f"graph:{cat.text(cat.meta.title, 'en')}:{cat.meta.version}",
     )
-
-
-def _constrain(room: bool) -> dict:
-    return {"constrain": "domain"} if room else {}
 
 
 def _node_sizes(

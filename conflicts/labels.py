@@ -132,6 +132,15 @@ def positions_towards(dx: float, dy: float, first: str) -> list[str]:
     return [first, *sorted((p for p in _DIRECTIONS if p != first), key=distance)]
 
 
+def crowding(box: Box, obstacles: Sequence[tuple[Box, float]], bounds: Box, unit: float) -> float:
+    """The weighted overlap of ``box``, grown by ``CLEARANCE_PX``, with the obstacles (box,
+    weight), plus its area outside ``bounds`` weighed as the heaviest obstacle (0: clear)."""
+    pad = CLEARANCE_PX * unit
+    heaviest = max((w for _, w in obstacles), default=1.0)
+    grown = (box[0] - pad, box[1] - pad, box[2] + pad, box[3] + pad)
+    return sum(w * overlap(grown, o) for o, w in obstacles) + heaviest * outside(box, bounds)
+
+
 def place(
     point: Point,
     choices: Iterable[tuple[str, str, Extent]],
@@ -152,12 +161,9 @@ def place(
     'middle right'
     """
     best: tuple[float, tuple[str, str, Box]] | None = None
-    pad = CLEARANCE_PX * unit
-    heaviest = max((w for _, w in obstacles), default=1.0)
     for text, position, extent in choices:
         box = text_box(point, position, extent, gap_px, unit)
-        grown = (box[0] - pad, box[1] - pad, box[2] + pad, box[3] + pad)
-        cost = sum(w * overlap(grown, o) for o, w in obstacles) + heaviest * outside(box, bounds)
+        cost = crowding(box, obstacles, bounds, unit)
         if cost <= 0:
             return (text, position, box)
         if best is None or cost < best[0]:

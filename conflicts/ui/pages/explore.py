@@ -24,6 +24,8 @@ VIEWS = ("network", "matrix")
 LEVELS = ("goal", "subgoal")
 #: Catalogues with more nodes than this open at the goal level (readable at a glance).
 LARGE = 60
+#: The network's height (px): the figure places its labels for it.
+HEIGHT = 680
 
 
 def _filters(model: Model, lang: str) -> dict:
@@ -203,10 +205,11 @@ def _network(model: Model, filters: dict, level: str, selected, lang: str) -> li
         dim_others=big,
         # Goal labels outside the ring of goals, clear of the lines inside it.
         subgoal_labels=None if level == "subgoal" else False,
+        height=HEIGHT,
     )
     from conflicts.ui.widgets import graph_with_selection
 
-    graph_with_selection(fig, key="explore_graph", state_key=SELECTED, height=680)
+    graph_with_selection(fig, key="explore_graph", state_key=SELECTED, height=HEIGHT)
     return edge_ids
 
 

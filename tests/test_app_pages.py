@@ -207,3 +207,15 @@ def test_explore_focus_follows_the_language() -> None:
     focus = at.selectbox(key="f_focus")
     assert focus.value == "g1" and focus.proto.set_value
     assert focus.proto.raw_value == "En tillgänglig region med god livsmiljö"
+
+
+def test_explore_multiselect_choices_follow_the_language() -> None:
+    """Issue 10.13: the goal and actor filters kept their chosen chips in the old language."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT).run()
+    cat = load_catalogue(bundled_catalogues()["stockholm"])
+    at.multiselect(key="f_goals").set_value(["g1"]).run()
+    at.session_state["lang"] = "en"
+    at.run()
+    goals = at.multiselect(key="f_goals")
+    assert goals.proto.set_value
+    assert list(goals.proto.raw_values) == [cat.text(cat.goals_by_id["g1"].title, "en")]

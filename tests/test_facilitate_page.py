@@ -389,3 +389,29 @@ def test_a_stale_outcome_box_does_not_undo_a_newer_outcome(workshop) -> None:
     _stale_rerun(at, old_box)
     assert ws.get_outcomes(code, store=env_store())[items[0].id].outcome == "resolved"
     assert not at.exception
+
+
+def test_console_choices_follow_the_language(workshop) -> None:
+    """Issue 10.13: a select box or multiselect whose options are translated kept showing its
+    choice in the old language after a switch (the browser keeps the text of a choice unless
+    the page sets the value again, as for Explore's "Focus on"): after the switch each carries
+    its choice in the new language (``set_value`` with ``raw_value(s)``)."""
+    at = console(workshop.code)
+    cat = workshop.catalogue()
+    nodes = list(cat.nodes)
+    # In the add form the first two nodes are chosen from the start (a form commits a choice
+    # only on submit).
+    assert at.selectbox(key="add_from").value == nodes[0]
+    at.session_state["lang"] = "sv"  # the switch, as a click sets it
+    at.run()
+    for key, node in (("add_from", nodes[0]), ("add_to", nodes[1])):
+        box = at.selectbox(key=key)
+        assert box.proto.set_value, key
+        assert box.proto.raw_value == cat.text(cat.nodes[node].title, "sv"), key
+    chosen = at.multiselect(key="agenda_choose")
+    titles = {cat.text(x.title, "sv") for x in cat.interactions}
+    assert chosen.proto.set_value and chosen.proto.raw_values
+    assert all(v.rsplit(" (", 1)[0] in titles for v in chosen.proto.raw_values)
+    # Without a switch the boxes are left alone (a form's choice not yet submitted stays).
+    at.run()
+    assert not at.selectbox(key="add_from").proto.set_value

@@ -38,11 +38,19 @@ def whole(value: object, lo: int, hi: int, default: int) -> int:
     return int(value)
 
 
-def relabel(key: str) -> None:
-    """Call before drawing the select box ``key``: the browser then shows its choice with this
-    run's ``format_func`` (after a language switch, "(the whole network)" rather than the
-    "(hela nätverket)" it kept). A select box keeps its identity when only its option texts
-    change, and the browser keeps the text of the choice it shows unless the value is set."""
+def relabel(key: str, lang: str | None = None) -> None:
+    """Call before drawing the select box (or multiselect) ``key``: the browser then shows its
+    choice with this run's ``format_func`` (after a language switch, "(the whole network)"
+    rather than the "(hela nätverket)" it kept). A select box keeps its identity when only its
+    option texts change, and the browser keeps the text of the choice it shows unless the value
+    is set. With ``lang``, only when the language changed since the box was last drawn: a box in
+    a form keeps a choice not yet submitted through other reruns (live updates)."""
+    if lang is not None:
+        seen = f"_relabel_lang_{key}"
+        changed = st.session_state.get(seen, lang) != lang
+        st.session_state[seen] = lang
+        if not changed:
+            return
     if key in st.session_state:
         st.session_state[key] = st.session_state[key]
 

@@ -15,6 +15,7 @@ from conflicts.ui.console.actions import act, move
 from conflicts.ui.console.matrix import matrix_form
 from conflicts.ui.live import error_text, granted
 from conflicts.ui.room import item_title
+from conflicts.ui.widgets import relabel
 
 WARMUP_PREFIX = ws.WARMUP_ID_PREFIX
 
@@ -105,6 +106,7 @@ def agenda(w: ws.Workshop, cat: Catalogue, lang: str, *, services: Services) -> 
                 )
 
     titles = {i.id: cat.text(i.title, lang) for i in cat.interactions}
+    relabel("agenda_choose", lang)
     st.multiselect(
         t("fac.choose", lang),
         list(titles),
@@ -132,6 +134,8 @@ def node_options(cat: Catalogue, lang: str) -> dict[str, str]:
 def _add_interaction_form(w: ws.Workshop, cat: Catalogue, lang: str, *, services: Services) -> None:
     nodes = node_options(cat, lang)
     with st.expander(t("fac.add_interaction", lang)), st.form("add_form", clear_on_submit=True):
+        relabel("add_from", lang)
+        relabel("add_to", lang)
         from_node = st.selectbox(
             t("fac.from", lang), list(nodes), format_func=nodes.get, key="add_from"
         )

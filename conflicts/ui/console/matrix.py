@@ -13,7 +13,7 @@ from conflicts.services import Services
 from conflicts.store import DatabaseUnavailable
 from conflicts.ui.live import error_text, granted
 from conflicts.ui.matrix_room import discussion_rows, node_titles, progress_line, room_matrix_chart
-from conflicts.ui.widgets import md_escape
+from conflicts.ui.widgets import md_escape, relabel
 
 
 def node_labels(cat: Catalogue, lang: str) -> dict[str, str]:
@@ -30,6 +30,7 @@ def matrix_form(w: ws.Workshop, cat: Catalogue, lang: str, *, services: Services
     """The expander that adds a matrix scoring session to the end of the agenda."""
     labels = node_labels(cat, lang)
     with st.expander(t("matrix.add", lang)), st.form("matrix_form"):
+        relabel("matrix_nodes", lang)
         chosen = st.multiselect(
             t("matrix.nodes", lang),
             list(labels),

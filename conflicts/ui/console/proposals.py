@@ -15,7 +15,7 @@ from conflicts.ui.console.actions import act
 from conflicts.ui.console.agenda import node_options
 from conflicts.ui.live import error_text, granted
 from conflicts.ui.state import FAC_PROPOSALS
-from conflicts.ui.widgets import md_escape
+from conflicts.ui.widgets import md_escape, relabel
 
 
 def _accept(lang: str, code: str, proposal_id: int, *, services: Services) -> None:
@@ -98,6 +98,7 @@ def _proposals(
             others = [o.id for o in found if o.id != p.id and o.status in ("pending", "accepted")]
             if others:
                 with st.container(horizontal=True, vertical_alignment="bottom"):
+                    relabel(f"merge_into_{p.id}", lang)
                     st.selectbox(
                         t("prop.merge_into", lang),
                         others,

@@ -42,6 +42,9 @@ def _filters(model: Model, lang: str) -> dict:
             key="f_sign",
         )
         min_strength = st.slider(t("explore.min_strength", lang), 0, 3, 0, key="f_min")
+        # A choice keeps the text it was shown with unless set again (see relabel).
+        relabel("f_goals")
+        relabel("f_actors")
         goals = st.multiselect(
             t("explore.filter_goals", lang),
             [g.id for g in cat.goals],
@@ -222,6 +225,7 @@ def _matrix_nodes(model: Model, filters: dict, level: str, lang: str) -> list[st
     if len(cat.nodes) > LARGE:
         order = cross_impact_matrix(cat, "goal").nodes
         st.session_state.setdefault("matrix_goals", list(order[:1]))
+        relabel("matrix_goals")
         goals = st.multiselect(
             t("explore.matrix_goals", lang),
             [g.id for g in cat.goals],

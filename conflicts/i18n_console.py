@@ -83,4 +83,7 @@ CONSOLE: dict[str, dict[str, str]] = {
         "en": "{mb} MB per file • {types}",
     },
     "widget.upload_drop": {"sv": "Släpp filen här", "en": "Drop the file here"},
+    "widget.upload_input": {"sv": "Filuppladdning", "en": "File upload"},
+    "widget.upload_remove": {"sv": "Ta bort", "en": "Remove"},
+    "widget.upload_add": {"sv": "Lägg till filer", "en": "Add files"},
 }

@@ -6,6 +6,8 @@ Catalogue text is written by facilitators; it is shown through Markdown with HTM
 
 from __future__ import annotations
 
+import json
+
 import plotly.graph_objects as go
 import streamlit as st
 
@@ -84,6 +86,51 @@ def uploader_texts(key: str, lang: str, *, mb: int, types: str) -> None:
   content: {_css_string(t("widget.upload_drop", lang))}; font-size: 0.875rem; }}
 </style>"""
     )
+    # Names a screen reader hears, which CSS cannot change: the hidden file input, the remove
+    # button of a chosen file ("Remove <name>") and the "add files" button. Our own texts as
+    # JSON, set as attributes (never as HTML); the observer follows Streamlit's redraws.
+    texts = {
+        "input": t("widget.upload_input", lang),
+        "remove": t("widget.upload_remove", lang),
+        "add": t("widget.upload_add", lang),
+    }
+    st.html(
+        _UPLOADER_JS.replace("__KEY__", json.dumps(f"st-key-{key}")).replace(
+            "__TEXTS__", json.dumps(texts)
+        ),
+        unsafe_allow_javascript=True,
+    )
+
+
+_UPLOADER_JS = """
+<script>
+(() => {
+  const all = window.__mkUploaderTexts = window.__mkUploaderTexts || {};
+  all[__KEY__] = __TEXTS__;
+  const apply = () => {
+    for (const [cls, tx] of Object.entries(all)) {
+      for (const root of document.getElementsByClassName(cls)) {
+        const set = (el, v) => { if (el.getAttribute('aria-label') !== v) el.setAttribute('aria-label', v); };
+        root.querySelectorAll('input[type=file]').forEach(el => set(el, tx.input));
+        root.querySelectorAll('[data-testid=stFileChip]').forEach(chip => {
+          // The chip is named "name, size".
+          const a = chip.getAttribute('aria-label') || '', i = a.lastIndexOf(', ');
+          const name = i >= 0 ? a.slice(0, i) : a;
+          const btn = chip.parentElement && chip.parentElement.querySelector('button');
+          if (btn) set(btn, tx.remove + ' ' + name);
+        });
+        root.querySelectorAll('[data-testid=stBaseButton-borderlessIcon]').forEach(el => set(el, tx.add));
+      }
+    }
+  };
+  apply();
+  if (!window.__mkUploaderObserver) {
+    window.__mkUploaderObserver = new MutationObserver(apply);
+    window.__mkUploaderObserver.observe(document.body, {subtree: true, childList: true, attributes: true, attributeFilter: ['aria-label']});
+  }
+})();
+</script>
+"""
 
 
 def md_escape(text: str) -> str:

@@ -82,6 +82,15 @@ def test_the_uploader_speaks_swedish_and_still_uploads(browser, server) -> None:
     page.get_by_text(t("catalogue.valid", "sv", n=n)).wait_for(timeout=20_000)
     uploader.scroll_into_view_if_needed()
     screenshot(page, "catalogue-uploaded-sv-1920x1080")
+    # What a screen reader hears is Swedish too: the hidden input, the chosen file's remove
+    # button and the "add files" button (Streamlit's "file upload", "Remove …", "Add files").
+    names = uploader.evaluate(
+        "u => [...u.querySelectorAll('[aria-label]')].map(e => e.getAttribute('aria-label'))"
+    )
+    assert "Filuppladdning" in names and "Ta bort stockholm.yaml" in names, names
+    assert "Lägg till filer" in names, names
+    english = ("file upload", "Remove", "Add files")
+    assert not [n for n in names if any(w in n for w in english)], names
 
     # English in the English UI.
     page.goto(f"{server.url}/catalogue?lang=en")
@@ -90,4 +99,8 @@ def test_the_uploader_speaks_swedish_and_still_uploads(browser, server) -> None:
         RENDERED_TEXT
     )
     assert "Upload" in shown and "5 MB per file" in shown, shown
+    names = page.locator(".st-key-upload").evaluate(
+        "u => [...u.querySelectorAll('input[type=file]')].map(e => e.getAttribute('aria-label'))"
+    )
+    assert names == ["File upload"], names
     context.close()

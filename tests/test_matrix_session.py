@@ -434,3 +434,19 @@ def test_concurrent_scores_store_one_row_per_voter_and_pair(store, session):
     assert set(answered) == {1}
     m = ws.get_room_matrix(grant_for(code, store), item.id, store=store)
     assert m.cell("g1", "g2").count == 4 and m.participants == 4
+
+
+def test_phones_dealt_from_one_shared_read_spread_over_the_pairs() -> None:
+    """Every phone served from one shared read sees the same least-answered pair; the deals
+    counted in that read (``note_dealt``) send the next phones elsewhere."""
+    item = ws.AgendaItem(
+        1, 1, "matrix-1", "open", kind="matrix", nodes=tuple("abcdef"), pairs_per_participant=12
+    )
+    pairs = [(a, b) for a in item.nodes for b in item.nodes if a != b]
+    counts = dict.fromkeys(pairs, 5)
+    counts[("a", "b")] = 4  # one pair is the least answered in the read
+    for voter in range(200):
+        dealt = ws.deal(item, f"voter-{voter}", [], counts)
+        ws.note_dealt(counts, dealt)
+    assert len(dealt) == 1
+    assert max(counts.values()) - min(counts.values()) <= 1  # without: ('a', 'b') dealt 200 times

@@ -61,6 +61,7 @@ def dealt(
     pairs: list[tuple[str, str]] = []
     if voter_id and item.voting == "open" and w.status == "open":
         pairs = ws.deal(item, voter_id, mine, counts, n=n)
+        ws.note_dealt(counts, pairs)
     return Pairs(
         item_id=item.id,
         answered=len(mine),
@@ -81,7 +82,7 @@ async def pairs_endpoint(request: Request) -> Response:
     if item.voting != "open":  # the shared read may predate the opening (up to CACHE_S): ask
         entry = await hub.workshop(_code(request), min_revision=entry.workshop.revision + 1)
         item = matrix_item(entry.workshop, int(item_id))
-    counts = entry.pair_counts.get(item.id, {})
+    counts = entry.pair_counts.setdefault(item.id, {})
     out = await run_in_threadpool(
         dealt, entry.workshop, counts, item, voter(request), language(request), int(n)
     )
@@ -114,11 +115,10 @@ def score(
     if entry is not None:
         w, item = entry.workshop, entry.workshop.item(body.item_id)
         if item is not None and item.is_matrix and item.voting == "open" and w.status == "open":
-            counts = entry.pair_counts.get(item.id, {})
-            next_pairs = [
-                pair_card(w, item, p, lang)
-                for p in ws.deal(item, voter_id, a.answered_pairs, counts)
-            ]
+            counts = entry.pair_counts.setdefault(item.id, {})
+            pairs = ws.deal(item, voter_id, a.answered_pairs, counts)
+            ws.note_dealt(counts, pairs)
+            next_pairs = [pair_card(w, item, p, lang) for p in pairs]
     return PairScoreOut(
         item_id=a.item_id,
         from_node=a.from_node,

@@ -161,6 +161,7 @@ from conflicts.workshops.matrix_session import (
     deal,
     get_room_matrix,
     my_pair_answers,
+    note_dealt,
     pair_counts,
     score_pair,
 )
@@ -372,6 +373,7 @@ __all__ = [
     "my_pair_answers",
     "my_proposals",
     "normalise_code",
+    "note_dealt",
     "open_voting",
     "open_workshop",
     "order_agenda",

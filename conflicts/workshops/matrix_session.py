@@ -10,9 +10,11 @@ does that affect progress on B?" with −3..+3 and an optional short rationale, 
 **Dealing** (:func:`deal`): a session of n nodes has n(n−1) ordered pairs (1560 for 40). Each
 participant is dealt at most ``pairs_per_participant`` pairs (default
 :data:`PAIRS_PER_PARTICIPANT`), one at a time: the next one is, among the pairs this participant
-has not answered, one with the fewest answers in the room so far; ties are broken by a hash of
-(voter, pair), so phones that ask at the same moment get different pairs and every pair is
-reached before any gets a second round. The counts come from the process's shared read (one
+has not answered, one with the fewest answers in the room so far; ties are broken by the
+voter's place in a fixed shuffled order of the session's pairs (a hash of the voter picks where
+the voter starts in it), so phones that ask at the same moment get different pairs and every pair
+is reached before any gets a second round. Pairs just dealt count as answered in the process's
+shared read until the next read (:func:`note_dealt`). The counts come from the process's shared read (one
 grouped query per workshop, see :mod:`conflicts.api.state`); per phone only its own answers are
 read (an index lookup). A participant may answer any pair of the session: the deal guides, it
 does not restrict.
@@ -25,9 +27,13 @@ has committed when :func:`score_pair` returns.
 from __future__ import annotations
 
 import hashlib
+import heapq
+import itertools
 import json
-from collections.abc import Iterable, Mapping
+import random
+from collections.abc import Iterable, Mapping, MutableMapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from sqlalchemy import Connection, func, select
 
@@ -314,8 +320,18 @@ def _counts(conn: Connection, workshop_id: int, item_id: int) -> dict[tuple[str,
     return {(a, b): n for a, b, n in conn.execute(q)}
 
 
-def _tiebreak(voter_id: str, pair: tuple[str, str]) -> bytes:
-    return hashlib.blake2b(f"{voter_id}\0{pair[0]}\0{pair[1]}".encode(), digest_size=8).digest()
+@lru_cache(maxsize=64)
+def _pair_order(item_id: int, nodes: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """The session's ordered pairs in a fixed shuffled order (the same in every process)."""
+    pairs = [(a, b) for a in nodes for b in nodes if a != b]
+    random.Random(f"matrix-{item_id}").shuffle(pairs)
+    return tuple(pairs)
+
+
+def _start(voter_id: str, size: int) -> int:
+    """Where ``voter_id`` starts in the session's pair order (a hash: stable, spread)."""
+    digest = hashlib.blake2b(voter_id.encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big") % size
 
 
 def deal(
@@ -339,9 +355,31 @@ def deal(
     """
     answered = set(mine)
     left = max(0, item.pairs_per_participant - len(answered))
-    pairs = [(a, b) for a in item.nodes for b in item.nodes if a != b and (a, b) not in answered]
-    pairs.sort(key=lambda pair: (counts.get(pair, 0), _tiebreak(voter_id, pair)))
-    return pairs[: min(n, left)]
+    order = _pair_order(item.id, tuple(item.nodes))
+    if not order or not left:
+        return []
+    at = _start(voter_id, len(order))
+    # One pass, no sort: a phone asks for its next pair on every answer (1,560 pairs of 40 nodes).
+    rotated = (p for p in itertools.chain(order[at:], order[:at]) if p not in answered)
+    return heapq.nsmallest(min(n, left), rotated, key=lambda pair: counts.get(pair, 0))
+
+
+def note_dealt(
+    counts: MutableMapping[tuple[str, str], int], pairs: Iterable[tuple[str, str]]
+) -> None:
+    """Count ``pairs``, just dealt, as answered in ``counts``: a process's shared read of the
+    answers per pair, until the next read replaces it.
+
+    Every phone dealt from one read sees the same least-answered pair; without this, the phones
+    served within one read all got it (measured: 1,000 phones, one pair answered 339 times while
+    the mean was 8). Several processes each count their own deals.
+
+    >>> counts = {("a", "b"): 0, ("b", "a"): 0}
+    >>> note_dealt(counts, [("a", "b")]); counts[("a", "b")]
+    1
+    """
+    for pair in pairs:
+        counts[pair] = counts.get(pair, 0) + 1
 
 
 def catalogue_cells(cat: Catalogue, nodes: tuple[str, ...]) -> dict[tuple[str, str], float]:

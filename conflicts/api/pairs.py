@@ -48,6 +48,14 @@ def matrix_item(w: ws.Workshop, item_id: int) -> ws.AgendaItem:
     return item
 
 
+def _deal(item: ws.AgendaItem, voter_id: str, mine, counts: dict, n: int) -> list:
+    """The voter's next ``n`` pairs, counted in ``counts`` (the process's shared read) at once so
+    that the next phones served from the same read are dealt other pairs."""
+    pairs = ws.deal(item, voter_id, mine, counts, n=n)
+    ws.note_dealt(counts, pairs)
+    return pairs
+
+
 def dealt(
     w: ws.Workshop,
     counts: dict[tuple[str, str], int],
@@ -60,8 +68,7 @@ def dealt(
     mine = ws.my_pair_answers(w.code, voter_id, item.id, store=domain.store()) if voter_id else {}
     pairs: list[tuple[str, str]] = []
     if voter_id and item.voting == "open" and w.status == "open":
-        pairs = ws.deal(item, voter_id, mine, counts, n=n)
-        ws.note_dealt(counts, pairs)
+        pairs = _deal(item, voter_id, mine, counts, n)
     return Pairs(
         item_id=item.id,
         answered=len(mine),
@@ -116,8 +123,7 @@ def score(
         w, item = entry.workshop, entry.workshop.item(body.item_id)
         if item is not None and item.is_matrix and item.voting == "open" and w.status == "open":
             counts = entry.pair_counts.setdefault(item.id, {})
-            pairs = ws.deal(item, voter_id, a.answered_pairs, counts)
-            ws.note_dealt(counts, pairs)
+            pairs = _deal(item, voter_id, a.answered_pairs, counts, 1)
             next_pairs = [pair_card(w, item, p, lang) for p in pairs]
     return PairScoreOut(
         item_id=a.item_id,
